@@ -1,0 +1,1 @@
+"""The graph layer: the only package that speaks Cypher to Neo4j."""

@@ -1,0 +1,115 @@
+"""The one place that creates the Neo4j driver: lazily, once per process
+(re-created after a fork, since the driver does not survive one).
+
+Everything else calls `read`/`write` (one round trip each) or receives the
+driver. Driver errors are wrapped in Kiki's GraphError/GraphUnavailable.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from .errors import GraphError, GraphUnavailable
+
+_lock = threading.Lock()
+_driver: Driver | None = None
+_driver_pid: int | None = None
+_override: dict | None = None
+
+UNAVAILABLE = (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
+               neo4j_errors.AuthError, neo4j_errors.TransientError, OSError)
+
+
+def connection_settings() -> dict:
+    """URI and credentials: explicit settings, else the locally run server."""
+    if _override:
+        return dict(_override)
+    if settings.NEO4J_URI:
+        return {"uri": settings.NEO4J_URI, "user": settings.NEO4J_USER,
+                "password": settings.NEO4J_PASSWORD or ""}
+    from .server import LocalNeo4j
+    local = LocalNeo4j(settings.NEO4J_HOME, settings.NEO4J_BOLT_PORT,
+                       password=settings.NEO4J_PASSWORD)
+    return {"uri": local.uri, "user": "neo4j", "password": local.saved_password() or ""}
+
+
+def configure(uri: str, user: str, password: str) -> None:
+    """Point this process at a given server (tests, benchmarks); closes any old driver."""
+    global _override
+    close()
+    _override = {"uri": uri, "user": user, "password": password}
+
+
+def get_driver() -> Driver:
+    global _driver, _driver_pid
+    with _lock:
+        if _driver is None or _driver_pid != os.getpid():
+            conn = connection_settings()
+            _driver = GraphDatabase.driver(
+                conn["uri"], auth=(conn["user"], conn["password"]),
+                connection_timeout=settings.NEO4J_CONNECT_TIMEOUT,
+                max_transaction_retry_time=settings.NEO4J_CONNECT_TIMEOUT,
+                connection_acquisition_timeout=settings.NEO4J_CONNECT_TIMEOUT * 2,
+                liveness_check_timeout=30,
+            )
+            _driver_pid = os.getpid()
+        return _driver
+
+
+def close() -> None:
+    global _driver, _driver_pid
+    with _lock:
+        if _driver is not None and _driver_pid == os.getpid():
+            try:
+                _driver.close()
+            except Exception:  # a broken connection must not stop a shutdown
+                pass
+        _driver = None
+        _driver_pid = None
+
+
+def database() -> str:
+    return settings.NEO4J_DATABASE
+
+
+@contextmanager
+def wrapped_errors(what: str = "query"):
+    try:
+        yield
+    except UNAVAILABLE as e:
+        raise GraphUnavailable(f"Neo4j is unavailable ({type(e).__name__}): {e}") from e
+    except neo4j_errors.Neo4jError as e:
+        raise GraphError(f"Neo4j rejected the {what}: {e.code}: {e.message}") from e
+    except neo4j_errors.DriverError as e:
+        raise GraphUnavailable(f"Neo4j driver error: {e}") from e
+
+
+def read(query: str, **params: Any) -> list[dict]:
+    """Run a read query in one round trip; returns records as dicts."""
+    with wrapped_errors():
+        records, _, _ = get_driver().execute_query(
+            query, params, database_=database(), routing_=RoutingControl.READ)
+    return [r.data() for r in records]
+
+
+def write(query: str, **params: Any):
+    """Run a write query in one round trip; returns (records, summary counters)."""
+    with wrapped_errors():
+        records, summary, _ = get_driver().execute_query(
+            query, params, database_=database(), routing_=RoutingControl.WRITE)
+    return [r.data() for r in records], summary.counters
+
+
+def ping() -> bool:
+    try:
+        with wrapped_errors():
+            get_driver().verify_connectivity()
+        return True
+    except GraphError:
+        return False

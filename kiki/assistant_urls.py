@@ -1,0 +1,2 @@
+"""URL routes for this app."""
+urlpatterns = []

