@@ -32,6 +32,15 @@ RELATIONSHIPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "MENTIONS": (PAGE_LABELS, PAGE_LABELS),
 }
 
+# History: when a current edge of one of these types ends, ingest re-types it
+# to its PAST_ counterpart, keeping valid_from/valid_to. Current-state queries
+# therefore match only the plain types and stay as fast as without history;
+# as-of queries match both (e.g. [:MEMBER_OF|PAST_MEMBER_OF]) and filter on
+# valid_from <= date < valid_to (valid_to null = still current).
+HISTORIZED = ("MEMBER_OF", "LEADS", "REPORTS_TO", "PART_OF", "OWNS")
+for _rel in HISTORIZED:
+    RELATIONSHIPS["PAST_" + _rel] = RELATIONSHIPS[_rel]
+
 # URL path segment per page label and back.
 LABEL_SLUGS = {"Person": "person", "Team": "team", "Department": "department",
                "System": "system", "Process": "process", "Topic": "topic"}
