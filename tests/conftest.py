@@ -84,3 +84,58 @@ def redis_url():
     proc.terminate()
     proc.wait(10)
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """A file-backed SQLite test database (not in-memory), so that a real
+    Celery worker process started by a test can open the same database."""
+    from django.conf import settings
+
+    path = tmp_path_factory.mktemp("djangodb") / "test.sqlite3"
+    settings.DATABASES["default"]["TEST"] = {"NAME": str(path)}
+
+
+@pytest.fixture(scope="session")
+def celery_app_configured(redis_url):
+    """Point this process's Celery app at the test Redis."""
+    from kiki.celery import app
+
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    return app
+
+
+@pytest.fixture
+def celery_worker_process(neo4j_server, redis_url, celery_app_configured, django_db_setup, tmp_path):
+    """A real `celery worker` subprocess on the test Redis, Neo4j and SQLite DB.
+    Tests that use it need @pytest.mark.django_db(transaction=True) so the
+    worker sees committed rows. Yields the Popen; killed after the test."""
+    from django.conf import settings
+
+    env = dict(os.environ,
+               DJANGO_SETTINGS_MODULE="kiki.settings",
+               NEO4J_URI=neo4j_server["uri"], NEO4J_USER=neo4j_server["user"],
+               NEO4J_PASSWORD=neo4j_server["password"],
+               REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
+               KIKI_SQLITE_PATH=settings.DATABASES["default"]["NAME"],
+               KIKI_CELERY_EAGER="0")
+    log = open(tmp_path / "celery-worker.log", "wb")
+    proc = subprocess.Popen(
+        ["celery", "-A", "kiki", "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test{os.getpid()}@%h"],
+        cwd=str(Path(__file__).resolve().parent.parent), env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        replies = celery_app_configured.control.ping(timeout=0.5)
+        if replies:
+            break
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("celery worker did not start:\n" + (tmp_path / "celery-worker.log").read_text()[-3000:])
+    proc.log_path = tmp_path / "celery-worker.log"
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    log.close()
