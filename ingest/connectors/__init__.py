@@ -1,0 +1,1 @@
+"""Ingest connectors: one module per source, each a `base.Connector`."""
