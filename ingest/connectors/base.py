@@ -25,12 +25,13 @@ Contract:
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from graph.model import Batch
 
 
-class Connector:
+class Connector(ABC):
     """Base class: subclasses set `source` (and `full`) and implement `read`.
 
     Configuration comes from `KIKI_INGEST_SOURCES[name]["options"]` and is
@@ -44,9 +45,9 @@ class Connector:
     def __init__(self, **options: Any) -> None:
         self.options = options
 
+    @abstractmethod
     def read(self) -> Batch:
         """Fetch and normalize the source; raise `IngestError` if it cannot be read."""
-        raise NotImplementedError(f"{type(self).__name__} must implement read()")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} source={self.source!r} full={self.full}>"
