@@ -1,0 +1,16 @@
+"""`manage.py migrate_graph`: apply Neo4j constraints and indexes (idempotent)."""
+from django.core.management.base import BaseCommand, CommandError
+
+from graph import schema
+from kiki.errors import GraphError
+
+
+class Command(BaseCommand):
+    help = "Create the graph's constraints, lookup indexes and full-text index if missing."
+
+    def handle(self, *args, **options):
+        try:
+            names = schema.migrate()
+        except GraphError as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(self.style.SUCCESS(f"Graph schema up to date ({len(names)} indexes/constraints)."))
