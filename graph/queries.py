@@ -11,6 +11,9 @@ CHANGE_INITIAL_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO $new"
 
 # --- schema ------------------------------------------------------------
 FULLTEXT_INDEX = "entity_text"
+# Passage vectors for semantic search (graph/chunks.py); all-MiniLM-L6-v2 -> 384 dims.
+VECTOR_INDEX = "chunk_embedding"
+EMBEDDING_DIMENSIONS = 384
 SCHEMA_STATEMENTS = [
     *[f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE"
       for label in LABELS],
@@ -23,6 +26,11 @@ SCHEMA_STATEMENTS = [
     "CREATE INDEX person_slack_id IF NOT EXISTS FOR (n:Person) ON (n.slack_id)",
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
     f"FOR (n:{'|'.join(PAGE_LABELS)}) ON EACH [n.name, n.aliases_text, n.summary, n.body]",
+    "CREATE CONSTRAINT chunk_key IF NOT EXISTS FOR (c:Chunk) REQUIRE c.key IS UNIQUE",
+    "CREATE INDEX chunk_entity IF NOT EXISTS FOR (c:Chunk) ON (c.entity_key)",
+    f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:Chunk) ON (c.embedding) "
+    f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIMENSIONS}, "
+    f"`vector.similarity_function`: 'cosine'}}}}",
 ]
 SHOW_INDEXES = "SHOW INDEXES YIELD name, state RETURN name, state"
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
