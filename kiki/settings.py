@@ -117,6 +117,37 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {}
 
+# --- Ingest (sources, merge priorities, staleness) -----------------------
+# Sources: name -> {"connector": module in ingest/connectors or "class":
+# dotted path, "options": constructor kwargs, "every": seconds between
+# scheduled syncs (omit for manual only)}. KIKI_INGEST_SOURCES (JSON) replaces it.
+KIKI_INGEST_SOURCES = {}
+if os.environ.get("KIKI_INGEST_SOURCES"):
+    import json as _json
+    try:
+        KIKI_INGEST_SOURCES = _json.loads(os.environ["KIKI_INGEST_SOURCES"])
+    except ValueError as _e:
+        raise ImproperlyConfigured(f"KIKI_INGEST_SOURCES is not valid JSON: {_e}") from _e
+# Which source wins a field when two sources disagree: earlier in the list wins;
+# a source not listed ranks below every listed one. "default" covers other fields.
+# "manager" is the REPORTS_TO edge, "owner" the OWNS edge into a system/process/topic,
+# "parent" the PART_OF edge.
+_HR_FIRST = ["hris", "workday", "csv", "scim", "catalog", "codeowners", "docs"]
+KIKI_FIELD_PRIORITY = {
+    "default": _HR_FIRST,
+    "title": ["hris", "workday", "csv", "scim"],
+    "manager": ["hris", "workday", "csv", "scim"],
+    "owner": ["catalog", "codeowners", "docs", "hris", "workday", "csv"],
+    "kind": ["catalog"], "lifecycle": ["catalog"], "type": ["catalog"],
+}
+KIKI_STALE_GRACE_DAYS = int(os.environ.get("KIKI_STALE_GRACE_DAYS", "14"))
+KIKI_INGEST_CHUNK = int(os.environ.get("KIKI_INGEST_CHUNK", "2000"))  # rows per write transaction
+KIKI_SYNC_LOCK_TTL = int(os.environ.get("KIKI_SYNC_LOCK_TTL", "120"))  # seconds; renewed every chunk
+CELERY_BEAT_SCHEDULE.update({
+    f"sync-{_name}": {"task": "ingest.tasks.run_sync", "schedule": float(_cfg["every"]), "args": [_name]}
+    for _name, _cfg in KIKI_INGEST_SOURCES.items() if _cfg.get("every")
+})
+
 # --- Assistant ---------------------------------------------------------
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY") or None
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL") or None
