@@ -90,8 +90,42 @@ def wrapped_errors(what: str = "query"):
         raise GraphUnavailable(f"Neo4j driver error: {e}") from e
 
 
+# --- query counting (tests assert a page stays at one or two round trips) --
+_counting = threading.local()
+
+
+class QueryCount:
+    """The queries this thread sent while a `count_queries()` block was open."""
+
+    def __init__(self):
+        self.queries: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.queries)
+
+
+@contextmanager
+def count_queries():
+    """Count `read`/`write` round trips made by the current thread in the block.
+    Thread-local, so other threads' queries (other tests, workers) never leak in."""
+    counter = QueryCount()
+    active = _counting.__dict__.setdefault("active", [])
+    active.append(counter)
+    try:
+        yield counter
+    finally:
+        active.remove(counter)
+
+
+def _count(query: str) -> None:
+    for counter in getattr(_counting, "active", ()):
+        counter.queries.append(query)
+
+
 def read(query: str, **params: Any) -> list[dict]:
     """Run a read query in one round trip; returns records as dicts."""
+    _count(query)
     with wrapped_errors():
         records, _, _ = get_driver().execute_query(
             query, params, database_=database(), routing_=RoutingControl.READ)
@@ -100,6 +134,7 @@ def read(query: str, **params: Any) -> list[dict]:
 
 def write(query: str, **params: Any):
     """Run a write query in one round trip; returns (records, summary counters)."""
+    _count(query)
     with wrapped_errors():
         records, summary, _ = get_driver().execute_query(
             query, params, database_=database(), routing_=RoutingControl.WRITE)
