@@ -183,5 +183,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KIKI_LOG_LEVEL", "INFO")},
-    "loggers": {"neo4j": {"level": "WARNING"}},
+    # Server notifications ("relationship type does not exist" on a young
+    # graph) are hints for humans writing queries, not runtime problems.
+    "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"}},
 }
