@@ -1,16 +1,38 @@
 """Search over the graph's entities, used by the wiki's search page, the
 typeahead, /api/search and the assistant.
 
-`search()` is the stable entry point; it currently ranks with Neo4j's
-full-text index only (graph.search). Hybrid ranking (vectors + full text,
-fused) plugs in here without changing callers.
+`search()` is the stable entry point. It is hybrid: Neo4j's full-text index
+and the passage vector index (graph/chunks.py) each rank entities, the two
+rankings are fused with reciprocal rank fusion (RRF), and entities directly
+linked to other top hits get a small boost (a team whose lead and system both
+match is probably what was meant). All of that is one round trip.
+
+It degrades to full text only, never to an error, when no chunks exist yet
+(embeddings not run) or the model cannot load.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Hashable, Sequence
 
+from graph import chunks as chunk_queries
+from graph import driver
 from graph import search as graph_search
 from graph.model import LABEL_SLUGS, PAGE_LABELS
+
+from .embeddings import Embedder, EmbeddingUnavailable, get_embedder
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60            # the usual RRF constant: damps the difference between ranks 1 and 2
+DEPTH = 40            # candidates taken from each ranking
+BOOST_TOP = 5         # "top hits" whose direct neighbours get the graph boost
+GRAPH_BOOST = 0.25 / (RRF_K + 1)  # per linked top hit: a quarter of a first place in one list
+MAX_BOOSTED_LINKS = 2
+HAS_CHUNKS_TTL = 30.0  # seconds a "are there any chunks?" answer is trusted
 
 
 @dataclass
@@ -26,9 +48,149 @@ class Hit:
         return asdict(self)
 
 
-def search(query: str, types: list[str] | None = None, limit: int = 20, asker: str | None = None) -> list[Hit]:
-    """Ranked entities for a free-text query, optionally limited to page labels."""
-    types = [t for t in (types or []) if t in PAGE_LABELS] or list(PAGE_LABELS)
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    mode: str                       # "hybrid" or "fulltext"
+    reason: str = ""                # why it fell back to full text
+    debug: dict = field(default_factory=dict)
+
+
+@dataclass
+class PassageHit:
+    type: str
+    key: str
+    name: str
+    url: str
+    text: str
+    ordinal: int
+    score: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _url(label: str, key: str) -> str:
+    return f"/{LABEL_SLUGS[label]}/{key}"
+
+
+def _types(types: Sequence[str] | None) -> list[str]:
+    return [t for t in (types or []) if t in PAGE_LABELS] or list(PAGE_LABELS)
+
+
+def rrf_fuse(rankings: Sequence[Sequence[Hashable]], k: int = RRF_K) -> dict[Hashable, float]:
+    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank),
+    rank 1-based. Items missing from a ranking get nothing from it."""
+    scores: dict[Hashable, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+# A cheap per-process answer to "has anything been embedded yet?", so a
+# search on a fresh install does not load the model just to find no vectors.
+_chunks_state = {"at": 0.0, "value": False}
+_chunks_lock = threading.Lock()
+
+
+def has_chunks() -> bool:
+    with _chunks_lock:
+        if time.monotonic() - _chunks_state["at"] < HAS_CHUNKS_TTL:
+            return _chunks_state["value"]
+    value = driver.read(chunk_queries.COUNT_CHUNKS)[0]["n"] > 0
+    with _chunks_lock:
+        _chunks_state.update(at=time.monotonic(), value=value)
+    return value
+
+
+def forget_chunk_state() -> None:
+    """Make the next search re-check for chunks (after indexing, in tests)."""
+    with _chunks_lock:
+        _chunks_state["at"] = 0.0
+
+
+def _query_vector(query: str, embedder: Embedder | None) -> tuple[list[float] | None, str]:
+    if not has_chunks():
+        return None, "no passages have been embedded yet"
+    try:
+        return (embedder or get_embedder()).encode([query])[0], ""
+    except EmbeddingUnavailable as e:
+        log.warning("semantic search off, using full text only: %s", e)
+        return None, str(e)
+
+
+def _fulltext(query: str, types: list[str], limit: int, reason: str) -> SearchResult:
     rows = graph_search.fulltext(query, types, limit)
-    return [Hit(r["label"], r["key"], r["name"], r.get("summary") or "", float(r["score"]),
-                f"/{LABEL_SLUGS[r['label']]}/{r['key']}") for r in rows]
+    hits = [Hit(r["label"], r["key"], r["name"], r.get("summary") or "", float(r["score"]),
+                _url(r["label"], r["key"])) for r in rows]
+    return SearchResult(hits, "fulltext", reason)
+
+
+def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 20, *,
+                  vector: list[float] | None = None, embedder: Embedder | None = None) -> SearchResult:
+    """Hybrid ranking (see module doc). Pass `vector` to skip encoding the
+    query (benchmarks, or a caller that already has it); `embedder` to use a
+    specific one. Raises GraphError/GraphUnavailable only."""
+    types = _types(types)
+    limit = max(1, min(int(limit), 100))
+    lucene = graph_search.lucene_query(query or "")
+    if not lucene:
+        return SearchResult([], "fulltext", "empty query")
+    reason = ""
+    if vector is None:
+        vector, reason = _query_vector(query, embedder)
+    if vector is None:
+        return _fulltext(query, types, limit, reason)
+
+    depth = max(DEPTH, limit)
+    # Post-filtering by type needs a deeper k-NN pool when only some labels count.
+    k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
+    row = driver.read(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
+                      types=types, k=k, vector=vector)[0]
+    ft, vec, links = row["ft"], row["vec"], row["links"]
+    info = {}
+    for item in ft + vec:
+        info.setdefault(item["id"], item)
+    scores = rrf_fuse([[x["id"] for x in ft], [x["id"] for x in vec]])
+
+    top = sorted(scores, key=lambda i: (-scores[i], info[i]["key"]))[:BOOST_TOP]
+    top_set = set(top)
+    linked: dict[str, set] = {}
+    for a, b in links:
+        if b in top_set:
+            linked.setdefault(a, set()).add(b)
+        if a in top_set:
+            linked.setdefault(b, set()).add(a)
+    for item_id, neighbours in linked.items():
+        scores[item_id] += GRAPH_BOOST * min(len(neighbours), MAX_BOOSTED_LINKS)
+
+    ranked = sorted(scores, key=lambda i: (-scores[i], info[i]["key"]))[:limit]
+    hits = [Hit(info[i]["label"], info[i]["key"], info[i]["name"], info[i].get("summary") or "",
+                round(scores[i], 6), _url(info[i]["label"], info[i]["key"])) for i in ranked]
+    return SearchResult(hits, "hybrid", debug={"fulltext": len(ft), "vector": len(vec), "links": len(links)})
+
+
+def search(query: str, types: list[str] | None = None, limit: int = 20, asker: str | None = None) -> list[Hit]:
+    """Ranked entities for a free-text query, optionally limited to page labels.
+    `asker` is accepted for callers that pass who is asking; ranking does not
+    personalize yet."""
+    return hybrid_search(query, types, limit).hits
+
+
+def search_passages(query: str, limit: int = 8, types: list[str] | None = None, *,
+                    vector: list[float] | None = None, embedder: Embedder | None = None) -> list[PassageHit]:
+    """The passages closest in meaning to the query, each with its entity, for
+    the assistant to quote. Without embeddings it falls back to the full-text
+    hits' summaries (one passage per entity, ordinal 0)."""
+    types = _types(types)
+    limit = max(1, min(int(limit), 50))
+    if vector is None:
+        vector, _ = _query_vector(query, embedder)
+    if vector is not None:
+        k = limit * (4 if len(types) == len(PAGE_LABELS) else 12)
+        rows = driver.read(chunk_queries.VECTOR_PASSAGES, k=k, vector=vector, types=types, limit=limit)
+        return [PassageHit(r["label"], r["key"], r["name"], _url(r["label"], r["key"]), r["text"] or "",
+                           int(r["ordinal"] or 0), float(r["score"])) for r in rows]
+    hits = _fulltext(query, types, limit, "").hits
+    return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]

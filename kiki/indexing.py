@@ -1,0 +1,148 @@
+"""Keeps passage chunks and their vectors in step with the graph.
+
+`index_entities()` reads entities a page at a time (text + facts + their
+current chunks in one query), splits them into passages (kiki.chunking),
+embeds only passages whose hash is new, and writes them in UNWIND batches;
+chunks of passages that disappeared are deleted. Running it twice in a row
+embeds nothing the second time, so the Celery task that wraps it
+(kiki.tasks.embed_entities) is safe to redeliver.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable, Iterable
+
+from graph import chunks as q
+from graph import driver
+from graph.model import LABEL_SLUGS, PAGE_LABELS
+from graph.writes import now_iso
+
+from . import chunking
+from .embeddings import Embedder, get_embedder
+
+log = logging.getLogger(__name__)
+
+PAGE = 256  # entities read per round trip
+
+
+@dataclass
+class IndexCounts:
+    entities: int = 0       # entities looked at
+    chunks: int = 0         # passages they have now
+    embedded: int = 0       # passages (re-)embedded and written
+    unchanged: int = 0      # passages whose stored vector was still right
+    deleted: int = 0        # chunks removed (passage gone, or entity deleted)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Progress = Callable[[int, int, IndexCounts], None]
+
+
+def chunk_key(label: str, entity_key: str, passage_hash: str) -> str:
+    return f"{LABEL_SLUGS[label]}/{entity_key}#{passage_hash[:16]}"
+
+
+def _refs(keys: Iterable[str] | None) -> list[dict]:
+    if keys is None:
+        rows = driver.read(q.ALL_ENTITY_REFS, labels=list(PAGE_LABELS))
+    else:
+        rows = driver.read(q.ENTITY_REFS_FOR_KEYS, keys=sorted(set(keys)), labels=list(PAGE_LABELS))
+    return [r for r in rows if r["label"]]
+
+
+def _plan(doc: dict, model: str, force: bool):
+    """(rows to embed, ordinal updates, chunk keys to delete, passage count) for one entity."""
+    existing = {c["key"]: c for c in doc["chunks"]}
+    to_embed, reorder, keep = [], [], set()
+    for p in chunking.passages(doc):
+        h = p.hash(model)
+        key = chunk_key(doc["label"], doc["key"], h)
+        if key in keep:  # the same passage twice in one page: one chunk is enough
+            continue
+        keep.add(key)
+        old = existing.get(key)
+        if old is None or force or old.get("hash") != h:
+            to_embed.append({"key": key, "entity_key": doc["key"], "label": doc["label"],
+                             "ordinal": p.ordinal, "text": p.text, "hash": h, "embed_text": p.embed_text})
+        elif old.get("ordinal") != p.ordinal:
+            reorder.append({"key": key, "ordinal": p.ordinal})
+    stale = [k for k in existing if k not in keep]
+    return to_embed, reorder, stale, len(keep)
+
+
+def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress: Progress | None = None,
+                   embedder: Embedder | None = None, force: bool = False) -> IndexCounts:
+    """Bring the chunks of the given entity keys (all page entities when None)
+    up to date. Only passages whose text changed are embedded; `force`
+    re-embeds everything. Calls `progress(done, total, counts)` after each page.
+
+    Raises EmbeddingUnavailable if the model cannot load, GraphError/
+    GraphUnavailable from Neo4j."""
+    started = time.monotonic()
+    embedder = embedder or get_embedder()
+    model = getattr(embedder, "name", "model")
+    counts = IndexCounts()
+    now = now_iso()
+
+    key_list = None if keys is None else sorted(set(keys))
+    if key_list is None:
+        while True:
+            rows, _ = driver.write(q.DELETE_ORPHAN_CHUNKS, limit=10000)
+            deleted = rows[0]["deleted"] if rows else 0
+            counts.deleted += deleted
+            if deleted < 10000:
+                break
+    elif key_list:
+        rows, _ = driver.write(q.DELETE_ORPHAN_CHUNKS_FOR_KEYS, keys=key_list)
+        counts.deleted += rows[0]["deleted"] if rows else 0
+
+    refs = _refs(key_list) if key_list != [] else []
+    total = len(refs)
+    pending: list[dict] = []
+
+    def flush(rows: list[dict]):
+        vectors = embedder.encode([r.pop("embed_text") for r in rows])
+        for r, v in zip(rows, vectors):
+            r["embedding"] = v
+        driver.write(q.UPSERT_CHUNKS, rows=rows, now=now)
+        counts.embedded += len(rows)
+
+    for start in range(0, total, PAGE):
+        docs = driver.read(q.ENTITY_DOCS, refs=refs[start:start + PAGE])
+        reorder, stale = [], []
+        for doc in docs:
+            e, r, s, n = _plan(doc, model, force)
+            pending.extend(e)
+            reorder.extend(r)
+            stale.extend(s)
+            counts.chunks += n
+            counts.unchanged += n - len(e)
+        counts.entities += len(docs)
+        # Stale chunks go before new ones are written: a chunk key is its
+        # content hash, so a passage that moved keeps its key and is never in both.
+        if stale:
+            rows, _ = driver.write(q.DELETE_CHUNKS, keys=stale)
+            counts.deleted += rows[0]["deleted"] if rows else 0
+        if reorder:
+            driver.write(q.SET_CHUNK_ORDINALS, rows=reorder)
+        while len(pending) >= batch:
+            flush(pending[:batch])
+            del pending[:batch]
+        if progress:
+            progress(counts.entities, total, counts)
+    if pending:
+        flush(pending)
+        if progress:
+            progress(counts.entities, total, counts)
+    counts.seconds = round(time.monotonic() - started, 3)
+    log.info("indexed %s", counts)
+    return counts
+
+
+def chunk_count() -> int:
+    return driver.read(q.COUNT_CHUNKS)[0]["n"]
