@@ -1,2 +1,8 @@
 """URL routes for this app."""
-urlpatterns = []
+from django.urls import path
+
+from kiki.views.search_api import search_api
+
+urlpatterns = [
+    path("api/search", search_api, name="api-search"),
+]

@@ -1,0 +1,1 @@
+"""HTTP views of the kiki app (JSON APIs), one module per feature."""
