@@ -1,2 +1,15 @@
-"""URL routes for this app."""
-urlpatterns = []
+"""URL routes for the wiki: home, search, health, per-type index and entity pages.
+Included last by kiki.urls, so the catch-all /<slug>/ routes never shadow
+other apps; an unknown slug is a 404."""
+from django.urls import path
+
+from .views import health, home, pages, search
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("search", search.search_page, name="search"),
+    path("search/suggest", search.suggest, name="search-suggest"),
+    path("<slug:slug>/", pages.type_index, name="type-index"),
+    path("<slug:slug>/<str:key>", pages.entity_page, name="entity"),
+]

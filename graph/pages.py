@@ -1,0 +1,387 @@
+"""What each wiki page reads from the graph: one named query per page type that
+returns, in a single round trip, everything its template needs (infobox,
+sections, breadcrumbs, "what links here"), plus the home page and the per-type
+index. The loaders below run that one query and shape the record for the
+template; they never issue a query per row.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import driver
+from .model import LABEL_SLUGS, PAGE_LABELS, check_key, check_label
+from .errors import InvalidInput
+
+# Long lists (members of a big team, reports of a busy manager, incoming links)
+# are capped in Cypher so one huge page cannot be slow; the page shows the
+# total next to a capped list.
+MAX_ROWS = 200
+MAX_LINKS = 300
+MAX_DEPTH = 8  # PART_OF chains deeper than this are treated as data errors
+
+# Properties that are bookkeeping rather than content: never shown in an infobox.
+HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by"}
+
+# `[l IN labels(x) WHERE l <> 'Entity'][0]` turns a node's labels into its page
+# type; written out in each query rather than built, so every query below reads
+# as the plain Cypher that runs.
+
+WHAT_LINKS_HERE = f"""
+COLLECT {{
+  MATCH (n)<-[r]-(o:Entity)
+  WHERE NOT type(r) STARTS WITH 'PAST_'
+  RETURN {{rel: type(r), label: [l IN labels(o) WHERE l <> 'Entity'][0], key: o.key, name: o.name}} AS link
+  ORDER BY link.rel, link.name
+  LIMIT {MAX_LINKS}
+}} AS links_here
+"""
+
+PERSON_PAGE = f"""
+MATCH (n:Person {{key: $key}})
+RETURN properties(n) AS node,
+  COLLECT {{
+    MATCH p = (n)-[:MEMBER_OF]->(:Team)-[:PART_OF*0..{MAX_DEPTH}]->(top)
+    WHERE NOT (top)-[:PART_OF]->()
+    RETURN [x IN tail(nodes(p)) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    ORDER BY length(p) DESC, chain[0].name
+    LIMIT 1
+  }} AS chains,
+  COLLECT {{
+    MATCH (n)-[:MEMBER_OF]->(t)
+    RETURN t {{.key, .name, label: [l IN labels(t) WHERE l <> 'Entity'][0]}} AS t ORDER BY t.name
+  }} AS memberships,
+  COLLECT {{
+    MATCH (n)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(d:Department)
+    RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
+  }} AS departments,
+  COLLECT {{
+    MATCH (n)-[:REPORTS_TO]->(m:Person) RETURN m {{.key, .name, .title}} AS m ORDER BY m.name
+  }} AS managers,
+  COLLECT {{
+    MATCH (r:Person)-[:REPORTS_TO]->(n)
+    RETURN r {{.key, .name, .title}} AS r ORDER BY r.name LIMIT {MAX_ROWS}
+  }} AS reports,
+  COUNT {{ MATCH (:Person)-[:REPORTS_TO]->(n) }} AS report_count,
+  COLLECT {{
+    MATCH (n)-[:LEADS]->(x)
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
+  }} AS leads,
+  COLLECT {{
+    MATCH (n)-[:MEMBER_OF|LEADS*0..1]->(o)-[:OWNS]->(x)
+    WITH DISTINCT x, o
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0],
+               via: CASE WHEN o = n THEN null ELSE o {{.key, .name,
+                    label: [l IN labels(o) WHERE l <> 'Entity'][0]}} END}} AS x
+    ORDER BY x.label, x.name LIMIT {MAX_ROWS}
+  }} AS owns,
+  COLLECT {{
+    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process)
+    RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
+    ORDER BY x.process.name, x.order
+  }} AS responsibilities,
+  {WHAT_LINKS_HERE}
+"""
+
+TEAM_PAGE = f"""
+MATCH (n:Team {{key: $key}})
+RETURN properties(n) AS node,
+  COLLECT {{
+    MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
+    WHERE NOT (top)-[:PART_OF]->()
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    ORDER BY length(p) DESC, chain[-1].name
+    LIMIT 1
+  }} AS chains,
+  COLLECT {{
+    MATCH (n)-[:PART_OF]->(x)
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
+  }} AS parents,
+  COLLECT {{
+    MATCH (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
+  }} AS departments,
+  COLLECT {{
+    MATCH (c:Team)-[:PART_OF]->(n)
+    RETURN c {{.key, .name, .summary,
+               headcount: COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(c)
+                                  RETURN DISTINCT p }}}} AS c
+    ORDER BY c.name
+  }} AS children,
+  COLLECT {{
+    MATCH (l:Person)-[:LEADS]->(n) RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+  }} AS leads,
+  COLLECT {{
+    MATCH (p:Person)-[:MEMBER_OF]->(n)
+    RETURN p {{.key, .name, .title, leads: EXISTS {{ (p)-[:LEADS]->(n) }}}} AS p
+    ORDER BY p.name LIMIT {MAX_ROWS}
+  }} AS members,
+  COUNT {{ MATCH (:Person)-[:MEMBER_OF]->(n) }} AS direct_count,
+  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) RETURN DISTINCT p }} AS headcount,
+  COLLECT {{
+    MATCH (n)-[:OWNS]->(x)
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
+    ORDER BY x.label, x.name LIMIT {MAX_ROWS}
+  }} AS owns,
+  COLLECT {{
+    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process)
+    RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
+    ORDER BY x.process.name, x.order
+  }} AS responsibilities,
+  {WHAT_LINKS_HERE}
+"""
+
+DEPARTMENT_PAGE = f"""
+MATCH (n:Department {{key: $key}})
+RETURN properties(n) AS node,
+  COLLECT {{
+    MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
+    WHERE NOT (top)-[:PART_OF]->()
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    ORDER BY length(p) DESC LIMIT 1
+  }} AS chains,
+  COLLECT {{
+    MATCH (l:Person)-[:LEADS]->(n) RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+  }} AS leads,
+  COLLECT {{
+    MATCH p = (t:Team)-[:PART_OF*1..{MAX_DEPTH}]->(n)
+    WITH t, min(length(p)) AS depth, head(collect(nodes(p)[1].key)) AS parent
+    RETURN t {{.key, .name, .summary, depth: depth, parent: parent,
+               lead: COLLECT {{ MATCH (l:Person)-[:LEADS]->(t) RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+               headcount: COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(t)
+                                  RETURN DISTINCT p }}}} AS t
+    ORDER BY t.name LIMIT {MAX_ROWS}
+  }} AS teams,
+  COLLECT {{
+    MATCH (p:Person)-[:MEMBER_OF]->(n) RETURN p {{.key, .name, .title}} AS p ORDER BY p.name LIMIT {MAX_ROWS}
+  }} AS members,
+  COUNT {{ MATCH (:Person)-[:MEMBER_OF]->(n) }} AS direct_count,
+  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) RETURN DISTINCT p }} AS headcount,
+  COLLECT {{
+    MATCH (n)-[:OWNS]->(x)
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
+    ORDER BY x.label, x.name LIMIT {MAX_ROWS}
+  }} AS owns,
+  {WHAT_LINKS_HERE}
+"""
+
+SYSTEM_PAGE = f"""
+MATCH (n:System {{key: $key}})
+RETURN properties(n) AS node,
+  COLLECT {{
+    MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
+    WHERE NOT (top)-[:PART_OF]->()
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    ORDER BY length(p) DESC LIMIT 1
+  }} AS chains,
+  COLLECT {{
+    MATCH (o)-[:OWNS]->(n)
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+  }} AS owners,
+  COLLECT {{ MATCH (n)-[:PART_OF]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }} AS part_of,
+  COLLECT {{ MATCH (x:System)-[:PART_OF]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+             LIMIT {MAX_ROWS} }} AS parts,
+  COLLECT {{ MATCH (n)-[:DEPENDS_ON]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+             LIMIT {MAX_ROWS} }} AS depends_on,
+  COLLECT {{ MATCH (x:System)-[:DEPENDS_ON]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+             LIMIT {MAX_ROWS} }} AS used_by,
+  COLLECT {{ MATCH (n)-[:PROVIDES_API]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+    AS provides_apis,
+  COLLECT {{ MATCH (n)-[:CONSUMES_API]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+    AS consumes_apis,
+  COLLECT {{ MATCH (x:System)-[:PROVIDES_API]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+    AS provided_by,
+  COLLECT {{ MATCH (x:System)-[:CONSUMES_API]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+             LIMIT {MAX_ROWS} }} AS consumed_by,
+  {WHAT_LINKS_HERE}
+"""
+
+PROCESS_PAGE = f"""
+MATCH (n:Process {{key: $key}})
+RETURN properties(n) AS node,
+  [] AS chains,
+  COLLECT {{
+    MATCH (o)-[:OWNS]->(n)
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+  }} AS owners,
+  COLLECT {{
+    MATCH (n)-[h:HAS_STEP]->(s:Step)
+    RETURN s {{.key, .name, .summary, order: coalesce(h.order, s.order),
+               responsible: COLLECT {{
+                 MATCH (r)-[:RESPONSIBLE_FOR]->(s)
+                 RETURN r {{.key, .name, label: [l IN labels(r) WHERE l <> 'Entity'][0]}} AS r ORDER BY r.name
+               }}}} AS s
+    ORDER BY s.order, s.name
+  }} AS steps,
+  {WHAT_LINKS_HERE}
+"""
+
+TOPIC_PAGE = f"""
+MATCH (n:Topic {{key: $key}})
+RETURN properties(n) AS node,
+  [] AS chains,
+  COLLECT {{
+    MATCH (o)-[:OWNS]->(n)
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+  }} AS owners,
+  COLLECT {{
+    MATCH (n)-[:MENTIONS]->(x:Entity)
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.label, x.name
+    LIMIT {MAX_ROWS}
+  }} AS mentions,
+  {WHAT_LINKS_HERE}
+"""
+
+PAGE_QUERIES = {
+    "Person": PERSON_PAGE,
+    "Team": TEAM_PAGE,
+    "Department": DEPARTMENT_PAGE,
+    "System": SYSTEM_PAGE,
+    "Process": PROCESS_PAGE,
+    "Topic": TOPIC_PAGE,
+}
+
+# Counts use the label count store (constant time); the recent list walks the
+# entity_updated index backwards.
+HOME_PAGE = """
+RETURN
+  COUNT { MATCH (:Person) } AS Person,
+  COUNT { MATCH (:Team) } AS Team,
+  COUNT { MATCH (:Department) } AS Department,
+  COUNT { MATCH (:System) } AS System,
+  COUNT { MATCH (:Process) } AS Process,
+  COUNT { MATCH (:Topic) } AS Topic,
+  COLLECT {
+    MATCH (n:Entity) WHERE n.updated_at IS NOT NULL
+    RETURN n {.key, .name, .summary, .updated_at, label: [l IN labels(n) WHERE l <> 'Entity'][0]} AS n
+    ORDER BY n.updated_at DESC LIMIT $limit
+  } AS recent
+"""
+
+
+@lru_cache(maxsize=None)
+def index_page_query(label: str) -> str:
+    """One page of a type's alphabetical index plus the total, in one query.
+    The label comes from the allow-list (Cypher cannot parameterize labels)."""
+    check_label(label)
+    return f"""
+MATCH (n:{label})
+WITH count(n) AS total
+RETURN total, COLLECT {{
+  MATCH (n:{label})
+  RETURN n {{.key, .name, .summary}} AS n
+  ORDER BY toLower(n.name), n.key SKIP $skip LIMIT $limit
+}} AS rows
+"""
+
+
+# --- loaders -------------------------------------------------------------
+
+def _ref(x: dict | None) -> dict | None:
+    """Adds the page URL to a {label, key, name} map returned by a query."""
+    if x and x.get("label") in LABEL_SLUGS and x.get("key"):
+        x["url"] = f"/{LABEL_SLUGS[x['label']]}/{x['key']}"
+    return x
+
+
+def _refs(items, label: str | None = None) -> list[dict]:
+    out = []
+    for x in items or []:
+        if label and not x.get("label"):
+            x["label"] = label
+        out.append(_ref(x))
+    return out
+
+
+def _group_links(links: list[dict]) -> list[dict]:
+    """Incoming links grouped by relationship type, in query order."""
+    groups: dict[str, list[dict]] = {}
+    for link in links:
+        groups.setdefault(link["rel"], []).append(_ref(link))
+    return [{"rel": rel, "links": items} for rel, items in groups.items()]
+
+
+def _team_tree(teams: list[dict], root_key: str) -> list[dict]:
+    """Flat (team, nearest parent) rows -> depth-first ordered rows with depth,
+    so a template can indent a tree without recursion."""
+    children: dict[str, list[dict]] = {}
+    for t in teams:
+        children.setdefault(t.get("parent") or root_key, []).append(t)
+    out: list[dict] = []
+    seen: set[str] = set()
+
+    def walk(parent: str, depth: int) -> None:
+        for t in children.get(parent, []):
+            if t["key"] in seen:  # a team under two parents is listed once
+                continue
+            seen.add(t["key"])
+            t["depth"] = depth
+            t["label"] = "Team"
+            t["lead"] = _refs(t.get("lead"), "Person")
+            out.append(_ref(t))
+            walk(t["key"], depth + 1)
+
+    walk(root_key, 0)
+    return out
+
+
+def load_page(label: str, key: str) -> dict | None:
+    """Everything one entity page shows, from one round trip; None when there is
+    no such entity (or the key is not a valid key). Raises GraphUnavailable if
+    Neo4j cannot be reached."""
+    if label not in PAGE_QUERIES:
+        return None
+    try:
+        check_key(key)
+    except InvalidInput:
+        return None
+    rows = driver.read(PAGE_QUERIES[label], key=key)
+    if not rows:
+        return None
+    page = rows[0]
+    node = page.pop("node")
+    node["label"] = label
+    page["node"] = _ref(node)
+    page["props"] = {k: v for k, v in node.items() if k not in HIDDEN_PROPS}
+    chains = page.pop("chains", None) or []
+    # Queries return the chain from this page up to the top; breadcrumbs read top-down.
+    crumbs = list(reversed(chains[0])) if chains else []
+    if crumbs and crumbs[-1].get("key") == key and crumbs[-1].get("label") == label:
+        crumbs = crumbs[:-1]
+    page["breadcrumbs"] = _refs(crumbs)
+    page["links_here"] = _group_links(page.pop("links_here", []))
+    for name, value in list(page.items()):
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "key" in value[0]:
+            page[name] = _refs(value, _DEFAULT_LABELS.get(name))
+    if label == "Department":
+        page["teams"] = _team_tree(page["teams"], key)
+    if label == "Process":
+        for step in page["steps"]:
+            step["responsible"] = _refs(step.get("responsible"))
+    for item in page.get("owns", []):
+        _ref(item.get("via"))
+    for item in page.get("responsibilities", []):
+        item["process"]["label"] = "Process"
+        _ref(item["process"])
+    return page
+
+
+# Lists whose rows are of one known type (the query does not return a label).
+_DEFAULT_LABELS = {
+    "departments": "Department", "managers": "Person", "reports": "Person", "children": "Team",
+    "leads": "Person", "members": "Person", "part_of": "System", "parts": "System",
+    "depends_on": "System", "used_by": "System", "provides_apis": "System", "consumes_apis": "System",
+    "provided_by": "System", "consumed_by": "System",
+}
+
+
+def load_home(recent: int = 12) -> dict:
+    """Counts per page type and the most recently changed pages, in one round trip."""
+    row = driver.read(HOME_PAGE, limit=recent)[0]
+    counts = [{"label": label, "slug": LABEL_SLUGS[label], "count": row[label]} for label in PAGE_LABELS]
+    return {"counts": counts, "recent": _refs(row["recent"])}
+
+
+def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
+    """One alphabetical page of a type's entities and the total count."""
+    page = max(1, page)
+    row = driver.read(index_page_query(label), skip=(page - 1) * per_page, limit=per_page)[0]
+    return {"total": row["total"], "rows": _refs(row["rows"], label), "page": page, "per_page": per_page}

@@ -1,0 +1,81 @@
+"""Template helpers for wiki pages: markdown bodies rendered to sanitized HTML,
+type names and URLs, search-snippet highlighting, and short dates."""
+from __future__ import annotations
+
+import re
+
+import markdown as md
+import nh3
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from graph.model import LABEL_SLUGS, PAGE_LABELS
+
+register = template.Library()
+
+PLURALS = {"Person": "People", "Team": "Teams", "Department": "Departments",
+           "System": "Systems", "Process": "Processes", "Topic": "Topics"}
+
+# Bodies come from sources we do not control (Backstage docs, HR exports, wiki
+# edits), so the HTML markdown produces is always passed through nh3: scripts,
+# iframes, styles and on* attributes go; links stay (with rel=noopener).
+_ALLOWED_ATTRS = {**{k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()},
+                  "a": {"href", "hreflang", "title"}, "abbr": {"title"}}
+_MD_EXTENSIONS = ["extra", "sane_lists"]
+_HEADING = re.compile(r"<(/?)h([1-5])(\b[^>]*)>")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> sanitized HTML. Headings move down one level, because the
+    page title is the article's only <h1>."""
+    if not text:
+        return ""
+    html = md.markdown(text, extensions=_MD_EXTENSIONS, output_format="html")
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}{m.group(3)}>", html)
+    return nh3.clean(html, attributes=_ALLOWED_ATTRS, link_rel="noopener noreferrer nofollow")
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return mark_safe(render_markdown(text or ""))
+
+
+@register.filter
+def plural(label):
+    return PLURALS.get(label, label)
+
+
+@register.filter
+def slug(label):
+    return LABEL_SLUGS.get(label, "")
+
+
+@register.filter
+def day(value):
+    """'2026-11-23T19:28:54+00:00' -> '2026-11-23' (dates are stored as ISO text)."""
+    return str(value)[:10] if value else ""
+
+
+@register.filter
+def humanize_rel(rel):
+    """MEMBER_OF -> 'Member of'."""
+    return str(rel).replace("_", " ").capitalize()
+
+
+@register.filter
+def highlight(text, query):
+    """Escapes text and wraps words starting with a query word in <mark>."""
+    text = escape(text or "")
+    words = sorted({w for w in re.findall(r"\w+", query or "") if len(w) > 1}, key=len, reverse=True)
+    if not words:
+        return mark_safe(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in words) + r")", re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", text))
+
+
+@register.simple_tag
+def page_types():
+    """The page types in sidebar order, with their index URLs."""
+    return [{"label": label, "plural": PLURALS[label], "slug": LABEL_SLUGS[label],
+             "url": f"/{LABEL_SLUGS[label]}/"} for label in PAGE_LABELS]

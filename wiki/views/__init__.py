@@ -1,0 +1,1 @@
+"""The wiki's server-rendered views, split by feature (pages, search, home, health)."""

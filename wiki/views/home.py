@@ -1,0 +1,10 @@
+"""The home page: what Kiki is, counts per type, recently changed pages."""
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from graph import pages
+
+
+def home(request):
+    return render(request, "home.html", pages.load_home())
