@@ -93,7 +93,8 @@ def django_db_modify_db_settings(tmp_path_factory):
     from django.conf import settings
 
     path = tmp_path_factory.mktemp("djangodb") / "test.sqlite3"
-    settings.DATABASES["default"]["TEST"] = {"NAME": str(path)}
+    # Update in place: Django has already filled TEST's other keys (MIRROR, ...).
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(path)
 
 
 @pytest.fixture(scope="session")
