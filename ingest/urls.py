@@ -1,2 +1,6 @@
 """URL routes for this app."""
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("scim/v2/", include("ingest.scim.urls")),
+]

@@ -1,0 +1,292 @@
+"""Cypher for the SCIM 2.0 service provider (ingest/scim): SCIM Users are
+Person nodes carrying `scim_id`, SCIM Groups are Team nodes carrying
+`scim_id`. Values always travel as $parameters; there is no builder here
+because no query's shape depends on the request.
+
+Ended edges are historized the way graph.model describes: the current edge is
+re-typed to its PAST_ counterpart (a new relationship with the same
+properties, `valid_from` kept, `valid_to` set) and the old one deleted.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import driver
+
+# --- reads ---------------------------------------------------------------
+# A user's SCIM representation is its stored document plus what only the
+# graph knows: the SCIM groups (Teams) it is currently a member of.
+_USER_RETURN = """
+RETURN p.key AS key, p.status AS status, p.scim_id AS id, p.scim_doc AS doc, p.scim_created AS created,
+       p.scim_modified AS modified,
+       [(p)-[:MEMBER_OF]->(t:Team) WHERE t.scim_id IS NOT NULL | {id: t.scim_id, name: t.name}] AS groups
+"""
+USER_BY_ID = "MATCH (p:Person {scim_id: $id})" + _USER_RETURN
+USERS_BY_USER_NAME = "MATCH (p:Person {scim_user_name_lc: $value})" + _USER_RETURN
+USERS_BY_EXTERNAL_ID = "MATCH (p:Person {scim_external_id: $value})" + _USER_RETURN
+# Emails are a list on the node; a list-membership test cannot use an index,
+# so this scans SCIM users (fine at company scale: thousands of people).
+USERS_BY_EMAIL = """
+MATCH (p:Person) WHERE p.scim_id IS NOT NULL AND $value IN p.scim_emails_lc
+""" + _USER_RETURN
+USERS_ALL = """
+MATCH (p:Person) WHERE p.scim_id IS NOT NULL
+WITH p ORDER BY p.scim_created, p.scim_id
+""" + _USER_RETURN
+USERS_PAGE = """
+MATCH (p:Person) WHERE p.scim_id IS NOT NULL
+WITH p ORDER BY p.scim_created, p.scim_id SKIP $skip LIMIT $limit
+""" + _USER_RETURN
+COUNT_USERS = "MATCH (p:Person) WHERE p.scim_id IS NOT NULL RETURN count(p) AS n"
+
+_GROUP_RETURN = """
+RETURN t.key AS key, t.scim_id AS id, t.name AS name, t.scim_display_name AS display_name,
+       t.scim_external_id AS external_id, t.scim_created AS created, t.scim_modified AS modified,
+       [(p:Person)-[m:MEMBER_OF]->(t) WHERE p.scim_id IS NOT NULL
+        | {id: p.scim_id, type: 'User', since: coalesce(m.created_at, '')}] +
+       [(c:Team)-[m:PART_OF]->(t) WHERE c.scim_id IS NOT NULL
+        | {id: c.scim_id, type: 'Group', since: coalesce(m.created_at, '')}] AS members
+"""
+GROUP_BY_ID = "MATCH (t:Team {scim_id: $id})" + _GROUP_RETURN
+GROUPS_BY_DISPLAY_NAME = "MATCH (t:Team {scim_display_name_lc: $value})" + _GROUP_RETURN
+GROUPS_BY_EXTERNAL_ID = """
+MATCH (t:Team) WHERE t.scim_id IS NOT NULL AND t.scim_external_id = $value
+""" + _GROUP_RETURN
+GROUPS_ALL = """
+MATCH (t:Team) WHERE t.scim_id IS NOT NULL
+WITH t ORDER BY t.scim_created, t.scim_id
+""" + _GROUP_RETURN
+GROUPS_PAGE = """
+MATCH (t:Team) WHERE t.scim_id IS NOT NULL
+WITH t ORDER BY t.scim_created, t.scim_id SKIP $skip LIMIT $limit
+""" + _GROUP_RETURN
+COUNT_GROUPS = "MATCH (t:Team) WHERE t.scim_id IS NOT NULL RETURN count(t) AS n"
+
+# Which of the given ids are SCIM users and which are SCIM groups.
+RESOLVE_MEMBER_IDS = """
+UNWIND $ids AS id
+OPTIONAL MATCH (p:Person {scim_id: id})
+OPTIONAL MATCH (t:Team {scim_id: id})
+RETURN id, CASE WHEN p IS NOT NULL THEN 'User' WHEN t IS NOT NULL THEN 'Group' END AS type
+"""
+
+# Identity resolution: a Person another source (HR, demo, catalog) created,
+# not yet claimed by a SCIM user, matched on employee id or work email.
+# Employee id wins over email because emails get recycled.
+FIND_UNCLAIMED_PERSON = """
+CALL () {
+  MATCH (p:Person {employee_id: $employee_id}) WHERE p.scim_id IS NULL
+  RETURN p, 0 AS rank
+  UNION
+  UNWIND $emails AS email
+  MATCH (p:Person {email: email}) WHERE p.scim_id IS NULL
+  RETURN p, 1 AS rank
+}
+RETURN p.key AS key, p.status AS status, rank ORDER BY rank, p.key LIMIT 1
+"""
+# Groups attach to an existing Team of the same name (or key) that no SCIM
+# group claimed yet, so "Risk Data" from Okta is the wiki's risk-data team.
+FIND_UNCLAIMED_TEAM = """
+CALL () {
+  MATCH (t:Team {key: $key}) WHERE t.scim_id IS NULL RETURN t, 0 AS rank
+  UNION
+  MATCH (t:Team) WHERE t.scim_id IS NULL AND toLower(t.name) = $name_lc RETURN t, 1 AS rank
+}
+RETURN t.key AS key ORDER BY rank, t.key LIMIT 1
+"""
+TAKEN_KEYS = """
+MATCH (n:Entity) WHERE $label IN labels(n) AND (n.key = $key OR n.key STARTS WITH $key + '-')
+RETURN collect(n.key) AS keys
+"""
+# The enterprise extension's department names a Department (preferred) or a
+# Team, by key or by name.
+RESOLVE_DEPARTMENT = """
+CALL () {
+  MATCH (d:Department) WHERE d.key = $key OR toLower(d.name) = $name_lc RETURN d AS n, 0 AS rank
+  UNION
+  MATCH (t:Team) WHERE t.key = $key OR toLower(t.name) = $name_lc RETURN t AS n, 1 AS rank
+}
+RETURN n.key AS key, CASE WHEN n:Department THEN 'Department' ELSE 'Team' END AS label
+ORDER BY rank, n.key LIMIT 1
+"""
+
+# --- user writes -----------------------------------------------------------
+# Properties SCIM always owns (status, the scim_* bookkeeping) are set as
+# given; the shared ones (name, email, title, ...) only on nodes SCIM created
+# or where no other source set them, so HR data is not overwritten by the IdP
+# (the merge engine's field priorities decide those conflicts).
+_SET_USER_PROPS = """
+SET p.scim_id = $row.scim_id, p.scim_user_name = $row.user_name,
+    p.scim_user_name_lc = $row.user_name_lc, p.scim_external_id = $row.external_id,
+    p.scim_emails_lc = $row.emails_lc, p.scim_doc = $row.doc, p.scim_manager_id = $row.manager_id,
+    p.scim_created = coalesce(p.scim_created, $now), p.scim_modified = $now,
+    p.status = $row.status, p.updated_at = $now, p.last_seen = $today
+WITH p, p.source = 'scim' AS owned
+SET p.name = CASE WHEN owned OR p.name IS NULL THEN $row.name ELSE p.name END,
+    p.email = CASE WHEN owned OR p.email IS NULL THEN $row.email ELSE p.email END,
+    p.title = CASE WHEN owned OR p.title IS NULL THEN $row.title ELSE p.title END,
+    p.employee_id = CASE WHEN owned OR p.employee_id IS NULL THEN $row.employee_id ELSE p.employee_id END,
+    p.cost_center = CASE WHEN owned OR p.cost_center IS NULL THEN $row.cost_center ELSE p.cost_center END,
+    p.division = CASE WHEN owned OR p.division IS NULL THEN $row.division ELSE p.division END,
+    p.organization = CASE WHEN owned OR p.organization IS NULL THEN $row.organization
+                          ELSE p.organization END,
+    p.department = CASE WHEN owned OR p.department IS NULL THEN $row.department ELSE p.department END,
+    p.summary = CASE WHEN owned OR coalesce(p.summary, '') = '' THEN coalesce($row.title, '')
+                     ELSE p.summary END
+RETURN p.key AS key
+"""
+CREATE_USER = """
+CREATE (p:Person:Entity {key: $key, source: 'scim', source_id: $row.scim_id, body: '', aliases: [],
+                         aliases_text: '', created_at: $now, first_seen: $today})
+""" + _SET_USER_PROPS
+UPDATE_USER = "MATCH (p:Person {key: $key})" + _SET_USER_PROPS
+
+# The manager edge: SCIM-made REPORTS_TO edges to anyone else end; the one to
+# the current manager is created unless it exists (from any source).
+SYNC_MANAGER = """
+MATCH (p:Person {key: $key})
+OPTIONAL MATCH (m:Person {scim_id: $manager_id}) WHERE m <> p
+CALL (p, m) {
+  MATCH (p)-[r:REPORTS_TO]->(o:Person)
+  WHERE r.source = 'scim' AND (m IS NULL OR o <> m)
+  CREATE (p)-[h:PAST_REPORTS_TO]->(o) SET h = properties(r), h.valid_to = $today
+  DELETE r
+}
+CALL (p, m) {
+  WITH p, m WHERE m IS NOT NULL
+  MERGE (p)-[r:REPORTS_TO]->(m)
+  ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
+}
+RETURN m IS NOT NULL AS linked
+"""
+# Reports provisioned before their manager get their edge once the manager
+# exists (Okta and Entra do not order users by hierarchy).
+LINK_WAITING_REPORTS = """
+MATCH (m:Person {key: $key}) WHERE m.scim_id IS NOT NULL AND m.status <> 'former'
+MATCH (p:Person {scim_manager_id: m.scim_id})
+WHERE p <> m AND p.status <> 'former' AND NOT (p)-[:REPORTS_TO]->(m)
+MERGE (p)-[r:REPORTS_TO]->(m)
+ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
+RETURN count(r) AS linked
+"""
+# Department membership from the enterprise extension. Edges it made
+# (scim_via = 'department') to anything else end. A direct edge is only
+# added when the person is not already in that unit through a team.
+SYNC_DEPARTMENT = """
+MATCH (p:Person {key: $key})
+CALL (p) {
+  MATCH (p)-[r:MEMBER_OF]->(o)
+  WHERE r.scim_via = 'department' AND NOT (o.key = $target_key AND $target_label IN labels(o))
+  CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
+  DELETE r
+}
+CALL (p) {
+  MATCH (t:Department|Team {key: $target_key})
+  WHERE $target_label IN labels(t) AND NOT (p)-[:MEMBER_OF]->()-[:PART_OF*0..]->(t)
+  MERGE (p)-[r:MEMBER_OF]->(t)
+  ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today, r.scim_via = 'department'
+}
+RETURN p.key AS key
+"""
+# A former employee: the page stays, current memberships, leaderships and
+# reporting line end (re-typed to PAST_*, valid_from kept, valid_to today).
+CLOSE_PERSON_EDGES = """
+MATCH (p:Person {key: $key})
+CALL (p) {
+  MATCH (p)-[r:MEMBER_OF]->(o)
+  CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
+  DELETE r
+  RETURN count(*) AS memberships
+}
+CALL (p) {
+  MATCH (p)-[r:LEADS]->(o)
+  CREATE (p)-[h:PAST_LEADS]->(o) SET h = properties(r), h.valid_to = $today
+  DELETE r
+  RETURN count(*) AS leads
+}
+CALL (p) {
+  MATCH (p)-[r:REPORTS_TO]->(o)
+  CREATE (p)-[h:PAST_REPORTS_TO]->(o) SET h = properties(r), h.valid_to = $today
+  DELETE r
+  RETURN count(*) AS reports
+}
+RETURN memberships, leads, reports
+"""
+# DELETE: the person becomes former and leaves SCIM (GET answers 404), the
+# page remains. The old id is kept for audit.
+RETIRE_USER = """
+MATCH (p:Person {key: $key})
+SET p.status = 'former', p.scim_former_id = p.scim_id, p.updated_at = $now, p.scim_modified = $now
+REMOVE p.scim_id, p.scim_user_name, p.scim_user_name_lc, p.scim_external_id, p.scim_emails_lc,
+       p.scim_doc, p.scim_manager_id
+RETURN p.key AS key
+"""
+
+# --- group writes ----------------------------------------------------------
+_SET_GROUP_PROPS = """
+SET t.scim_id = $row.scim_id, t.scim_display_name = $row.display_name,
+    t.scim_display_name_lc = $row.display_name_lc, t.scim_external_id = $row.external_id,
+    t.scim_created = coalesce(t.scim_created, $now), t.scim_modified = $now,
+    t.updated_at = $now, t.last_seen = $today,
+    t.name = CASE WHEN t.source = 'scim' OR t.name IS NULL THEN $row.display_name ELSE t.name END
+RETURN t.key AS key
+"""
+CREATE_GROUP = """
+CREATE (t:Team:Entity {key: $key, source: 'scim', source_id: $row.scim_id, summary: '', body: '',
+                       aliases: [], aliases_text: '', created_at: $now, first_seen: $today})
+""" + _SET_GROUP_PROPS
+UPDATE_GROUP = "MATCH (t:Team {key: $key})" + _SET_GROUP_PROPS
+TOUCH_GROUP = "MATCH (t:Team {key: $key}) SET t.scim_modified = $now, t.updated_at = $now RETURN t.key AS key"
+
+ADD_USER_MEMBERS = """
+MATCH (t:Team {key: $key})
+UNWIND $ids AS id
+MATCH (p:Person {scim_id: id})
+MERGE (p)-[r:MEMBER_OF]->(t)
+ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today, r.scim_via = 'group'
+RETURN count(r) AS n
+"""
+ADD_GROUP_MEMBERS = """
+MATCH (t:Team {key: $key})
+UNWIND $ids AS id
+MATCH (c:Team {scim_id: id}) WHERE c <> t
+MERGE (c)-[r:PART_OF]->(t)
+ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
+RETURN count(r) AS n
+"""
+# Only SCIM-known members are touched: people or teams HR put in the team
+# without a SCIM identity stay members.
+REMOVE_USER_MEMBERS = """
+MATCH (t:Team {key: $key})
+MATCH (p:Person)-[r:MEMBER_OF]->(t)
+WHERE p.scim_id IS NOT NULL AND ($all OR p.scim_id IN $ids) AND NOT p.scim_id IN $keep
+CREATE (p)-[h:PAST_MEMBER_OF]->(t) SET h = properties(r), h.valid_to = $today
+DELETE r
+RETURN count(*) AS n
+"""
+REMOVE_GROUP_MEMBERS = """
+MATCH (t:Team {key: $key})
+MATCH (c:Team)-[r:PART_OF]->(t)
+WHERE c.scim_id IS NOT NULL AND ($all OR c.scim_id IN $ids) AND NOT c.scim_id IN $keep
+CREATE (c)-[h:PAST_PART_OF]->(t) SET h = properties(r), h.valid_to = $today
+DELETE r
+RETURN count(*) AS n
+"""
+RETIRE_GROUP = """
+MATCH (t:Team {key: $key})
+SET t.scim_former_id = t.scim_id, t.updated_at = $now
+REMOVE t.scim_id, t.scim_display_name, t.scim_display_name_lc, t.scim_external_id
+RETURN t.key AS key
+"""
+
+
+def run_write_transaction(steps: list[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+    """Run several write statements in one transaction (all or nothing), so a
+    SCIM request never leaves a person half-written. Returns each statement's
+    records. Driver errors are wrapped like graph.driver.write's."""
+    def work(tx):
+        return [[r.data() for r in tx.run(query, params)] for query, params in steps]
+
+    with driver.wrapped_errors("SCIM write"):
+        with driver.get_driver().session(database=driver.database()) as session:
+            return session.execute_write(work)
