@@ -1,0 +1,220 @@
+"""Cypher for the ingest merge engine (ingest/merge.py) and the as-of history
+reads the assistant and wiki use ("who owned the ledger service last March?").
+
+Values always travel as $parameters; labels and relationship types are
+interpolated only from graph.model's allow-lists by the small cached builders
+below (Cypher cannot parameterize them).
+
+Storage the merge engine maintains (see ingest/merge.py for the why):
+- on every ingested node: `prov` (JSON string: per-field source, source id and
+  since-date; per-source source id, first/last seen, stale_since), `sources`
+  (list of source names), `source_keys` (list of "source:source_id"),
+  `stale_since`, and `status: 'retired'` + `retired_at` once retired;
+- on every ingested edge: `sources` (list), `source`, `source_id`,
+  `first_seen`, `last_seen`, and for historized types `valid_from`;
+  an ended historized edge is re-typed PAST_<TYPE> with `valid_to`;
+- a changed property keeps its previous value as
+  `(n)-[:HAD]->(:Revision {field, value, valid_from, valid_to, source})`.
+Dates are ISO strings 'YYYY-MM-DD' so they compare correctly as text.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import driver
+from .model import HISTORIZED, PAGE_LABELS, check_label, check_relationship
+
+REVISION_LABEL = "Revision"
+
+# --- reads for the merge (one round trip per label / per batch) ----------------
+@lru_cache(maxsize=None)
+def fetch_nodes_query(label: str) -> str:
+    """Every node of a label with the requested properties (aligned with
+    $fields), so the merge can resolve identities and diff in memory. Only the
+    named fields travel: embeddings and other engineers' props stay home."""
+    check_label(label)
+    return f"MATCH (n:{label}) RETURN n.key AS key, [f IN $fields | n[f]] AS vals"
+
+
+# Nodes a full sync of $source may have to mark stale or retire, any label.
+FETCH_SOURCE_NODES = """
+MATCH (n:Entity) WHERE $source IN n.sources
+RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, [f IN $fields | n[f]] AS vals
+"""
+
+# Current edges the merge must know: every edge of the batch's types (for
+# single-valued relations and diffs) and every edge a full source asserted.
+FETCH_EDGES = """
+MATCH (a)-[r]->(b)
+WHERE type(r) IN $types OR ($source IS NOT NULL AND $source IN coalesce(r.sources, [r.source]))
+RETURN type(r) AS type,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
+       properties(r) AS props
+"""
+
+# Current historized edges touching nodes about to be retired.
+FETCH_EDGES_OF_NODES = """
+UNWIND $nodes AS node
+MATCH (n:Entity {key: node.key}) WHERE node.label IN labels(n)
+MATCH (n)-[r]-(m)
+WHERE type(r) IN $types
+WITH DISTINCT r
+WITH r, startNode(r) AS a, endNode(r) AS b
+RETURN type(r) AS type,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
+       properties(r) AS props
+"""
+
+
+# --- writes (UNWIND batches) ---------------------------------------------------
+@lru_cache(maxsize=None)
+def upsert_nodes_query(label: str) -> str:
+    """Create or update nodes with precomputed property changes. `row.set`
+    holds only changed properties (null removes one); the body is written only
+    while no person has edited it; `row.revisions` keep previous values."""
+    check_label(label)
+    extra_label = "n:Entity, " if label in PAGE_LABELS else ""
+    return f"""
+UNWIND $rows AS row
+MERGE (n:{label} {{key: row.key}})
+ON CREATE SET {extra_label}n.created_at = $now
+SET n += row.set
+FOREACH (_ IN CASE WHEN row.body IS NOT NULL AND n.body_edited_by IS NULL
+                   AND coalesce(n.body, '') <> row.body THEN [1] ELSE [] END | SET n.body = row.body)
+FOREACH (rv IN row.revisions |
+  CREATE (n)-[:HAD]->(:{REVISION_LABEL} {{field: rv.field, value: rv.value, valid_from: rv.valid_from,
+                                        valid_to: rv.valid_to, source: rv.source}}))
+RETURN count(*) AS n
+"""
+
+
+@lru_cache(maxsize=None)
+def upsert_edges_query(rel: str, src_label: str, dst_label: str) -> str:
+    """Create or update edges of one type between two labels with precomputed
+    property changes (`row.set`; null removes a property)."""
+    check_relationship(rel, src_label, dst_label)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{src_label} {{key: row.src}})
+MATCH (b:{dst_label} {{key: row.dst}})
+MERGE (a)-[r:{rel}]->(b)
+ON CREATE SET r.created_at = $now
+SET r += row.set
+RETURN count(*) AS n
+"""
+
+
+@lru_cache(maxsize=None)
+def close_edges_query(rel: str, src_label: str, dst_label: str) -> str:
+    """End current edges: a historized type is re-typed PAST_<TYPE> with its
+    properties and `valid_to`, so current-state reads never see it; any other
+    type carries no history and is deleted."""
+    check_relationship(rel, src_label, dst_label)
+    if rel in HISTORIZED:
+        return f"""
+UNWIND $rows AS row
+MATCH (a:{src_label} {{key: row.src}})-[r:{rel}]->(b:{dst_label} {{key: row.dst}})
+CREATE (a)-[p:PAST_{rel}]->(b)
+SET p = properties(r), p.valid_to = row.valid_to, p.closed_by = row.source
+DELETE r
+RETURN count(*) AS n
+"""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{src_label} {{key: row.src}})-[r:{rel}]->(b:{dst_label} {{key: row.dst}})
+DELETE r
+RETURN count(*) AS n
+"""
+
+
+# --- as-of reads ------------------------------------------------------------------
+# An edge is valid on $date when valid_from <= $date < valid_to (no valid_to:
+# still current; no valid_from: it predates history and counts from the start).
+_VALID_ON = ("coalesce(r.valid_from, '0000-00-00') <= $date "
+             "AND (r.valid_to IS NULL OR $date < r.valid_to)")
+
+OWNERS_AS_OF = f"""
+MATCH (s:Entity {{key: $key}}) WHERE $label IN labels(s)
+MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(s)
+WHERE {_VALID_ON}
+RETURN [l IN labels(o) WHERE l <> 'Entity'][0] AS label, o.key AS key, o.name AS name,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+MEMBERS_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE $label IN labels(t)
+MATCH (p:Person)-[r:MEMBER_OF|PAST_MEMBER_OF]->(t)
+WHERE {_VALID_ON}
+RETURN p.key AS key, p.name AS name, r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+MANAGER_AS_OF = f"""
+MATCH (p:Person {{key: $key}})-[r:REPORTS_TO|PAST_REPORTS_TO]->(m:Person)
+WHERE {_VALID_ON}
+RETURN m.key AS key, m.name AS name, r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY valid_from DESC
+"""
+
+TEAMS_OF_PERSON_AS_OF = f"""
+MATCH (p:Person {{key: $key}})-[r:MEMBER_OF|PAST_MEMBER_OF]->(t:Entity)
+WHERE {_VALID_ON}
+RETURN [l IN labels(t) WHERE l <> 'Entity'][0] AS label, t.key AS key, t.name AS name,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+# A property's value on $date: the current value if it was set by then, else
+# the revision whose [valid_from, valid_to) holds the date.
+PROPERTY_AS_OF = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+OPTIONAL MATCH (n)-[:HAD]->(rv:Revision {field: $field})
+WHERE coalesce(rv.valid_from, '0000-00-00') <= $date AND $date < rv.valid_to
+WITH n, rv ORDER BY rv.valid_to DESC LIMIT 1
+RETURN CASE WHEN rv IS NOT NULL THEN rv.value ELSE n[$field] END AS value,
+       rv IS NOT NULL AS from_revision, rv.source AS source
+"""
+
+PROPERTY_HISTORY = """
+MATCH (n:Entity {key: $key})-[:HAD]->(rv:Revision) WHERE $label IN labels(n)
+  AND ($field IS NULL OR rv.field = $field)
+RETURN rv.field AS field, rv.value AS value, rv.valid_from AS valid_from, rv.valid_to AS valid_to,
+       rv.source AS source
+ORDER BY rv.valid_to DESC, rv.field
+"""
+
+
+def owners_as_of(label: str, key: str, date: str) -> list[dict]:
+    """Who owned a System/Process/Topic on `date` ('YYYY-MM-DD'): [{label, key, name, valid_from, valid_to}]."""
+    return driver.read(OWNERS_AS_OF, label=check_label(label), key=key, date=str(date))
+
+
+def members_as_of(label: str, key: str, date: str) -> list[dict]:
+    """Direct members of a Team/Department on `date`: [{key, name, valid_from, valid_to}]."""
+    return driver.read(MEMBERS_AS_OF, label=check_label(label), key=key, date=str(date))
+
+
+def manager_as_of(person_key: str, date: str) -> dict | None:
+    """The person's manager on `date`, or None: {key, name, valid_from, valid_to}."""
+    rows = driver.read(MANAGER_AS_OF, key=person_key, date=str(date))
+    return rows[0] if rows else None
+
+
+def teams_as_of(person_key: str, date: str) -> list[dict]:
+    """The teams/departments a person was a direct member of on `date`."""
+    return driver.read(TEAMS_OF_PERSON_AS_OF, key=person_key, date=str(date))
+
+
+def property_as_of(label: str, key: str, field: str, date: str):
+    """A property's value on `date` (e.g. a person's title last March); None
+    when the entity does not exist."""
+    rows = driver.read(PROPERTY_AS_OF, label=check_label(label), key=key, field=field, date=str(date))
+    return rows[0]["value"] if rows else None
+
+
+def property_history(label: str, key: str, field: str | None = None) -> list[dict]:
+    """Previous values of a page's properties, newest first ("previously: …")."""
+    return driver.read(PROPERTY_HISTORY, label=check_label(label), key=key, field=field)

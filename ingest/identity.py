@@ -1,0 +1,104 @@
+"""Entity resolution for the merge engine: map an incoming record to the key
+of the node it describes, in memory, over the state read in one query per
+label (so a batch costs no per-record round trips).
+
+Order of evidence, strongest first: the record's own source id seen before
+("hris:w-1001"), then for people employee id, work email (case-insensitive)
+and Slack id; then the proposed key itself unless that node's identity
+clearly belongs to someone else; then a unique match of the name or an alias
+(compared as slugs, so "Risk Data" finds "risk-data"). People carrying an
+employee id or email are never matched by name alone: two "Alex Kim"s are
+common. A proposed key taken by a different person gets a numeric suffix.
+Records resolved within the same batch are indexed as they go, so two records
+of one person in one batch land on one node.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.model import Entity, slugify_key
+
+IDENTITY_PROPS = ("employee_id", "email", "slack_id")
+
+
+def _norm(prop: str, value) -> str | None:
+    if value is None or value == "":
+        return None
+    value = str(value).strip()
+    return value.lower() if prop == "email" else value
+
+
+class Resolver:
+    def __init__(self, state: dict[tuple[str, str], dict]):
+        self.state = state
+        self.by_source_key: dict[tuple[str, str], str] = {}
+        self.by_identity: dict[tuple[str, str, str], str] = {}
+        self.by_alias: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.identity_of: dict[tuple[str, str], dict[str, str]] = {}
+        self.taken: set[tuple[str, str]] = set(state)
+        for (label, key), cur in state.items():
+            self._index(label, key, cur.get("source_keys") or [],
+                        {p: cur.get(p) for p in IDENTITY_PROPS}, [cur.get("name")] + list(cur.get("aliases") or []))
+
+    def _index(self, label: str, key: str, source_keys, identity: dict, names) -> None:
+        for sk in source_keys:
+            self.by_source_key.setdefault((label, sk), key)
+        ident = self.identity_of.setdefault((label, key), {})
+        for prop in IDENTITY_PROPS:
+            v = _norm(prop, identity.get(prop))
+            if v:
+                self.by_identity.setdefault((label, prop, v), key)
+                ident.setdefault(prop, v)
+        for name in names:
+            if name:
+                slug = slugify_key(str(name))
+                if slug:
+                    self.by_alias[(label, slug)].add(key)
+        self.by_alias[(label, key)].add(key)
+
+    def _clashes(self, label: str, key: str, identity: dict[str, str]) -> bool:
+        known = self.identity_of.get((label, key), {})
+        return any(p in known and v and known[p] != v for p, v in identity.items())
+
+    def resolve(self, e: Entity, source: str) -> str:
+        """The key of the node `e` describes (existing or new) — and remember it."""
+        label = e.label
+        identity = {p: _norm(p, e.props.get(p)) for p in IDENTITY_PROPS}
+        identity = {p: v for p, v in identity.items() if v}
+        sk = f"{source}:{e.source_id or e.key}"
+        key = self.by_source_key.get((label, sk))
+        if key is None:
+            for prop in IDENTITY_PROPS:
+                if prop in identity:
+                    key = self.by_identity.get((label, prop, identity[prop]))
+                    if key:
+                        break
+        if key is None and (label, e.key) in self.taken and not self._clashes(label, e.key, identity):
+            key = e.key
+        if key is None and not (label == "Person" and identity):
+            key = self._unique_alias(label, [e.name] + list(e.aliases) + [e.key], identity)
+        if key is None:
+            key = e.key
+            n = 2
+            while (label, key) in self.taken:
+                key = f"{e.key}-{n}"[:200]
+                n += 1
+        self.taken.add((label, key))
+        self._index(label, key, [sk], identity, [e.name] + list(e.aliases))
+        return key
+
+    def _unique_alias(self, label: str, names, identity: dict) -> str | None:
+        found: set[str] = set()
+        for name in names:
+            slug = slugify_key(str(name or ""))
+            if slug:
+                found |= self.by_alias.get((label, slug), set())
+        found = {k for k in found if not self._clashes(label, k, identity)}
+        return found.pop() if len(found) == 1 else None
+
+    def lookup_reference(self, label: str, ref: str) -> str | None:
+        """An edge endpoint not in the batch: a known key, or a unique alias."""
+        if (label, ref) in self.taken:
+            return ref
+        keys = self.by_alias.get((label, slugify_key(ref)), set())
+        return next(iter(keys)) if len(keys) == 1 else None

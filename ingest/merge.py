@@ -1,0 +1,535 @@
+"""The ingest merge engine: `sync(batch, full=..., dry_run=...)` turns one
+connector's normalized Batch into graph changes, with identity resolution,
+per-field provenance and priorities, history, staleness and dry runs.
+
+How a sync runs (round trips are per label or per chunk, never per row):
+1. validate records (bad ones are rejected with their source id and reason);
+2. read the current state: one query per label in the batch (only the fields
+   the merge needs), all current edges of the batch's types and, for a full
+   snapshot, every node and edge this source asserted before;
+3. resolve identities in memory (`ingest.identity`): source id, employee id,
+   work email, Slack id, key, then a unique alias/name match — so a person
+   from HR, SCIM and the catalog is one node; edges are re-pointed;
+4. decide per field who wins (`KIKI_FIELD_PRIORITY`, earlier source wins;
+   a source always overrides itself), record conflicts, and diff against the
+   current state — only rows that change are written, so an identical
+   re-sync writes nothing (Neo4j's counters stay at zero);
+5. write in `UNWIND` chunks of `KIKI_INGEST_CHUNK` rows (one transaction each;
+   a crash mid-way leaves a prefix that the next run completes, because the
+   desired state is recomputed from the graph).
+
+Provenance is kept on the node itself, not in side nodes, so current-state
+reads stay a plain property read: `prov` is a JSON string
+`{"fields": {field: {"source", "source_id", "since"}},
+  "sources": {source: {"source_id", "first_seen", "last_seen", "stale_since"}}}`,
+plus `sources` and `source_keys` ("source:source_id") lists for lookups.
+Edges carry `sources`, `source`, `source_id`, `first_seen`, `last_seen`.
+
+History: a historized edge (graph.model.HISTORIZED) gets `valid_from` when it
+starts; when it ends it is re-typed PAST_<TYPE> with `valid_to` (current reads
+match plain types only). A changed property keeps its previous value in
+`(n)-[:HAD]->(:Revision {field, value, valid_from, valid_to, source})`.
+`graph.ingest_queries` answers as-of questions from both.
+
+Staleness: a node missing from a full snapshot of a source that asserted it
+gets `stale_since` (per source in `prov`, the earliest on the node); after
+`KIKI_STALE_GRACE_DAYS` it is retired — `status: 'retired'`, `retired_at`,
+its current historized edges closed — never deleted. Seen again, it revives.
+An edge missing from a full snapshot loses that source; with no source left
+it is closed. Bodies edited by people (`body_edited_by`) are never
+overwritten; ingest writes only the fields it owns.
+
+Limits: a lower-priority source's losing value is reported as a conflict but
+not stored, so if the winning source later drops the field the loser's value
+returns only on its next sync; connectors cannot express "field cleared"
+(None is dropped), so a field a source stops sending keeps its last value.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable
+
+from django.conf import settings
+
+from graph import driver
+from graph import ingest_queries as q
+from graph.model import HISTORIZED, PAGE_LABELS, Batch, Edge, Entity, Problem
+from kiki.errors import InvalidInput
+
+from .identity import Resolver
+
+# Fields the merge reads for every node it may touch.
+BOOK_FIELDS = ("prov", "sources", "source_keys", "stale_since", "status", "retired_at",
+               "body_edited_by", "first_seen", "last_seen", "source", "source_id", "name",
+               "summary", "body", "aliases", "aliases_text", "email", "employee_id", "slack_id")
+# Written by the merge for bookkeeping; never tracked as history or conflicts.
+NOT_HISTORY = {"prov", "sources", "source_keys", "stale_since", "first_seen", "last_seen",
+               "updated_at", "created_at", "aliases_text", "source", "source_id", "retired_at",
+               "body", "aliases"}
+# Single-valued relations: which end holds at most one current edge, and the
+# priority field that decides between sources.
+SINGLE_VALUED = {"REPORTS_TO": ("src", "manager"), "OWNS": ("dst", "owner"), "PART_OF": ("src", "parent")}
+SAMPLE_SIZE = 10
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Conflict:
+    """Two sources disagree on one field (or single-valued edge) of one entity."""
+    label: str
+    key: str
+    field: str
+    kept_value: Any
+    kept_source: str
+    other_value: Any
+    other_source: str
+
+    def __str__(self) -> str:
+        return (f"{self.label} {self.key} {self.field}: kept {self.kept_value!r} from {self.kept_source}, "
+                f"not {self.other_value!r} from {self.other_source}")
+
+
+@dataclass
+class SyncReport:
+    source: str
+    full: bool
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    retired: int = 0
+    edges_created: int = 0
+    edges_updated: int = 0
+    edges_closed: int = 0
+    rejected_records: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    samples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    changed_keys: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_records)
+
+    @property
+    def wrote_nothing(self) -> bool:
+        return not any(self.counters.values())
+
+    def sample(self, kind: str, text: str) -> None:
+        if len(self.samples[kind]) < SAMPLE_SIZE:
+            self.samples[kind].append(text)
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (f"{self.source} ({'full' if self.full else 'incremental'}{', dry run' if self.dry_run else ''}): "
+                f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.stale} stale, {self.retired} retired, {self.rejected} rejected; edges "
+                f"{self.edges_created} created, {self.edges_updated} updated, {self.edges_closed} closed; "
+                f"{len(self.conflicts)} conflicts ({verb} applied)")
+
+    def as_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("source", "full", "dry_run", "created", "updated", "unchanged",
+                                            "stale", "retired", "rejected", "edges_created", "edges_updated",
+                                            "edges_closed")}
+        d["rejected_records"] = [asdict(p) for p in self.rejected_records]
+        d["conflicts"] = [asdict(c) for c in self.conflicts]
+        d["samples"] = dict(self.samples)
+        d["counters"] = dict(self.counters)
+        return d
+
+
+def rank(field_name: str, source: str) -> int:
+    """Position of `source` in the field's priority list (lower wins)."""
+    prio = settings.KIKI_FIELD_PRIORITY
+    order = prio.get(field_name) or prio.get("default") or []
+    return order.index(source) if source in order else len(order)
+
+
+def _wins(field_name: str, incoming: str, current: str | None) -> bool:
+    return current is None or incoming == current or rank(field_name, incoming) <= rank(field_name, current)
+
+
+def _load_prov(cur: dict) -> dict:
+    if cur.get("prov"):
+        prov = json.loads(cur["prov"])
+    else:  # written by the basic merge path: everything came from `source`
+        prov = {"fields": {}, "sources": {}}
+        src = cur.get("source")
+        if src:
+            since = cur.get("first_seen") or ""
+            for f, v in cur.items():
+                if v is not None and f not in NOT_HISTORY and f not in BOOK_FIELDS[:8]:
+                    prov["fields"][f] = {"source": src, "source_id": cur.get("source_id") or "", "since": since}
+            prov["sources"][src] = {"source_id": cur.get("source_id") or "", "first_seen": since,
+                                    "last_seen": cur.get("last_seen") or since, "stale_since": None}
+    prov.setdefault("fields", {})
+    prov.setdefault("sources", {})
+    return prov
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _node_stale_since(prov: dict) -> str | None:
+    dates = [s["stale_since"] for s in prov["sources"].values() if s.get("stale_since")]
+    return min(dates) if dates else None
+
+
+class _Plan:
+    """What one sync will do; built in memory, then written (or reported)."""
+
+    def __init__(self):
+        self.node_rows: dict[str, list[dict]] = defaultdict(list)          # label -> rows
+        self.edge_rows: dict[tuple, list[dict]] = defaultdict(list)        # (type, sl, dl) -> rows
+        self.close_rows: dict[tuple, list[dict]] = defaultdict(list)       # (type, sl, dl) -> rows
+
+
+def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | None = None,
+         progress: Progress | None = None, chunk: int | None = None) -> SyncReport:
+    """Merge one source's batch. `full` means the batch is the source's whole
+    snapshot (missing records go stale, then retire). `dry_run` computes the
+    same plan and writes nothing. `now` injects the clock (tests). Rejected
+    records never stop the rest; graph errors raise `GraphError`."""
+    now = now or datetime.now(timezone.utc)
+    today = now.date().isoformat()
+    now_iso = now.isoformat(timespec="seconds")
+    source = batch.source
+    report = SyncReport(source=source, full=full, dry_run=dry_run)
+    report.rejected_records.extend(batch.problems)
+
+    entities = _valid_entities(batch, report)
+    edges = _valid_edges(batch, report)
+
+    # --- current state -------------------------------------------------------
+    labels = sorted({e.label for e in entities} | {x.src_label for x in edges} | {x.dst_label for x in edges})
+    extra_fields = defaultdict(set)
+    for e in entities:
+        extra_fields[e.label].update(e.props)
+    state: dict[tuple[str, str], dict] = {}
+    for label in labels:
+        fields = list(BOOK_FIELDS) + sorted(extra_fields[label] - set(BOOK_FIELDS))
+        for row in driver.read(q.fetch_nodes_query(label), fields=fields):
+            state[(label, row["key"])] = dict(zip(fields, row["vals"]))
+    if full:
+        for row in driver.read(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS)):
+            state.setdefault((row["label"], row["key"]), dict(zip(BOOK_FIELDS, row["vals"])))
+
+    # --- identities ------------------------------------------------------------
+    resolver = Resolver(state)
+    key_map: dict[tuple[str, str], str] = {}
+    incoming: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for e in entities:
+        key = resolver.resolve(e, source)
+        key_map[(e.label, e.key)] = key
+        incoming[(e.label, key)].append(e)
+
+    plan = _Plan()
+    grace_cutoff = (now.date() - timedelta(days=settings.KIKI_STALE_GRACE_DAYS)).isoformat()
+    retiring: list[dict] = []
+
+    # --- nodes -------------------------------------------------------------------
+    for (label, key), recs in incoming.items():
+        cur = state.get((label, key))
+        _plan_node(plan, report, label, key, cur, recs, source, today, now_iso)
+    missing: set[tuple[str, str]] = set()
+    if full:
+        for (label, key), cur in state.items():
+            if (label, key) in incoming or source not in (cur.get("sources") or []):
+                continue
+            missing.add((label, key))
+            if _plan_stale(plan, report, label, key, cur, source, today, now_iso, grace_cutoff):
+                retiring.append({"label": label, "key": key})
+
+    # --- edges -------------------------------------------------------------------
+    exists = set(state) | set(incoming)
+    types = sorted({x.type for x in edges})
+    current = {}
+    if types or full:
+        for r in driver.read(q.FETCH_EDGES, types=types, source=source if full else None):
+            current[(r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])] = r["props"]
+    _plan_edges(plan, report, edges, key_map, resolver, exists, current, source, full, today, missing)
+    if retiring:
+        closing = {(t, sl, s, dl, d) for (t, sl, dl), rows in plan.close_rows.items() for r in rows
+                   for s, d in [(r["src"], r["dst"])]}
+        for r in driver.read(q.FETCH_EDGES_OF_NODES, nodes=retiring, types=list(HISTORIZED)):
+            ident = (r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])
+            if ident not in closing:
+                closing.add(ident)
+                plan.close_rows[ident[0], ident[1], ident[3]].append(
+                    {"src": ident[2], "dst": ident[4], "valid_to": today, "source": source})
+                report.edges_closed += 1
+                report.sample("closed", f"{ident[1]}:{ident[2]} -{ident[0]}-> {ident[3]}:{ident[4]} (retired)")
+
+    if not dry_run:
+        _write(plan, report, now_iso, progress, chunk or settings.KIKI_INGEST_CHUNK)
+    return report
+
+
+def _valid_entities(batch: Batch, report: SyncReport) -> list[Entity]:
+    out = []
+    for e in batch.entities:
+        try:
+            e.source = e.source or batch.source
+            e.validate()
+        except InvalidInput as err:
+            report.rejected_records.append(Problem(e.source_id or str(e.key), f"{e.label}:{e.key}", str(err)))
+            continue
+        out.append(e)
+    return out
+
+
+def _valid_edges(batch: Batch, report: SyncReport) -> list[Edge]:
+    out = []
+    for ed in batch.edges:
+        try:
+            ed.validate()
+        except InvalidInput as err:
+            report.rejected_records.append(Problem(ed.source or batch.source,
+                                                   f"{ed.src_key}-{ed.type}->{ed.dst_key}", str(err)))
+            continue
+        out.append(ed)
+    return out
+
+
+def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict | None,
+               recs: list[Entity], source: str, today: str, now_iso: str) -> None:
+    exists = cur is not None
+    cur = cur or {}
+    prov = _load_prov(cur)
+    desired: dict[str, Any] = {}
+    revisions: list[dict] = []
+    body = None
+    content_changed = False
+
+    def value(f):
+        return desired[f] if f in desired else cur.get(f)
+
+    for e in recs:
+        sid = e.source_id or e.key
+        fields = {"name": e.name.strip(), **e.props}
+        if e.summary:
+            fields["summary"] = e.summary
+        for f, v in fields.items():
+            old = value(f)
+            owner = prov["fields"].get(f, {}).get("source")
+            if old == v:
+                if owner is None:
+                    prov["fields"][f] = {"source": source, "source_id": sid, "since": today}
+                continue
+            if _wins(f, source, owner):
+                if old is not None and owner not in (None, source):
+                    report.conflicts.append(Conflict(label, key, f, v, source, old, owner))
+                if old is not None and f not in NOT_HISTORY:
+                    revisions.append({"field": f, "value": old, "source": owner or cur.get("source") or "",
+                                      "valid_from": prov["fields"].get(f, {}).get("since")
+                                      or cur.get("first_seen") or "", "valid_to": today})
+                desired[f] = v
+                prov["fields"][f] = {"source": source, "source_id": sid, "since": today}
+                content_changed = True
+            else:
+                report.conflicts.append(Conflict(label, key, f, old, owner, v, source))
+        aliases = sorted(set(value("aliases") or []) | {a.strip() for a in e.aliases if a.strip()})
+        if aliases != (cur.get("aliases") or []) or not exists:
+            desired["aliases"] = aliases
+            desired["aliases_text"] = "".join(a + " " for a in aliases)
+            content_changed = content_changed or aliases != (cur.get("aliases") or [])
+        if e.body and not cur.get("body_edited_by") and e.body != (cur.get("body") or ""):
+            body = e.body
+            content_changed = True
+        src = prov["sources"].get(source, {})
+        prov["sources"][source] = {"source_id": sid, "first_seen": src.get("first_seen") or today,
+                                   "last_seen": today, "stale_since": None}
+        desired["sources"] = sorted(set(value("sources") or []) | {source})
+        desired["source_keys"] = sorted(set(value("source_keys") or []) | {f"{source}:{sid}"})
+        if not cur.get("source"):
+            desired["source"], desired["source_id"] = source, sid
+    if not exists:
+        desired.setdefault("summary", "")
+        desired["first_seen"] = today
+        desired.setdefault("body", "")
+    desired["last_seen"] = today
+    stale = _node_stale_since(prov)
+    desired["stale_since"] = stale
+    if cur.get("status") == "retired" and stale is None and "status" not in desired:
+        revisions.append({"field": "status", "value": "retired", "source": source,
+                          "valid_from": cur.get("retired_at") or "", "valid_to": today})
+        desired["status"], desired["retired_at"] = None, None
+        content_changed = True
+    desired["prov"] = _dump(prov)
+
+    changes = {f: v for f, v in desired.items() if cur.get(f) != v or (not exists and v is not None)}
+    if content_changed or not exists:
+        changes["updated_at"] = now_iso
+    if not changes and body is None:
+        report.unchanged += 1
+        return
+    if not exists:
+        report.created += 1
+        report.sample("created", f"{label}:{key} {desired.get('name', '')}")
+    elif content_changed:
+        report.updated += 1
+        shown = sorted(f for f in changes if f not in NOT_HISTORY and f != "updated_at")
+        report.sample("updated", f"{label}:{key} {', '.join(shown) or 'body'}")
+    else:
+        report.unchanged += 1  # only last-seen bookkeeping moved
+    if content_changed or not exists:
+        report.changed_keys.append(key)
+    plan.node_rows[label].append({"key": key, "set": changes, "body": body, "revisions": revisions})
+
+
+def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict, source: str,
+                today: str, now_iso: str, grace_cutoff: str) -> bool:
+    """Mark a node missing from a full snapshot stale; retire it after the
+    grace period. Returns True when it retires in this sync."""
+    prov = _load_prov(cur)
+    src = prov["sources"].setdefault(source, {"source_id": "", "first_seen": "", "last_seen": ""})
+    changes: dict[str, Any] = {}
+    revisions = []
+    if not src.get("stale_since"):
+        src["stale_since"] = today
+        report.stale += 1
+        report.sample("stale", f"{label}:{key} {cur.get('name') or ''}")
+    stale = _node_stale_since(prov)
+    retiring = cur.get("status") != "retired" and stale is not None and stale <= grace_cutoff
+    if retiring:
+        if cur.get("status") is not None:
+            revisions.append({"field": "status", "value": cur["status"],
+                              "source": prov["fields"].get("status", {}).get("source") or source,
+                              "valid_from": prov["fields"].get("status", {}).get("since") or "",
+                              "valid_to": today})
+        changes.update(status="retired", retired_at=today, updated_at=now_iso)
+        prov["fields"]["status"] = {"source": source, "source_id": src.get("source_id", ""), "since": today}
+        report.retired += 1
+        report.changed_keys.append(key)
+        report.sample("retired", f"{label}:{key} {cur.get('name') or ''}")
+    dumped = _dump(prov)
+    if dumped != cur.get("prov"):
+        changes["prov"] = dumped
+    if stale != cur.get("stale_since"):
+        changes["stale_since"] = stale
+    if changes:
+        plan.node_rows[label].append({"key": key, "set": changes, "body": None, "revisions": revisions})
+    return retiring
+
+
+def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dict, resolver: "Resolver",
+                exists: set, current: dict, source: str, full: bool, today: str,
+                missing: set) -> None:
+    # Index current single-valued edges by their anchored end.
+    anchored = defaultdict(list)
+    for ident in current:
+        if ident[0] in SINGLE_VALUED:
+            end = SINGLE_VALUED[ident[0]][0]
+            anchored[(ident[0],) + ((ident[1], ident[2]) if end == "src" else (ident[3], ident[4]))].append(ident)
+    seen: set[tuple] = set()
+    closed: set[tuple] = set()
+
+    def close(ident):
+        if ident in closed:
+            return
+        closed.add(ident)
+        plan.close_rows[ident[0], ident[1], ident[3]].append(
+            {"src": ident[2], "dst": ident[4], "valid_to": today, "source": source})
+        report.edges_closed += 1
+        report.sample("closed", f"{ident[1]}:{ident[2]} -{ident[0]}-> {ident[3]}:{ident[4]}")
+
+    for ed in edges:
+        src = _endpoint(ed.src_label, ed.src_key, key_map, resolver, exists)
+        dst = _endpoint(ed.dst_label, ed.dst_key, key_map, resolver, exists)
+        if src is None or dst is None:
+            missing = [f"{lbl} {k!r}" for lbl, k, r in ((ed.src_label, ed.src_key, src),
+                                                        (ed.dst_label, ed.dst_key, dst)) if r is None]
+            report.rejected_records.append(Problem(ed.source or source, f"{ed.src_key}-{ed.type}->{ed.dst_key}",
+                                                   f"unknown {' and '.join(missing)}; edge not created"))
+            continue
+        ident = (ed.type, ed.src_label, src, ed.dst_label, dst)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        cur = current.get(ident)
+        if ed.type in SINGLE_VALUED and cur is None:
+            end, prio_field = SINGLE_VALUED[ed.type]
+            anchor = (ed.type, ed.src_label, src) if end == "src" else (ed.type, ed.dst_label, dst)
+            rivals = [r for r in anchored[anchor] if r != ident and r not in closed]
+            blocked = None
+            for rival in rivals:
+                rsources = current[rival].get("sources") or [current[rival].get("source") or ""]
+                best = min(rsources, key=lambda s: rank(prio_field, s))
+                if source in rsources or _wins(prio_field, source, best):
+                    if source not in rsources:
+                        report.conflicts.append(Conflict(ed.src_label if end == "src" else ed.dst_label,
+                                                         anchor[2], prio_field, dst if end == "src" else src,
+                                                         source, rival[4] if end == "src" else rival[2], best))
+                    close(rival)
+                else:
+                    blocked = (rival, best)
+            if blocked:
+                rival, best = blocked
+                report.conflicts.append(Conflict(ed.src_label if end == "src" else ed.dst_label, anchor[2],
+                                                 prio_field, rival[4] if end == "src" else rival[2], best,
+                                                 dst if end == "src" else src, source))
+                continue
+        sources = sorted(set((cur or {}).get("sources") or ([cur["source"]] if cur and cur.get("source") else []))
+                         | {source})
+        desired = dict(ed.props, sources=sources, last_seen=today)
+        if cur is None:
+            desired.update(source=source, source_id=ed.props.get("source_id") or "", first_seen=today)
+            if ed.type in HISTORIZED:
+                desired.setdefault("valid_from", today)
+        changes = {f: v for f, v in desired.items() if (cur or {}).get(f) != v}
+        if not changes:
+            continue
+        if cur is None:
+            report.edges_created += 1
+            report.sample("edges created", f"{ed.src_label}:{src} -{ed.type}-> {ed.dst_label}:{dst}")
+        elif set(changes) - {"last_seen"}:
+            report.edges_updated += 1
+        plan.edge_rows[ed.type, ed.src_label, ed.dst_label].append({"src": src, "dst": dst, "set": changes})
+
+    if full:
+        for ident, props in current.items():
+            # Edges of a node missing from the snapshot stay until it retires:
+            # a one-off gap in an export must not rewrite history.
+            if ident in seen or ident in closed or (ident[1], ident[2]) in missing \
+                    or (ident[3], ident[4]) in missing:
+                continue
+            rsources = props.get("sources") or ([props["source"]] if props.get("source") else [])
+            if source not in rsources:
+                continue
+            left = [s for s in rsources if s != source]
+            if left:
+                plan.edge_rows[ident[0], ident[1], ident[3]].append(
+                    {"src": ident[2], "dst": ident[4], "set": {"sources": left}})
+            else:
+                close(ident)
+
+
+def _endpoint(label: str, key: str, key_map: dict, resolver: "Resolver", exists: set) -> str | None:
+    if (label, key) in key_map:
+        return key_map[(label, key)]
+    if (label, key) in exists:
+        return key
+    return resolver.lookup_reference(label, key)
+
+
+def _write(plan: _Plan, report: SyncReport, now_iso: str, progress: Progress | None, chunk: int) -> None:
+    jobs = []
+    for label, rows in plan.node_rows.items():
+        jobs += [("nodes", q.upsert_nodes_query(label), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+    for (rel, sl, dl), rows in plan.edge_rows.items():
+        jobs += [("edges", q.upsert_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+    for (rel, sl, dl), rows in plan.close_rows.items():
+        jobs += [("closing", q.close_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+    for done, (phase, query, rows) in enumerate(jobs, 1):
+        _, counters = driver.write(query, rows=rows, now=now_iso)
+        for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                     "properties_set", "labels_added", "labels_removed"):
+            report.counters[name] += getattr(counters, name)
+        if progress:
+            progress(phase, done, len(jobs))
