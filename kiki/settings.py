@@ -143,6 +143,7 @@ KIKI_FIELD_PRIORITY = {
 KIKI_STALE_GRACE_DAYS = int(os.environ.get("KIKI_STALE_GRACE_DAYS", "14"))
 KIKI_INGEST_CHUNK = int(os.environ.get("KIKI_INGEST_CHUNK", "2000"))  # rows per write transaction
 KIKI_SYNC_LOCK_TTL = int(os.environ.get("KIKI_SYNC_LOCK_TTL", "120"))  # seconds; renewed every chunk
+KIKI_SYNC_QUEUE_EMBEDDINGS = _env_bool("KIKI_SYNC_QUEUE_EMBEDDINGS", True)  # embed changed pages after a sync
 CELERY_BEAT_SCHEDULE.update({
     f"sync-{_name}": {"task": "ingest.tasks.run_sync", "schedule": float(_cfg["every"]), "args": [_name]}
     for _name, _cfg in KIKI_INGEST_SOURCES.items() if _cfg.get("every")
