@@ -20,6 +20,7 @@ edge is dropped, since the person record itself is fine.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +32,9 @@ FIELDS = ("employee_id", "name", "first_name", "last_name", "preferred_name", "e
           "slack_id")
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ACTIVE = {"active", "employed", "hired", "current", "onboarding", "on leave", "leave", "true", "yes", "1"}
+# People on leave are still employees: they keep their team and reports.
+_ACTIVE = {"active", "employed", "hired", "current", "onboarding", "on leave", "leave", "leave of absence",
+           "sabbatical", "parental leave", "true", "yes", "1"}
 _FORMER = {"former", "inactive", "terminated", "offboarded", "offboarding", "left", "resigned",
            "false", "no", "0"}
 
@@ -54,10 +57,18 @@ def clean(value) -> str:
     return str(value).strip()
 
 
+def key_of(text: str) -> str:
+    """A key from a name, folding accents first so "José Núñez" -> "jose-nunez"
+    rather than losing the letters."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return slugify_key(folded) or slugify_key(text or "")
+
+
 def parse_date(text: str) -> str:
     """An ISO date string from the few date shapes HR exports use; raises ValueError."""
     text = text.strip()
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$", text)
+    # Workday writes dates with a zone offset ("2021-04-01-07:00").
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*|[+-]\d{2}:\d{2}|Z)?$", text)
     if m:
         return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
     for fmt in ("%Y/%m/%d", "%m/%d/%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y"):
@@ -131,10 +142,10 @@ def people_batch(source: str, records: list[PersonRecord], problems: list[Proble
         aliases = [f["preferred_name"]] if f["preferred_name"] and f["preferred_name"] != f["name"] else []
         batch.entities.append(Entity(
             "Person", key, f["name"], summary=f["title"], aliases=aliases, source=source, source_id=sid,
-            props={k: f[k] or None for k in ("email", "employee_id", "slack_id", "title", "location",
-                                               "start_date", "status")}))
-        team_key = slugify_key(f["team"]) if f["team"] else ""
-        dept_key = slugify_key(f["department"]) if f["department"] else ""
+            props={k: f[k] for k in ("email", "employee_id", "slack_id", "title", "location",
+                                       "start_date", "status") if f[k]}))
+        team_key = key_of(f["team"]) if f["team"] else ""
+        dept_key = key_of(f["department"]) if f["department"] else ""
         if team_key:
             teams.setdefault(team_key, f["team"])
             batch.edges.append(Edge("MEMBER_OF", "Person", key, "Team", team_key, source=source))
@@ -178,7 +189,7 @@ def _person_keys(people: list[tuple[dict, str, str]]) -> list[str]:
     """Keys from names ("Ana Costa" -> "ana-costa"). Namesakes get a suffix from
     their employee id (or email local part); the one with the lowest id keeps the
     plain key so keys stay stable between runs."""
-    slugs = [slugify_key(f["name"]) or slugify_key(sid) for f, sid, _ in people]
+    slugs = [key_of(f["name"]) or key_of(sid) for f, sid, _ in people]
     counts = Counter(slugs)
     keys = list(slugs)
     groups: dict[str, list[int]] = defaultdict(list)
@@ -189,6 +200,6 @@ def _person_keys(people: list[tuple[dict, str, str]]) -> list[str]:
         idxs.sort(key=lambda i: people[i][1])
         for i in idxs[1:]:
             f = people[i][0]
-            suffix = slugify_key(f["employee_id"] or f["email"].split("@")[0])
+            suffix = key_of(f["employee_id"] or f["email"].split("@")[0])
             keys[i] = f"{slug}-{suffix}"[:200]
     return keys

@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from graph.errors import GraphError
 from graph.model import PAGE_LABELS, Batch, slugify_key
+
+from .people import key_of
 from kiki.errors import IngestError
 
 
@@ -24,9 +26,9 @@ class Directory:
         ident = (label, key)
         self.by_key[key].add(ident)
         for text in (name, github, *(aliases or ())):
-            slug = slugify_key(text or "")
-            if slug:
-                self.by_alias[slug].add(ident)
+            for slug in {slugify_key(text or ""), key_of(text or "")}:
+                if slug:
+                    self.by_alias[slug].add(ident)
         if email:
             self.by_email[email.strip().lower()] = ident
 
@@ -59,7 +61,7 @@ class Directory:
             if hit and hit[0] in labels:
                 return hit
             raise LookupError(f"no {'/'.join(labels)} with email {ref!r}")
-        slug = slugify_key(ref.lstrip("@"))
+        slug = key_of(ref.lstrip("@"))
         for table in (self.by_key, self.by_alias):
             hits = sorted(h for h in table.get(slug, ()) if h[0] in labels)
             if len(hits) == 1:
