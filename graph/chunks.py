@@ -46,11 +46,12 @@ RETURN ref.label AS label, n.key AS key, n.name AS name,
        COLLECT { MATCH (n)-[:DEPENDS_ON]->(d) RETURN d.name ORDER BY d.name } AS depends_on,
        COLLECT { MATCH (n)-[:PROVIDES_API]->(d) RETURN d.name ORDER BY d.name } AS provides_api,
        COLLECT { MATCH (n)-[:CONSUMES_API]->(d) RETURN d.name ORDER BY d.name } AS consumes_api,
-       COLLECT { MATCH (n)-[:HAS_STEP]->(s:Step)
-                 RETURN s {.order, .name, .summary,
+       COLLECT { MATCH (n)-[h:HAS_STEP]->(s:Step)
+                 WITH s, coalesce(s.order, h.order) AS step_order
+                 RETURN s {order: step_order, .name, .summary,
                            responsible: COLLECT { MATCH (r)-[:RESPONSIBLE_FOR]->(s)
                                                   RETURN r.name ORDER BY r.name }}
-                 ORDER BY s.order } AS steps,
+                 ORDER BY step_order } AS steps,
        COLLECT { MATCH (c:Chunk)-[:CHUNK_OF]->(n) RETURN c {.key, .hash, .ordinal} } AS chunks
 """
 
