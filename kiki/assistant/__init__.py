@@ -1,0 +1,123 @@
+"""Kiki's answer engine. The contract other apps call:
+
+    ask(question, asker=None, conversation=None, channel="web") -> dict
+    ask_stream(...) -> iterator of {"type": "delta", "text"} ... {"type": "done", **result}
+    rate(message_id, score, user=None, comment="")
+
+The result dict: answer (markdown with links to wiki pages), sources (the pages
+the answer cites), mode ("llm" | "offline"), conversation, message_id, note
+(always set: every answer is labelled AI-generated and names its mode), label.
+`ask` never raises for ordinary failures (LLM down -> offline with a note);
+it raises InvalidInput for an empty question or unknown conversation, and
+GraphUnavailable if Neo4j is down.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterator
+
+from kiki.errors import InvalidInput
+
+from . import conversations, llm, planner
+from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 2000
+
+__all__ = ["ask", "ask_stream", "rate"]
+
+
+def _check(question, channel) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidInput("question must be non-empty text", code="missing_question")
+    if len(question) > MAX_QUESTION:
+        raise InvalidInput(f"question is longer than {MAX_QUESTION} characters", code="question_too_long")
+    if not isinstance(channel, str) or not channel:
+        raise InvalidInput("channel must be text", code="bad_channel")
+    return question.strip()
+
+
+def _offline(question, asker, state, note):
+    out = planner.answer_offline(question, asker, state)
+    calls = [r.summary() for r in out.tools]
+    new_state = dict(state)
+    if out.entity:
+        new_state["last_entity"] = out.entity
+    if out.plan.get("intent") not in (None, "search"):
+        new_state["last_intent"] = out.plan["intent"]
+    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note}, \
+        {**out.plan, "engine": "planner"}, calls, new_state
+
+
+def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
+               channel: str = "web") -> Iterator[dict]:
+    """Like ask(), streaming the answer as it is written. Events: delta (text
+    to append), reset (discard the text so far: the model failed mid-answer and
+    the offline answer follows), done (the full result, as ask() returns)."""
+    question = _check(question, channel)
+    conv = conversations.load(conversation, asker, channel)
+    asker = asker or None
+    started = time.perf_counter()
+    state = dict(conv.state or {})
+    result = None
+    if llm.configured():
+        streamed = False
+        try:
+            for kind, value in llm.run(question, asker, conversations.history(conv)):
+                if kind == "delta":
+                    streamed = True
+                    yield {"type": "delta", "text": value}
+                elif kind == "reset":
+                    streamed = False
+                    yield {"type": "reset"}
+                else:
+                    out = value
+                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE}
+                    plan = {"engine": "llm", "rounds": out.rounds}
+                    calls = out.calls
+                    if out.entity:
+                        state["last_entity"] = out.entity
+        except llm.LLMUnavailable as e:
+            log.warning("LLM unavailable, answering offline: %s", e)
+            if streamed:
+                yield {"type": "reset"}
+            result = None
+            fallback_reason = str(e)
+        else:
+            fallback_reason = None
+        if result is None:
+            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE)
+            plan["llm_error"] = fallback_reason
+            yield from _deltas(result["answer"])
+    else:
+        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE)
+        yield from _deltas(result["answer"])
+    latency = int((time.perf_counter() - started) * 1000)
+    message = conversations.record(conv, question=question, result=result, plan=plan, tools_called=calls,
+                                   latency_ms=latency, asker=asker, channel=channel, state=state)
+    yield {"type": "done", **result, "label": AI_LABEL, "conversation": str(conv.pk),
+           "message_id": str(message.pk), "latency_ms": latency}
+
+
+def _deltas(text: str) -> Iterator[dict]:
+    for line in text.splitlines(keepends=True):
+        yield {"type": "delta", "text": line}
+
+
+def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web") -> dict:
+    """Answer a question (see the module docstring for the result shape)."""
+    done = None
+    for event in ask_stream(question, asker, conversation, channel):
+        if event["type"] == "done":
+            done = event
+    result = dict(done)
+    result.pop("type")
+    return result
+
+
+def rate(message_id: str, score: int, user: str | None = None, comment: str = "") -> dict:
+    """Record a rating (+1/-1) for an answer; raises InvalidInput for an unknown id or bad score."""
+    r = conversations.rate(message_id, score, user, comment)
+    return {"message_id": str(r.message_id), "score": r.score}

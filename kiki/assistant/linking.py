@@ -1,0 +1,176 @@
+"""Entity linking: turns a phrase from a question ("Risk Data", "ana", "the
+payments api", "my department", "it") into a graph page.
+
+Exact matches on key, name or alias win; otherwise candidates from the
+full-text index (prefix and one-typo fuzzy terms) are accepted only when most
+of the phrase's words match the candidate's name, aliases or key, so an
+unknown subject yields None (and an honest "I don't know") rather than a
+random page whose body happens to mention a word.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from graph import assistant_queries as Q
+from graph import driver
+from graph.model import PAGE_LABELS, slugify_key
+
+_WORD = re.compile(r"[a-z0-9]+")
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+# Words that carry no identity on their own; ignored when matching names.
+_NOISE = {"the", "a", "an", "of", "our", "my", "for", "in", "on", "at", "to", "and", "s", "please"}
+
+SELF_WORDS = {"me", "i", "myself", "my", "mine"}
+PRONOUNS = {"it", "its", "they", "them", "their", "that", "this", "he", "him", "his", "she", "her", "hers",
+            "that team", "this team", "that system", "this system", "that process", "this process",
+            "that person", "this person", "that department", "this department", "the same", "there"}
+
+
+@dataclass
+class Linked:
+    type: str
+    key: str
+    name: str
+    score: float = 0.0
+    exact: bool = False
+    via: str = "name"      # name | self | context
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "key": self.key, "name": self.name, "via": self.via}
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"'s\b|’s\b", "", text)
+    return " ".join(_WORD.findall(text))
+
+
+def clean_phrase(phrase: str) -> str:
+    """Strip quotes, trailing punctuation and leading articles from a captured subject."""
+    p = (phrase or "").strip().strip("\"'`“”‘’ ").rstrip("?.!,;: ")
+    p = re.sub(r"^(?:the|a|an)\s+", "", p, flags=re.I)
+    p = re.sub(r"\s+(?:please|pls|now|today|currently)$", "", p, flags=re.I)
+    return p.strip().strip("\"'`“”‘’ ")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalize(text).split() if w not in _NOISE]
+
+
+def _close(a: str, b: str) -> bool:
+    """Same word, a prefix of at least 3 letters, or one edit apart (for words of 4+)."""
+    if a == b:
+        return True
+    if len(a) >= 3 and b.startswith(a) or len(b) >= 3 and a.startswith(b):
+        return True
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    # one substitution, insertion or deletion
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1 or any(
+            a[i] == b[i + 1] and a[i + 1] == b[i] and a[:i] == b[:i] and a[i + 2:] == b[i + 2:]
+            for i in range(len(a) - 1))
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def lucene_terms(phrase: str) -> str:
+    """All words must match (as a word, a prefix, or one typo away) in the
+    first clause; any word may match in the fallback clause, which scores lower."""
+    words = _words(phrase)[:8]
+    if not words:
+        return ""
+    terms = []
+    for w in words:
+        esc = _LUCENE_SPECIAL.sub(r"\\\1", w)
+        term = f"{esc} OR {esc}*"
+        if len(w) >= 4:
+            term += f" OR {esc}~1"
+        terms.append(f"({term})")
+    return f"({' AND '.join(terms)})^4 OR " + " OR ".join(terms)
+
+
+# Type words in a phrase ("the Risk Data team") are hints, not part of the name,
+# unless the name itself contains them.
+TYPE_WORDS = {"team", "squad", "department", "dept", "system", "service", "component", "api", "process",
+              "topic", "person", "group"}
+
+
+def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float]:
+    """(exact, fraction of the phrase's words found in the candidate's identity)."""
+    identities = [cand["name"], *cand.get("aliases", []), cand["key"].replace("-", " ").replace("_", " ")]
+    id_norms = [" ".join(_words(i)) for i in identities]
+    id_words = {w for i in id_norms for w in i.split()}
+    core = [w for w in phrase_words if w not in TYPE_WORDS or w in id_words]
+    if core and " ".join(core) in id_norms:
+        return True, 1.0
+    if not core:
+        return False, 0.0
+    hits = sum(1 for w in core if any(_close(w, iw) for iw in id_words))
+    return False, hits / len(core)
+
+
+def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, limit: int = 10) -> list[Linked]:
+    """Ranked pages a phrase may refer to (one round trip); empty when nothing fits."""
+    phrase = clean_phrase(phrase)
+    words = _words(phrase)
+    q = lucene_terms(phrase)
+    if not q:
+        return []
+    types = [t for t in (types or PAGE_LABELS) if t in PAGE_LABELS]
+    key = slugify_key(phrase)
+    names = list({phrase, phrase.title(), phrase.lower()})
+    rows = driver.read(Q.LINK_CANDIDATES, keys=[key] if key else [], names=names, q=q, types=types,
+                       fetch=30, limit=30)
+    out = []
+    for row in rows:
+        exact, coverage = _match_quality(words, row)
+        if not exact and coverage < 0.6:
+            continue
+        # Exact identity first, then how much of the phrase matched, then full-text score;
+        # type order breaks remaining ties in favour of the types the question asked for.
+        rank = (100.0 if exact else 0.0) + coverage * 10 + min(float(row["score"]), 50.0) / 10 \
+            - types.index(row["label"]) * 0.01
+        out.append(Linked(row["label"], row["key"], row["name"], rank, exact))
+    out.sort(key=lambda c: c.score, reverse=True)
+    return out[:limit]
+
+
+def link(phrase: str, types=None) -> Linked | None:
+    found = candidates(phrase, types, limit=1)
+    return found[0] if found else None
+
+
+def asker_context(asker: str | None) -> dict | None:
+    """The asker's own page, teams, departments and managers (one round trip)."""
+    if not asker:
+        return None
+    rows = driver.read(Q.ASKER_CONTEXT, asker=asker)
+    return rows[0] if rows else None
+
+
+def is_self(phrase: str) -> bool:
+    return normalize(phrase) in SELF_WORDS
+
+
+def is_pronoun(phrase: str) -> bool:
+    return normalize(phrase) in PRONOUNS
+
+
+def self_reference(phrase: str) -> str | None:
+    """'my team' -> 'team', 'my department' -> 'department', 'my manager' -> 'manager', 'me' -> 'me'."""
+    n = normalize(phrase)
+    if n in SELF_WORDS:
+        return "me"
+    m = re.fullmatch(r"(?:my|our|mine) (team|squad|group|department|dept|org|organization|division|"
+                     r"manager|boss|lead|supervisor)", n)
+    if not m:
+        return None
+    word = m.group(1)
+    if word in ("team", "squad", "group"):
+        return "team"
+    if word in ("manager", "boss", "lead", "supervisor"):
+        return "manager"
+    return "department"

@@ -1,0 +1,603 @@
+"""The deterministic offline planner: question -> intent + subject (regex rules)
+-> linked entity -> one or two tool calls -> a markdown answer built only
+from the tool results, with exact citations.
+
+Used when no LLM is configured, and as the fallback when the LLM fails. It
+never loads the embedding model for structured questions; only the final
+"best matching passages" fallback goes through kiki.search.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import linking, tools
+from .answer import Composer, join_names, md_escape
+from .tools import Page, ToolResult, page
+
+# --- question shapes -------------------------------------------------------------
+_POSS = r"(?:'s|’s|s'|s’)"
+_SUBJ = r"(?P<x>.+?)"
+
+PATTERNS: list[tuple[str, list[str]]] = [
+    ("headcount", [
+        rf"^how many (?:people|persons|employees|engineers|staff|folks|members|heads|humans|developers)\b.*?"
+        rf"\b(?:in|on|at|within|under|does|do|of)\s+{_SUBJ}(?:\s+(?:have|has|employ|got))?$",
+        rf"^(?:what(?:'s| is) )?(?:the )?(?:headcount|head count|size|number of people) (?:of|for|in) {_SUBJ}$",
+        rf"^how (?:big|large) is {_SUBJ}$",
+        rf"^{_SUBJ}{_POSS}? (?:headcount|head count|size)$",
+    ]),
+    ("chain", [
+        rf"^(?:what(?:'s| is) |show (?:me )?|give me )?(?:the )?(?:full )?(?:management|reporting|manager|org) "
+        rf"(?:chain|line|hierarchy) (?:of|for|above) {_SUBJ}$",
+        rf"^(?:what(?:'s| is) |show (?:me )?)?{_SUBJ}{_POSS} (?:full )?(?:management|reporting) (?:chain|line)$",
+        rf"^(?:what(?:'s| is) |show (?:me )?)?(?P<x>my|our) (?:full )?(?:management|reporting) (?:chain|line)$",
+    ]),
+    ("manager", [
+        rf"^who (?:does|do|did) {_SUBJ} (?:report|reports) to$",
+        rf"^who(?:'s| is| are) (?P<x>my|our) (?:direct )?(?:manager|boss|supervisor|line manager)$",
+        rf"^who(?:'s| is| are) {_SUBJ}{_POSS} (?:direct )?(?:manager|boss|supervisor|line manager)$",
+        rf"^who(?:'s| is) (?:the )?(?:manager|boss|supervisor) of {_SUBJ}$",
+        rf"^(?:who manages) (?P<x>me|him|her)$",
+    ]),
+    ("reports", [
+        rf"^who (?:reports|report) (?:directly )?to {_SUBJ}$",
+        rf"^(?:who are |list |show (?:me )?)?(?:the )?direct reports (?:of|for) {_SUBJ}$",
+        rf"^(?:who are |list |show (?:me )?)?{_SUBJ}{_POSS} (?:direct )?reports$",
+        rf"^(?:who are |list |show (?:me )?)?(?P<x>my|our) (?:direct )?reports$",
+        rf"^who works for {_SUBJ}$",
+    ]),
+    ("who_to_ask", [
+        rf"^who (?:should|can|could|do|would) (?:i|we) (?:ask|talk to|contact|ping|speak to|reach out to|"
+        rf"go to) (?:about|for|regarding|re|with questions about|with) {_SUBJ}$",
+        rf"^who (?:knows about|knows anything about|knows|can help (?:me |us )?with|can answer questions about|"
+        rf"is the expert on|is the expert for|is the contact for|can i ask about) {_SUBJ}$",
+        rf"^who to (?:ask|contact|talk to|ping) (?:about|for|regarding) {_SUBJ}$",
+        rf"^(?:who(?:'s| is) )?(?:the )?(?:contact|point of contact|expert|go-to person|go to person) "
+        rf"(?:for|on) {_SUBJ}$",
+        rf"^where (?:can|do|should) (?:i|we) (?:ask|get help) (?:about|with|for) {_SUBJ}$",
+    ]),
+    ("steps", [
+        rf"^(?:what are )?(?:the )?steps (?:to|for|of|in) {_SUBJ}$",
+        rf"^how (?:do|can|should|would|to) (?:i|we|you|one)? ?{_SUBJ}$",
+        rf"^how to {_SUBJ}$",
+        rf"^(?:what(?:'s| is) )?(?:the )?(?:process|procedure) (?:for|to|of) {_SUBJ}$",
+    ]),
+    ("owner", [
+        rf"^who (?:owns|maintains|is responsible for|looks after|takes care of|supports) {_SUBJ}$",
+        rf"^(?:which|what) (?:team|group|department|people|squad) (?:owns|maintains|is responsible for|runs|"
+        rf"looks after) {_SUBJ}$",
+        rf"^who(?:'s| is) (?:the )?owner (?:of|for) {_SUBJ}$",
+        rf"^(?:the )?(?:owner|owners) (?:of|for) {_SUBJ}$",
+        rf"^who(?:'s| is) {_SUBJ}{_POSS} owner$",
+    ]),
+    ("leader", [
+        rf"^who (?:leads|runs|heads|is leading|is in charge of|manages) {_SUBJ}$",
+        rf"^who(?:'s| is) (?:the )?(?:lead|leader|head|manager|boss|director|tech lead|team lead|"
+        rf"engineering manager) (?:of|for) {_SUBJ}$",
+        rf"^who(?:'s| is) {_SUBJ}{_POSS} (?:lead|leader|head|director)$",
+    ]),
+    ("members", [
+        rf"^who(?:'s| is| are) (?:in|on|part of|a member of|members of|the members of) {_SUBJ}$",
+        rf"^(?:list |show (?:me )?|who are )?(?:all )?(?:the )?(?:members|people|engineers|folks|staff) "
+        rf"(?:of|in|on) {_SUBJ}$",
+        rf"^who works (?:in|on|at) {_SUBJ}$",
+        rf"^(?:list |show (?:me )?|who are )(?:the )?{_SUBJ}{_POSS} (?:members|people)$",
+    ]),
+    ("deps_out", [
+        rf"^what (?:does|do) {_SUBJ} (?:depend|rely|depends|relies) on$",
+        rf"^(?:what are |list |show (?:me )?)?(?:the )?(?:dependencies|upstreams) (?:of|for) {_SUBJ}$",
+        rf"^(?:what are |list |show (?:me )?)?{_SUBJ}{_POSS} dependencies$",
+        rf"^what (?:does|do) {_SUBJ} (?:use|consume|call)$",
+    ]),
+    ("deps_in", [
+        rf"^(?:what|which (?:systems?|services?|components?|apis?)) (?:depends|depend|relies|rely) on {_SUBJ}$",
+        rf"^(?:what|who|which (?:systems?|services?|components?)) (?:uses|consumes|calls) {_SUBJ}$",
+        rf"^(?:what are |list |show (?:me )?)?(?:the )?(?:dependents|consumers|downstreams) of {_SUBJ}$",
+        rf"^what (?:would|will) break if {_SUBJ} (?:goes|went|is|were) down$",
+    ]),
+]
+
+WHAT_IS = [
+    rf"^what (?:does|do) {_SUBJ} do$",
+    rf"^how does {_SUBJ} work$",
+    rf"^(?:what|who)(?:'s| is| are| was) {_SUBJ}$",
+    rf"^tell me (?:more )?about {_SUBJ}$",
+    rf"^(?:describe|explain|summari[sz]e) {_SUBJ}$",
+    rf"^(?:what do (?:you|we) know|info|information|details) (?:about|on) {_SUBJ}$",
+]
+
+_COMPILED = [(intent, [re.compile(p, re.I) for p in pats]) for intent, pats in PATTERNS]
+_WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
+_CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
+_FOLLOWUP = re.compile(r"^(?:and |what about |how about |and what about |same for |and for |what of )"
+                       r"(?P<x>.+)$", re.I)
+_AS_OF = re.compile(r"[,\s]*\b(?:as of|as at|on|at|in)\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+
+# Types each intent expects its subject to be, best first (linking prefers them).
+INTENT_TYPES = {
+    "headcount": ("Team", "Department"),
+    "members": ("Team", "Department"),
+    "leader": ("Team", "Department", "System", "Process", "Topic", "Person"),
+    "owner": ("System", "Process", "Topic", "Team", "Department"),
+    "manager": ("Person",),
+    "chain": ("Person",),
+    "reports": ("Person", "Team", "Department"),
+    "deps_out": ("System",),
+    "deps_in": ("System",),
+    "steps": ("Process", "Topic", "System"),
+    "who_to_ask": ("Topic", "System", "Process", "Team", "Department", "Person"),
+    "what_is": ("Team", "Department", "System", "Process", "Topic", "Person"),
+}
+
+
+@dataclass
+class Plan:
+    intent: str                  # one of INTENT_TYPES, or "search"
+    subject: str | None = None   # the phrase as asked
+    as_of: str | None = None
+    followup: bool = False
+
+    def as_dict(self) -> dict:
+        return {"intent": self.intent, "subject": self.subject, "as_of": self.as_of, "followup": self.followup}
+
+
+@dataclass
+class Outcome:
+    answer: str
+    sources: list[dict]
+    plan: dict
+    tools: list[ToolResult] = field(default_factory=list)
+    entity: dict | None = None   # the entity discussed, for follow-ups
+
+
+def clean_question(question: str) -> str:
+    q = " ".join((question or "").split())
+    q = q.strip().rstrip("?!. ").strip()
+    q = re.sub(r"^@?kiki[,:]?\s+", "", q, flags=re.I)
+    return q
+
+
+def parse(question: str, state: dict | None = None) -> Plan:
+    """Intent and subject phrase of a question (no graph access)."""
+    q = clean_question(question)
+    as_of = None
+    m = _AS_OF.search(q)
+    if m:
+        as_of = m.group(1)
+        q = (q[:m.start()] + q[m.end():]).strip(" ,")
+    stripped = _CONNECTOR.sub("", q)
+    for text in (stripped, q):
+        for intent, pats in _COMPILED:
+            for pat in pats:
+                mm = pat.match(text)
+                if mm:
+                    return Plan(intent, linking.clean_phrase(mm.group("x")), as_of)
+    last_intent = (state or {}).get("last_intent")
+    fm = _FOLLOWUP.match(q)
+    if fm and last_intent and last_intent != "search":
+        return Plan(last_intent, linking.clean_phrase(fm.group("x")), as_of, followup=True)
+    for pat in _WHAT_IS:
+        mm = pat.match(stripped)
+        if mm:
+            return Plan("what_is", linking.clean_phrase(mm.group("x")), as_of)
+    return Plan("search", stripped or q, as_of)
+
+
+# --- resolving the subject ----------------------------------------------------------
+
+class _Ctx:
+    """Per-question context: the asker (loaded at most once) and the conversation state."""
+
+    def __init__(self, asker: str | None, state: dict | None):
+        self.asker = asker
+        self.state = state or {}
+        self._me = None
+        self._me_loaded = False
+
+    @property
+    def me(self) -> dict | None:
+        if not self._me_loaded:
+            self._me = linking.asker_context(self.asker)
+            self._me_loaded = True
+        return self._me
+
+
+@dataclass
+class Subject:
+    linked: linking.Linked | None
+    problem: str | None = None      # why it could not be resolved, as a sentence
+    alternatives: list = field(default_factory=list)
+
+
+def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
+    if not phrase:
+        return Subject(None, "I couldn't tell what the question is about.")
+    ref = linking.self_reference(phrase)
+    if ref:
+        if not ctx.asker:
+            return Subject(None, f"I don't know who “{md_escape(phrase)}” refers to, because I don't know "
+                                 "who is asking. Ask with a name instead.")
+        me = ctx.me
+        if me is None:
+            return Subject(None, f"I don't know who you are: there is no person page for “{md_escape(ctx.asker)}”.")
+        if ref == "me":
+            return Subject(linking.Linked("Person", me["me"]["key"], me["me"]["name"], via="self"))
+        pool = {"team": ("Team", me["teams"]), "department": ("Department", me["departments"]),
+                "manager": ("Person", me["managers"])}[ref]
+        label, items = pool
+        if not items:
+            return Subject(None, f"I don't know your {ref}: the graph has no {ref} for "
+                                 f"{md_escape(me['me']['name'])}.")
+        items = sorted(items, key=lambda i: i["name"])
+        return Subject(linking.Linked(label, items[0]["key"], items[0]["name"], via="self"),
+                       alternatives=[linking.Linked(label, i["key"], i["name"], via="self") for i in items[1:]])
+    if linking.is_pronoun(phrase):
+        last = ctx.state.get("last_entity")
+        if not last:
+            return Subject(None, f"I'm not sure what “{md_escape(phrase)}” refers to. Ask again with its name.")
+        return Subject(linking.Linked(last["type"], last["key"], last["name"], via="context"))
+    found = linking.link(phrase, INTENT_TYPES.get(intent))
+    if found is None:
+        return Subject(None, f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
+    return Subject(found)
+
+
+# --- answering ---------------------------------------------------------------
+
+def _p(item: dict | None, label: str) -> Page | None:
+    return page(label, item.get("key"), item.get("name")) if item else None
+
+
+def _lead_text(c: Composer, leads: list[dict]) -> str:
+    return join_names([c.link(_p(l, "Person")) for l in leads])
+
+
+def _contact_text(c: Composer, o: dict) -> str:
+    """'[Team](..) (led by [Lead](..), Slack #chan)'."""
+    extras = []
+    if o.get("leads"):
+        extras.append(f"led by {_lead_text(c, o['leads'])}")
+    if o.get("slack_channel"):
+        extras.append(f"Slack {md_escape(o['slack_channel'])}")
+    text = c.link(_p(o, o.get("label") or "Team"))
+    return f"{text} ({', '.join(extras)})" if extras else text
+
+
+class _Missing(Exception):
+    """A tool found no page for a subject that linking had resolved (e.g. a
+    conversation's last entity that has since been deleted)."""
+
+
+class Offline:
+    def __init__(self, ctx: _Ctx, plan: Plan):
+        self.ctx = ctx
+        self.plan = plan
+        self.c = Composer()
+        self.results: list[ToolResult] = []
+        self.entity: linking.Linked | None = None
+
+    def run(self, name: str, fn, *args, **kwargs) -> ToolResult:
+        result = fn(*args, asker=self.ctx.asker, **kwargs)
+        self.results.append(result)
+        if result.data is None:
+            raise _Missing(name)
+        return result
+
+    @property
+    def when(self) -> str:
+        return f" on {self.plan.as_of}" if self.plan.as_of else ""
+
+    # each handler writes into self.c ------------------------------------------
+    def headcount(self, s: linking.Linked):
+        if s.type not in ("Team", "Department"):
+            return self.not_applicable(s, "a headcount")
+        r = self.run("headcount", tools.headcount, s.key, as_of=self.plan.as_of, type=s.type)
+        d = r.data
+        n = d["headcount"]
+        people = "person" if n == 1 else "people"
+        sub = f", including its {d['subteams']} sub-team{'s' if d['subteams'] != 1 else ''}" if d["subteams"] else ""
+        self.c.add(f"{self.c.link(_p(d, d['label']))} has **{n}** {people}{sub}{self.when}.")
+
+    def members(self, s: linking.Linked):
+        if s.type == "Person":
+            return self.reports(s)
+        if s.type not in ("Team", "Department"):
+            return self.not_applicable(s, "members")
+        r = self.run("members", tools.members, s.key, True, as_of=self.plan.as_of, type=s.type)
+        d = r.data
+        head = self.c.link(_p(d, d["label"]))
+        if not d["members"]:
+            self.c.add(f"I don't know of any members of {head}{self.when}: the graph lists nobody in it.")
+            return
+        self.c.add(f"{head} has {d['count']} member{'s' if d['count'] != 1 else ''}{self.when}:")
+        items = []
+        for m in d["members"]:
+            extra = f", {md_escape(m['title'])}" if m.get("title") else ""
+            via = f" ({self.c.link(page('Team', m['team_key'], m['team_name']))})" \
+                if m.get("team_key") and m["team_key"] != d["key"] else ""
+            items.append(f"{self.c.link(_p(m, 'Person'))}{extra}{via}")
+        self.c.bullets(items, limit=30)
+
+    def leader(self, s: linking.Linked):
+        if s.type in ("System", "Process", "Topic"):
+            return self.owner(s)
+        if s.type == "Person":
+            return self.manager(s)
+        r = self.run("leader", tools.leader, s.key, as_of=self.plan.as_of, type=s.type)
+        d = r.data
+        head = self.c.link(_p(d, d["label"]))
+        if d["leads"]:
+            verb = "is led by" if len(d["leads"]) == 1 else "is co-led by"
+            self.c.add(f"{head} {verb} {_lead_text(self.c, d['leads'])}{self.when}.")
+            return
+        self.c.add(f"I don't know who leads {head}{self.when}: the graph records no lead for it.")
+        parent = d["parents"][0] if d["parents"] else None
+        if parent:
+            ptext = self.c.link(_p(parent, parent["label"]))
+            if parent.get("lead"):
+                self.c.add(f"It is part of {ptext}, led by {self.c.link(_p(parent['lead'], 'Person'))}, "
+                           "who would know.")
+            else:
+                self.c.add(f"It is part of {ptext}.")
+
+    def owner(self, s: linking.Linked):
+        if s.type in ("Team", "Department"):
+            return self.leader(s)
+        if s.type == "Person":
+            return self.what_is(s)
+        r = self.run("owner", tools.owner, s.key, s.type, as_of=self.plan.as_of)
+        d = r.data
+        head = self.c.link(_p(d, d["label"]))
+        if d["owners"]:
+            owners = join_names([_contact_text(self.c, o) for o in d["owners"]])
+            self.c.add(f"{head} is owned by {owners}{self.when}.")
+            return
+        self.c.add(f"I don't know who owns {head}{self.when}: the graph records no owner for it.")
+        inh = d.get("inherited")
+        if inh:
+            self.c.add(f"It is part of {self.c.link(_p(inh['system'], 'System'))}, which is owned by "
+                       f"{_contact_text(self.c, inh['owner'])}; they would know.")
+
+    def manager(self, s: linking.Linked, full: bool = False):
+        if s.type != "Person":
+            return self.leader(s) if s.type in ("Team", "Department") else self.not_applicable(s, "a manager")
+        r = self.run("manager_chain", tools.manager_chain, s.key, as_of=self.plan.as_of)
+        d = r.data
+        who = self.c.link(_p(d["person"], "Person"))
+        chain = d["chain"]
+        if not chain:
+            self.c.add(f"I don't know who {who} reports to{self.when}: the graph records no manager.")
+            leads = [t["lead"] for t in d["teams"] if t.get("lead")]
+            if leads:
+                team = d["teams"][0]
+                self.c.add(f"{who} is in {self.c.link(_p(team, 'Team'))}"
+                           + (f", led by {self.c.link(_p(team['lead'], 'Person'))}." if team.get("lead") else "."))
+            return
+        mgr = chain[0]
+        title = f" ({md_escape(mgr['title'])})" if mgr.get("title") else ""
+        self.c.add(f"{who} reports to {self.c.link(_p(mgr, 'Person'))}{title}{self.when}.")
+        if full or len(chain) > 1:
+            path = " → ".join([who] + [self.c.link(_p(m, "Person")) for m in chain])
+            self.c.add("")
+            self.c.add(f"Management chain: {path}")
+
+    def chain(self, s: linking.Linked):
+        return self.manager(s, full=True)
+
+    def reports(self, s: linking.Linked):
+        if s.type in ("Team", "Department"):
+            return self.members(s)
+        if s.type != "Person":
+            return self.not_applicable(s, "direct reports")
+        r = self.run("direct_reports", tools.direct_reports, s.key, as_of=self.plan.as_of)
+        d = r.data
+        who = self.c.link(_p(d["person"], "Person"))
+        if not d["reports"]:
+            self.c.add(f"Nobody reports directly to {who}{self.when}, as far as the graph knows.")
+            return
+        n = len(d["reports"])
+        self.c.add(f"{n} {'person reports' if n == 1 else 'people report'} directly to {who}{self.when}:")
+        self.c.bullets([self.c.link(_p(m, "Person")) + (f", {md_escape(m['title'])}" if m.get("title") else "")
+                        for m in d["reports"]], limit=30)
+
+    def _deps(self, s: linking.Linked, direction: str):
+        if s.type != "System":
+            return self.not_applicable(s, "dependencies")
+        r = self.run("dependencies", tools.dependencies, s.key, direction)
+        d = r.data
+        head = self.c.link(_p(d["system"], "System"))
+        items = d["uses"] if direction == "out" else d["used_by"]
+
+        def fmt(x):
+            via = " (consumes its API)" if x["via"] == ["CONSUMES_API"] else ""
+            return self.c.link(_p(x, "System")) + via
+        if direction == "out":
+            if not items:
+                self.c.add(f"The graph records no dependencies of {head}.")
+            else:
+                self.c.add(f"{head} depends on:")
+                self.c.bullets([fmt(x) for x in items])
+        else:
+            if not items:
+                self.c.add(f"The graph records nothing that depends on {head}.")
+            else:
+                self.c.add(f"These depend on {head}:")
+                self.c.bullets([fmt(x) for x in items])
+
+    def deps_out(self, s):
+        return self._deps(s, "out")
+
+    def deps_in(self, s):
+        return self._deps(s, "in")
+
+    def steps(self, s: linking.Linked):
+        if s.type != "Process":
+            return self.what_is(s)
+        r = self.run("process_steps", tools.process_steps, s.key)
+        d = r.data
+        head = self.c.link(_p(d["process"], "Process"))
+        if not d["steps"]:
+            self.c.add(f"I don't know the steps of {head}: the graph records none.")
+            if d["owners"]:
+                self.c.add(f"Ask its owner, {join_names([_contact_text(self.c, o) for o in d['owners']])}.")
+            return
+        self.c.add(f"Steps of {head}:")
+        for i, st in enumerate(d["steps"], 1):
+            resp = join_names([self.c.link(page(x["label"], x["key"], x["name"])) for x in st["responsible"]])
+            line = f"{st.get('order') or i}. **{md_escape(st['name'])}**"
+            if st.get("summary"):
+                line += f": {md_escape(st['summary'])}"
+            if resp:
+                line += f" (responsible: {resp})"
+            self.c.add(line)
+        if d["owners"]:
+            self.c.add("")
+            self.c.add(f"Process owner: {join_names([_contact_text(self.c, o) for o in d['owners']])}.")
+
+    def who_to_ask(self, s: linking.Linked):
+        r = self.run("who_to_ask", tools.who_to_ask, s.name, key=s.key, type=s.type)
+        self._render_contacts(r.data)
+
+    def _render_contacts(self, d: dict):
+        head = self.c.link(_p(d, d["label"]))
+        contacts = d["contacts"]
+        if d["label"] == "Person" and d["relation"] in (None, "team"):
+            self.c.add(f"Ask {head} directly.")
+            if contacts:
+                self.c.add(f"They are in {join_names([_contact_text(self.c, t) for t in contacts])}.")
+            return
+        if not contacts:
+            self.c.add(f"I don't know who to ask about {head}: the graph records no owning team for it.")
+            return
+        text = join_names([_contact_text(self.c, t) for t in contacts])
+        if d["relation"] == "self":
+            self.c.add(f"Ask {text}.")
+        elif d["relation"] == "parent_owner":
+            self.c.add(f"{head} has no owner of its own; its parent system is owned by {text}. Ask them.")
+        else:
+            self.c.add(f"For {head}, ask {text}, who own{'s' if len(contacts) == 1 else ''} it.")
+
+    def what_is(self, s: linking.Linked):
+        r = self.run("entity", tools.entity, s.key, s.type)
+        d = r.data
+        props = d["props"]
+        head = self.c.link(page(d["type"], d["key"], d["name"]))
+        kind = {"Person": "a person", "Team": "a team", "Department": "a department", "System": "a system",
+                "Process": "a process", "Topic": "a topic"}[d["type"]]
+        if d["type"] == "System" and props.get("kind"):
+            kind = f"a {md_escape(str(props['kind']).lower())}"
+        first = f"{head} is {kind}"
+        if d["type"] == "Person" and props.get("title"):
+            first = f"{head} ({md_escape(props['title'])}) is a person"
+        summary = (props.get("summary") or "").strip()
+        self.c.add(f"{first}: {md_escape(summary)}" if summary else f"{first}.")
+        # A few relationship facts, each linked (and so cited).
+        groups: dict[str, list[str]] = {}
+        for rel in d["related"]:
+            p = page(rel["label"], rel["key"], rel["name"])
+            if p is None:
+                continue
+            phrase = _RELATED.get((rel["type"], rel["outgoing"]))
+            if phrase:
+                groups.setdefault(phrase, []).append(rel_link(self.c, p))
+        facts = [f"{phrase} {join_names(items[:8])}" + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+                 for phrase, items in groups.items()]
+        if facts:
+            self.c.add("")
+            self.c.bullets([f[0].upper() + f[1:] for f in facts], limit=8)
+
+    def not_applicable(self, s: linking.Linked, what: str):
+        p = page(s.type, s.key, s.name)
+        self.c.add(f"I don't know {what} for {self.c.link(p)}: it is {s.type.lower()} page, "
+                   f"and the graph records {what} only for other kinds of pages.")
+
+
+def rel_link(c: Composer, p: Page) -> str:
+    return c.link(p)
+
+
+# (relationship type, outgoing from the subject?) -> phrase
+_RELATED = {
+    ("MEMBER_OF", True): "member of", ("MEMBER_OF", False): "members:",
+    ("LEADS", True): "leads", ("LEADS", False): "led by",
+    ("REPORTS_TO", True): "reports to", ("REPORTS_TO", False): "direct reports:",
+    ("PART_OF", True): "part of", ("PART_OF", False): "includes",
+    ("OWNS", True): "owns", ("OWNS", False): "owned by",
+    ("DEPENDS_ON", True): "depends on", ("DEPENDS_ON", False): "used by",
+    ("PROVIDES_API", True): "provides", ("CONSUMES_API", True): "consumes",
+}
+
+
+def _search_answer(off: Offline, text: str):
+    r = off.run("search", tools.search, text, limit=3) if _search_words(text) else None
+    hits = r.data if r else []
+    if not hits:
+        off.c.add("I don't know. Nothing in Kiki matches that question; try naming a person, team, "
+                  "system, process or topic.")
+        return
+    off.c.add("I don't have a direct answer to that, but these pages look relevant:")
+    items = []
+    for h in hits:
+        p = page(h["type"], h["key"], h["name"])
+        snippet = (h.get("passage") or h.get("summary") or "").strip()
+        items.append(off.c.link(p) + (f": {md_escape(snippet[:200])}" if snippet else ""))
+    off.c.bullets(items)
+
+
+_STOP = set("""a an the is are was were be been do does did of in on at to for with about what which who whom
+whose when where why how can could should would will i we you me my our your it its this that these those there
+please tell show give find know any some and or not""".split())
+
+
+def _search_words(text: str) -> str:
+    words = [w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP]
+    return " ".join(words[:8])
+
+
+def answer_offline(question: str, asker: str | None = None, state: dict | None = None) -> Outcome:
+    """The whole offline path. Raises GraphUnavailable if Neo4j is down."""
+    plan = parse(question, state)
+    ctx = _Ctx(asker, state)
+    off = Offline(ctx, plan)
+    subject = None
+    if plan.intent == "search":
+        # A bare name ("Risk Data?") is a what-is question.
+        whole = linking.link(plan.subject) if plan.subject and len(plan.subject.split()) <= 6 else None
+        if whole is not None and whole.exact:
+            plan = Plan("what_is", plan.subject, plan.as_of)
+            off.plan = plan
+            subject = Subject(whole)
+        else:
+            _search_answer(off, _search_words(plan.subject or question))
+    if plan.intent != "search":
+        subject = subject or resolve(plan.subject, plan.intent, ctx)
+        if subject.linked is None:
+            off.c.add(subject.problem)
+            if plan.intent in ("who_to_ask", "steps", "what_is") and plan.subject and \
+                    not linking.self_reference(plan.subject) and not linking.is_pronoun(plan.subject):
+                hits = off.run("search", tools.search, _search_words(plan.subject) or plan.subject, limit=3) \
+                    if _search_words(plan.subject) else None
+                if hits and hits.data:
+                    off.c.add("")
+                    off.c.add("These pages may be related:")
+                    off.c.bullets([off.c.link(page(h["type"], h["key"], h["name"])) for h in hits.data])
+        else:
+            off.entity = subject.linked
+            try:
+                getattr(off, plan.intent)(subject.linked)
+            except _Missing:
+                off.c = Composer()
+                off.c.add(f"I don't know anything about “{md_escape(subject.linked.name)}”: "
+                          "Kiki has no page for it any more.")
+                off.entity = None
+            if subject.alternatives and off.entity is not None:
+                lead_in = "You also report to " if subject.linked.type == "Person" else "You are also in "
+                off.c.add("")
+                off.c.add(lead_in + join_names([off.c.link(page(a.type, a.key, a.name))
+                                                for a in subject.alternatives]) + ".")
+    plan_dict = plan.as_dict()
+    if off.entity is not None:
+        plan_dict["entity"] = off.entity.as_dict()
+    return Outcome(off.c.text, off.c.sources, plan_dict, off.results,
+                   off.entity.as_dict() if off.entity else None)

@@ -1,0 +1,375 @@
+"""The assistant's read-only graph tools. Both the offline planner and the LLM
+path call these and nothing else, so an answer can only contain what a tool
+returned, and the pages a tool used are known exactly (for citations).
+
+Each tool takes the asking user (`asker`, a Person key or None) so access
+rules can later filter results in one place (`_visible`), and most take an
+optional `as_of` date ('YYYY-MM-DD') that switches to the history-aware query.
+One Cypher round trip per call.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from graph import assistant_queries as Q
+from graph import driver
+from graph.model import LABEL_SLUGS, PAGE_LABELS, RELATIONSHIPS
+from kiki.errors import InvalidInput
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CURRENT_REL_TYPES = [r for r in RELATIONSHIPS if not r.startswith("PAST_")]
+
+
+@dataclass(frozen=True)
+class Page:
+    type: str
+    key: str
+    title: str
+
+    @property
+    def url(self) -> str:
+        return page_url(self.type, self.key)
+
+    def as_source(self) -> dict:
+        return {"type": self.type, "key": self.key, "title": self.title, "url": self.url}
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    args: dict
+    data: Any                      # JSON-able; None when the subject was not found
+    pages: list[Page] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.data is not None
+
+    def summary(self) -> dict:
+        """What we store with the conversation: the call, and which pages it used."""
+        return {"tool": self.tool, "args": self.args, "found": self.found,
+                "pages": [f"{p.type}:{p.key}" for p in self.pages]}
+
+
+def page_url(label: str, key: str) -> str:
+    return f"/{LABEL_SLUGS[label]}/{key}"
+
+
+def page(label: str | None, key: str | None, name: str | None) -> Page | None:
+    if label in LABEL_SLUGS and key:
+        return Page(label, key, name or key)
+    return None
+
+
+def _pages(*candidates) -> list[Page]:
+    out, seen = [], set()
+    for c in candidates:
+        if c is not None and (c.type, c.key) not in seen:
+            seen.add((c.type, c.key))
+            out.append(c)
+    return out
+
+
+def _visible(asker: str | None, result: ToolResult) -> ToolResult:
+    """The one place where per-user access rules will filter tool results.
+    Today every signed-in user may read the whole graph."""
+    return result
+
+
+def _as_of(as_of: str | None) -> str | None:
+    if as_of in (None, ""):
+        return None
+    if not isinstance(as_of, str) or not _DATE.match(as_of):
+        raise InvalidInput(f"as_of must be a date like 2024-01-31, not {as_of!r}", code="bad_as_of")
+    return as_of
+
+
+def _label_arg(label: str | None, allowed: tuple[str, ...]) -> str | None:
+    if label in (None, ""):
+        return None
+    if label not in allowed:
+        raise InvalidInput(f"type must be one of {', '.join(allowed)}, not {label!r}", code="bad_type")
+    return label
+
+
+def _key_arg(key) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise InvalidInput("key must be a non-empty page key", code="bad_key")
+    return key.strip()
+
+
+# --- tools ---------------------------------------------------------------------
+
+def search(query: str, type: str | None = None, *, asker: str | None = None, limit: int = 5) -> ToolResult:
+    """Best matching pages for free text (hybrid when kiki.search offers passages)."""
+    from kiki import search as kiki_search
+
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidInput("query must be non-empty text", code="bad_query")
+    label = _label_arg(type, PAGE_LABELS)
+    args = {"query": query, "type": label}
+    hits = []
+    passages = getattr(kiki_search, "search_passages", None)
+    if passages is not None:
+        try:
+            for h in passages(query, limit=limit, types=[label] if label else None):
+                d = h.as_dict() if hasattr(h, "as_dict") else dict(h)
+                hits.append({"type": d.get("type"), "key": d.get("key"), "name": d.get("name") or d.get("title"),
+                             "summary": d.get("summary") or "", "passage": d.get("passage") or d.get("text") or ""})
+        except TypeError:  # a different signature: fall back to plain search below
+            hits = []
+    if not hits:
+        for h in kiki_search.search(query, types=[label] if label else None, limit=limit, asker=asker):
+            hits.append({"type": h.type, "key": h.key, "name": h.name, "summary": h.summary, "passage": ""})
+    hits = [h for h in hits if h["type"] in LABEL_SLUGS][:limit]
+    result = ToolResult("search", args, hits,
+                        _pages(*(page(h["type"], h["key"], h["name"]) for h in hits)))
+    return _visible(asker, result)
+
+
+def entity(key: str, type: str | None = None, *, asker: str | None = None) -> ToolResult:
+    """A page's properties, a short body excerpt and its current relationships."""
+    key = _key_arg(key)
+    label = _label_arg(type, PAGE_LABELS)
+    rows = driver.read(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60)
+    args = {"key": key, "type": label}
+    if not rows:
+        return _visible(asker, ToolResult("entity", args, None))
+    row = rows[0]
+    props = {k: v for k, v in row["props"].items()
+             if v is not None and k not in ("content_hash", "aliases_text", "body_edited_by")}
+    props = {k: (v.iso_format() if hasattr(v, "iso_format") else v) for k, v in props.items()}
+    data = {"type": row["label"], "key": key, "name": props.get("name", key), "props": props,
+            "body": row["body"], "related": row["related"]}
+    pages = [Page(row["label"], key, data["name"])]
+    return _visible(asker, ToolResult("entity", args, data, pages))
+
+
+def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
+            as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
+    """People who are members of a team/department (and of its sub-teams)."""
+    key = _key_arg(team)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, ("Team", "Department"))
+    args = {"team": key, "include_subteams": bool(include_subteams), "as_of": as_of}
+    query = Q.MEMBERS_AS_OF if as_of else Q.MEMBERS
+    rows = driver.read(query, key=key, label=label, subteams=bool(include_subteams), limit=limit, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("members", args, None))
+    row = rows[0]
+    pages = _pages(Page(row["label"], row["key"], row["name"]),
+                   *(Page("Person", m["key"], m["name"]) for m in row["members"]))
+    return _visible(asker, ToolResult("members", args, row, pages))
+
+
+def headcount(team: str, *, asker: str | None = None, as_of: str | None = None,
+              type: str | None = None) -> ToolResult:
+    """Distinct people in a team or department, sub-teams included."""
+    key = _key_arg(team)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, ("Team", "Department"))
+    args = {"team": key, "as_of": as_of}
+    rows = driver.read(Q.HEADCOUNT_AS_OF if as_of else Q.HEADCOUNT, key=key, label=label, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("headcount", args, None))
+    row = rows[0]
+    return _visible(asker, ToolResult("headcount", args, row, [Page(row["label"], row["key"], row["name"])]))
+
+
+def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
+           type: str | None = None) -> ToolResult:
+    """Who leads a team or department (and the parent's lead, for when nobody does)."""
+    key = _key_arg(team)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, ("Team", "Department"))
+    args = {"team": key, "as_of": as_of}
+    rows = driver.read(Q.LEADER_AS_OF if as_of else Q.LEADER, key=key, label=label, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("leader", args, None))
+    row = rows[0]
+    pages = _pages(Page(row["label"], row["key"], row["name"]),
+                   *(Page("Person", p["key"], p["name"]) for p in row["leads"]))
+    return _visible(asker, ToolResult("leader", args, row, pages))
+
+
+def manager_chain(person: str, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+    """A person's managers, nearest first, up to the top of the org."""
+    key = _key_arg(person)
+    as_of = _as_of(as_of)
+    args = {"person": key, "as_of": as_of}
+    rows = driver.read(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("manager_chain", args, None))
+    row = rows[0]
+    pages = _pages(Page("Person", key, row["person"]["name"]),
+                   *(Page("Person", m["key"], m["name"]) for m in row["chain"]))
+    return _visible(asker, ToolResult("manager_chain", args, row, pages))
+
+
+def direct_reports(person: str, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+    """People who report directly to a person."""
+    key = _key_arg(person)
+    as_of = _as_of(as_of)
+    args = {"person": key, "as_of": as_of}
+    rows = driver.read(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("direct_reports", args, None))
+    row = rows[0]
+    pages = _pages(Page("Person", key, row["person"]["name"]),
+                   *(Page("Person", m["key"], m["name"]) for m in row["reports"]))
+    return _visible(asker, ToolResult("direct_reports", args, row, pages))
+
+
+def owner(key: str, type: str | None = None, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+    """The team (or person) owning a system, process or topic, with its leads;
+    for an unowned sub-system, the owner of the nearest owned parent."""
+    key = _key_arg(key)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, ("System", "Process", "Topic"))
+    args = {"key": key, "type": label, "as_of": as_of}
+    rows = driver.read(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("owner", args, None))
+    row = rows[0]
+    pages = [Page(row["label"], row["key"], row["name"])]
+    for o in row["owners"]:
+        pages.append(page(o["label"], o["key"], o["name"]))
+        pages.extend(Page("Person", l["key"], l["name"]) for l in o["leads"])
+    return _visible(asker, ToolResult("owner", args, row, _pages(*pages)))
+
+
+def dependencies(system: str, direction: str = "out", *, asker: str | None = None) -> ToolResult:
+    """What a system depends on ('out'), what depends on it ('in'), or both."""
+    key = _key_arg(system)
+    if direction not in ("out", "in", "both"):
+        raise InvalidInput(f"direction must be out, in or both, not {direction!r}", code="bad_direction")
+    args = {"system": key, "direction": direction}
+    rows = driver.read(Q.DEPENDENCIES, key=key, direction=direction)
+    if not rows:
+        return _visible(asker, ToolResult("dependencies", args, None))
+    row = rows[0]
+    pages = [Page("System", key, row["system"]["name"])]
+    pages += [Page("System", d["key"], d["name"]) for d in row["uses"] + row["used_by"]]
+    return _visible(asker, ToolResult("dependencies", args, row, _pages(*pages)))
+
+
+def process_steps(process: str, *, asker: str | None = None) -> ToolResult:
+    """A process's steps in order, who is responsible for each, and its owner."""
+    key = _key_arg(process)
+    args = {"process": key}
+    rows = driver.read(Q.PROCESS_STEPS, key=key)
+    if not rows:
+        return _visible(asker, ToolResult("process_steps", args, None))
+    row = rows[0]
+    pages = [Page("Process", key, row["process"]["name"])]
+    for s in row["steps"]:
+        pages.extend(p for p in (page(r["label"], r["key"], r["name"]) for r in s["responsible"]) if p)
+    for o in row["owners"]:
+        pages.append(page(o["label"], o["key"], o["name"]))
+    return _visible(asker, ToolResult("process_steps", args, row, _pages(*pages)))
+
+
+def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
+               type: str | None = None) -> ToolResult:
+    """Who to ask about a topic: the best matching page's owning team (or the
+    team itself), its lead and Slack channel. `key`/`type` skip the text match
+    when the caller already linked the entity."""
+    from graph.search import lucene_query
+
+    label = _label_arg(type, PAGE_LABELS)
+    args = {"topic": topic, "key": key, "type": label}
+    if key:
+        rows = driver.read(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label)
+    else:
+        if not isinstance(topic, str) or not topic.strip():
+            raise InvalidInput("topic must be non-empty text", code="bad_topic")
+        q = lucene_query(topic)
+        rows = driver.read(Q.WHO_TO_ASK_TEXT, q=q) if q else []
+    if not rows:
+        return _visible(asker, ToolResult("who_to_ask", args, None))
+    row = rows[0]
+    pages = [Page(row["label"], row["key"], row["name"])]
+    for c in row["contacts"]:
+        pages.append(page(c["label"], c["key"], c["name"]))
+        pages.extend(Page("Person", l["key"], l["name"]) for l in c["leads"])
+    return _visible(asker, ToolResult("who_to_ask", args, row, _pages(*pages)))
+
+
+# --- registry (the LLM path's function-calling schema) -----------------------------
+
+_AS_OF_PARAM = {"type": "string", "description": "optional date YYYY-MM-DD to answer as of that day"}
+_KEY = {"type": "string", "description": "the page key, e.g. 'ana-costa' (use search to find keys)"}
+
+TOOLS: dict[str, tuple[Callable[..., ToolResult], dict]] = {
+    "search": (search, {
+        "description": "Find wiki pages (people, teams, departments, systems, processes, topics) matching text.",
+        "properties": {"query": {"type": "string"},
+                       "type": {"type": "string", "enum": list(PAGE_LABELS)}},
+        "required": ["query"]}),
+    "entity": (entity, {
+        "description": "A page's facts, summary, body excerpt and relationships.",
+        "properties": {"key": _KEY, "type": {"type": "string", "enum": list(PAGE_LABELS)}},
+        "required": ["key"]}),
+    "members": (members, {
+        "description": "Members of a team or department.",
+        "properties": {"team": _KEY, "include_subteams": {"type": "boolean"}, "as_of": _AS_OF_PARAM},
+        "required": ["team"]}),
+    "headcount": (headcount, {
+        "description": "Number of distinct people in a team or department, sub-teams included.",
+        "properties": {"team": _KEY, "as_of": _AS_OF_PARAM}, "required": ["team"]}),
+    "leader": (leader, {
+        "description": "Who leads a team or department.",
+        "properties": {"team": _KEY, "as_of": _AS_OF_PARAM}, "required": ["team"]}),
+    "manager_chain": (manager_chain, {
+        "description": "A person's manager and management chain up to the top.",
+        "properties": {"person": _KEY, "as_of": _AS_OF_PARAM}, "required": ["person"]}),
+    "direct_reports": (direct_reports, {
+        "description": "People reporting directly to a person.",
+        "properties": {"person": _KEY, "as_of": _AS_OF_PARAM}, "required": ["person"]}),
+    "owner": (owner, {
+        "description": "The team owning a system, process or topic, and its lead.",
+        "properties": {"key": _KEY, "type": {"type": "string", "enum": ["System", "Process", "Topic"]},
+                       "as_of": _AS_OF_PARAM},
+        "required": ["key"]}),
+    "dependencies": (dependencies, {
+        "description": "What a system depends on (out), what depends on it (in), or both.",
+        "properties": {"system": _KEY, "direction": {"type": "string", "enum": ["out", "in", "both"]}},
+        "required": ["system"]}),
+    "process_steps": (process_steps, {
+        "description": "The ordered steps of a process and who is responsible for each.",
+        "properties": {"process": _KEY}, "required": ["process"]}),
+    "who_to_ask": (who_to_ask, {
+        "description": "Who to ask about a topic: the owning team, its lead and Slack channel.",
+        "properties": {"topic": {"type": "string"}}, "required": ["topic"]}),
+}
+
+
+def openai_tool_specs() -> list[dict]:
+    return [{"type": "function",
+             "function": {"name": name, "description": spec["description"],
+                          "parameters": {"type": "object", "properties": spec["properties"],
+                                         "required": spec["required"], "additionalProperties": False}}}
+            for name, (_, spec) in TOOLS.items()]
+
+
+def call(name: str, args: dict, *, asker: str | None = None) -> ToolResult:
+    """Run a tool by name with arguments from the LLM; unknown names or
+    arguments raise InvalidInput (the caller decides what to do)."""
+    if name not in TOOLS:
+        raise InvalidInput(f"unknown tool {name!r}", code="bad_tool")
+    fn, spec = TOOLS[name]
+    if not isinstance(args, dict):
+        raise InvalidInput(f"arguments for {name} must be an object", code="bad_arguments")
+    unknown = set(args) - set(spec["properties"])
+    missing = [r for r in spec["required"] if r not in args]
+    if unknown or missing:
+        raise InvalidInput(f"bad arguments for {name}: unknown {sorted(unknown)}, missing {missing}",
+                           code="bad_arguments")
+    return fn(**args, asker=asker)
+
+
+def result_json(result: ToolResult) -> dict:
+    return {"tool": result.tool, "found": result.found, "data": result.data,
+            "pages": [asdict(p) | {"url": p.url} for p in result.pages]}
