@@ -361,3 +361,76 @@ def test_workday_batch_merges_into_the_graph(clean_graph):
         MATCH (p:Person)-[:REPORTS_TO]->(:Person {key: 'bo-chen'}) RETURN p.key AS key, p.status AS status
         ORDER BY key""")
     assert rows == [{"key": "ana-costa", "status": "active"}, {"key": "raj-patel", "status": "former"}]
+
+
+# --- docs folder ------------------------------------------------------------------
+def test_docs_steps_parser():
+    steps = parse_steps("Intro\n\n## Steps\n1. First [thing](/x) (owner: @a)\n   more detail\n1. Second (owners: @b, @c)\n"
+                        "1. Third.\n\nAfter the list.\n2. not a step\n")
+    assert [(s["name"], s["owners"], s["detail"]) for s in steps] == [
+        ("First thing", ["@a"], "more detail"), ("Second", ["@b", "@c"], ""), ("Third", [], "")]
+    assert parse_steps("# Title\n\n1. no steps heading\n") == []
+
+
+def test_docs_without_graph_reads_articles_and_reports_files(tmp_path):
+    batch = DocsConnector(path=str(DATA / "docs"), resolve_against_graph=False).read()
+    assert set(by_key(batch, "Process")) == {"quarterly-risk-report"}
+    assert set(by_key(batch, "Topic")) == {"data-retention"}
+    msgs = problems(batch)
+    assert any(m.startswith("README.md") and "no front matter" in m for m in msgs)
+    assert any(m.startswith("bad-type.md") and "type must be process or topic, not 'policy'" in m for m in msgs)
+    with pytest.raises(IngestError, match="docs folder .*nope does not exist"):
+        DocsConnector(path=str(tmp_path / "nope"), resolve_against_graph=False).read()
+
+
+def test_hr_and_docs_make_a_process_with_ordered_steps_and_responsible_teams(clean_graph):
+    merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
+    batch = DocsConnector(path=str(DATA / "docs")).read()
+
+    qrr = by_key(batch, "Process")["quarterly-risk-report"]
+    assert qrr.name == "Quarterly risk report" and qrr.source == "docs"
+    assert qrr.source_id == "processes/quarterly-risk-report.md" and qrr.aliases == ["QRR", "risk report"]
+    assert qrr.summary == "How the quarterly risk report is produced and published."
+    assert qrr.body.startswith("The report is coordinated by @ana-costa")
+    topic = by_key(batch, "Topic")["data-retention"]
+    assert topic.aliases == ["retention", "records policy"]
+    assert topic.summary.startswith("Risk data is kept for seven years.")
+
+    steps = by_key(batch, "Step")
+    assert [(k, s.name, s.props["order"]) for k, s in sorted(steps.items())] == [
+        ("quarterly-risk-report-step-1", "Pull the exposure data from the warehouse", 1),
+        ("quarterly-risk-report-step-2", "Review the numbers", 2),
+        ("quarterly-risk-report-step-3", "Sign off with the Head of Risk", 3),
+        ("quarterly-risk-report-step-4", "Publish the report", 4)]
+    assert steps["quarterly-risk-report-step-1"].summary == "Use the certified extract only."
+    assert edges(batch, "RESPONSIBLE_FOR") == {
+        ("risk-data", "quarterly-risk-report-step-1"), ("raj-patel", "quarterly-risk-report-step-2"),
+        ("risk-review", "quarterly-risk-report-step-2"), ("risk-data", "quarterly-risk-report-step-4")}
+    assert edges(batch, "OWNS") == {("risk-data", "quarterly-risk-report"), ("bo-chen", "data-retention")}
+    assert edges(batch, "MENTIONS") == {
+        ("quarterly-risk-report", "ana-costa"), ("quarterly-risk-report", "risk-review"),
+        ("quarterly-risk-report", "data-retention"), ("data-retention", "quarterly-risk-report"),
+        ("data-retention", "payments")}
+    msgs = problems(batch)
+    for text in ("processes/quarterly-risk-report.md: @ghost-team: unresolved reference",
+                 "processes/quarterly-risk-report.md: @nobody-here: unresolved reference",
+                 "data-retention.md: /system/no-such-system: unresolved link: no System with key 'no-such-system'"):
+        assert any(m.startswith(text) for m in msgs), (text, msgs)
+    assert not any("not-a-mention" in m for m in msgs)  # code is not scanned
+    assert len(msgs) == 5, msgs
+
+    result = merge_batch(batch)
+    assert not any("edge not created" in str(p) for p in result.problems)
+    rows = driver.read("""
+        MATCH (p:Process {key: 'quarterly-risk-report'})-[h:HAS_STEP]->(s:Step)
+        OPTIONAL MATCH (who)-[:RESPONSIBLE_FOR]->(s)
+        WITH h, s, who ORDER BY who.key
+        RETURN h.order AS order, s.name AS step, collect(labels(who)[0] + ':' + who.key) AS responsible
+        ORDER BY order""")
+    assert rows == [
+        {"order": 1, "step": "Pull the exposure data from the warehouse", "responsible": ["Team:risk-data"]},
+        {"order": 2, "step": "Review the numbers", "responsible": ["Person:raj-patel", "Team:risk-review"]},
+        {"order": 3, "step": "Sign off with the Head of Risk", "responsible": []},
+        {"order": 4, "step": "Publish the report", "responsible": ["Team:risk-data"]}]
+    owner = driver.read("MATCH (t:Team)-[:OWNS]->(:Process {key: 'quarterly-risk-report'}) RETURN t.name AS n")
+    assert owner == [{"n": "Risk Data"}]
