@@ -1,0 +1,97 @@
+"""Error pages with DEBUG off: an unreachable Neo4j gives a friendly 503 with
+Retry-After (and recovers by itself), unknown pages give the wiki's 404, and
+the 500 page renders without a request context."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client, RequestFactory
+
+from graph import driver
+from graph.model import Batch, Entity
+from graph.server import free_port
+from graph.writes import merge_batch
+
+# Connect timeout plus the driver's retry window (both NEO4J_CONNECT_TIMEOUT,
+# 3 s by default) with slack for a busy CI machine.
+FAIL_WITHIN_SECONDS = 12
+
+
+@pytest.fixture
+def one_person(clean_graph):
+    merge_batch(Batch("hris", [Entity("Person", "ana-costa", "Ana Costa", summary="Engineer")]))
+    return clean_graph
+
+
+@pytest.fixture
+def graph_down(neo4j_server, settings):
+    """Points the driver at a closed port for the test, then back at the test server."""
+    settings.DEBUG = False
+    driver.configure(f"bolt://127.0.0.1:{free_port()}", "neo4j", "wrong")
+    try:
+        yield
+    finally:
+        driver.configure(neo4j_server["uri"], neo4j_server["user"], neo4j_server["password"])
+
+
+def test_neo4j_down_gives_friendly_503_then_recovers(one_person, neo4j_server, settings):
+    client = Client()
+    assert client.get("/person/ana-costa").status_code == 200
+    closed = f"bolt://127.0.0.1:{free_port()}"
+    try:
+        driver.configure(closed, "neo4j", "wrong")
+        started = time.monotonic()
+        response = client.get("/person/ana-costa")
+        elapsed = time.monotonic() - started
+        html = response.content.decode()
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(settings.KIKI_RETRY_AFTER_SECONDS)
+        assert "temporarily unavailable" in html and 'class="sidebar"' in html
+        for leak in ("Traceback", "ServiceUnavailable", "bolt://", closed.rsplit(":", 1)[1]):
+            assert leak not in html
+        assert elapsed < FAIL_WITHIN_SECONDS, f"503 took {elapsed:.1f}s"
+    finally:
+        driver.configure(neo4j_server["uri"], neo4j_server["user"], neo4j_server["password"])
+    again = client.get("/person/ana-costa")
+    assert again.status_code == 200 and "Ana Costa" in again.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/person/", "/search?q=ana", "/team/risk-data"])
+def test_every_graph_page_turns_an_outage_into_503(graph_down, url):
+    response = Client().get(url)
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "Traceback" not in response.content.decode()
+
+
+def test_typeahead_outage_is_json_503(graph_down):
+    response = Client().get("/search/suggest?q=ana", HTTP_ACCEPT="application/json")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert response.json()["error"]["code"] == "graph_unavailable"
+
+
+def test_healthz_reports_graph_outage_only_when_asked(graph_down):
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/healthz?graph=1")
+    assert response.status_code == 503 and response.content == b"graph unavailable"
+
+
+def test_404_page_renders_with_debug_off(neo4j, settings):
+    settings.DEBUG = False
+    response = Client().get("/person/nobody-here")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in html and "/person/nobody-here" in html
+    assert "Traceback" not in html and "Using the URLconf" not in html
+
+
+def test_500_page_renders_with_debug_off(settings):
+    """Django's server_error handler renders 500.html with no request context."""
+    from django.views.defaults import server_error
+
+    settings.DEBUG = False
+    response = server_error(RequestFactory().get("/person/anyone"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in html and "/static/wiki.css" in html
