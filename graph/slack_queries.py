@@ -20,6 +20,16 @@ ORDER BY coalesce(p.status, 'active') = 'active' DESC
 LIMIT 1
 """
 
+# Fallback for emails stored with capitals (Bo@Acme.com): a scan of Person
+# nodes, so it runs only when the indexed lookup found nobody (and the
+# result is cached by the caller).
+PERSON_BY_EMAIL_ANY_CASE = """
+MATCH (p:Person) WHERE toLower(p.email) = $email
+RETURN p.key AS key, p.name AS name
+ORDER BY coalesce(p.status, 'active') = 'active' DESC
+LIMIT 1
+"""
+
 # For each candidate page (search hits, best first) the humans who own it:
 # a Team/Department is its own owner; a System/Process/Topic is owned via
 # OWNS (from a team, department or person); a Step via RESPONSIBLE_FOR or its
@@ -69,7 +79,8 @@ def person_by_slack_id(slack_id: str) -> dict | None:
 
 def person_by_email(email: str) -> dict | None:
     emails = sorted({email, email.strip().lower()})
-    rows = driver.read(PERSON_BY_EMAIL, emails=emails)
+    rows = driver.read(PERSON_BY_EMAIL, emails=emails) or \
+        driver.read(PERSON_BY_EMAIL_ANY_CASE, email=email.strip().lower())
     return rows[0] if rows else None
 
 
