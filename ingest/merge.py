@@ -526,6 +526,8 @@ def _write(plan: _Plan, report: SyncReport, now_iso: str, progress: Progress | N
         jobs += [("edges", q.upsert_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
     for (rel, sl, dl), rows in plan.close_rows.items():
         jobs += [("closing", q.close_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+    if progress:
+        progress("writing", 0, len(jobs))
     for done, (phase, query, rows) in enumerate(jobs, 1):
         _, counters = driver.write(query, rows=rows, now=now_iso)
         for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
