@@ -16,6 +16,8 @@ from graph import driver
 from graph.model import Batch
 from graph.writes import merge_batch
 from ingest.connectors.base import Connector
+from ingest.connectors.catalog import CatalogConnector, component_paths
+from ingest.connectors.codeowners import CodeownersConnector, owners_of, parse_codeowners
 from ingest.connectors.csv_people import CSVPeopleConnector
 from ingest.connectors.docs import DocsConnector, parse_steps
 from ingest.connectors.hris import HRISConnector
@@ -434,3 +436,106 @@ def test_hr_and_docs_make_a_process_with_ordered_steps_and_responsible_teams(cle
         {"order": 4, "step": "Publish the report", "responsible": ["Team:risk-data"]}]
     owner = driver.read("MATCH (t:Team)-[:OWNS]->(:Process {key: 'quarterly-risk-report'}) RETURN t.name AS n")
     assert owner == [{"n": "Risk Data"}]
+
+
+# --- Backstage catalog in a checkout --------------------------------------------
+REPO = DATA / "repo"
+
+
+def test_catalog_reads_catalog_info_files_and_follows_locations():
+    batch = CatalogConnector(path=str(REPO)).read()
+    assert batch.source == "catalog" and {e.source for e in batch.entities} | {e.source for e in batch.edges} == {"catalog"}
+    systems = by_key(batch, "System")
+    assert set(systems) == {"ledger", "payments-api", "dev-cli", "api.payments-api"}   # not node_modules' left-pad
+    assert systems["dev-cli"].props["kind"] == "Component" and systems["api.payments-api"].props["kind"] == "API"
+    assert systems["ledger"].source_id == "component:default/ledger"
+    # reached only through the root Location (org.yaml is not a catalog-info file)
+    assert set(by_key(batch, "Department")) == {"platform"}
+    assert by_key(batch, "Team")["payments"].aliases == ["payments-team"]        # github.com/team-slug
+    ana = by_key(batch, "Person")["ana.costa"]
+    assert ana.props["email"] == "ana.costa@acme.example" and ana.props["github"] == "anacosta"
+    assert edges(batch, "OWNS") == {("payments", "payments-api"), ("payments", "dev-cli"),
+                                    ("payments", "api.payments-api")}
+    assert edges(batch, "PART_OF") == {("payments", "platform")}
+    assert edges(batch, "MEMBER_OF") == {("ana.costa", "payments")}
+    assert edges(batch, "DEPENDS_ON") == {("dev-cli", "payments-api")}
+    msgs = problems(batch)
+    for text in ("catalog-info.yaml: location:default/acme-monorepo: catalog file catalog/missing.yaml does not exist",
+                 "catalog/org.yaml: template:default/springboot: kind Template is not mapped",
+                 "services/ledger/catalog-info.yaml: component:default/broken: spec must be a mapping",
+                 "services/ledger/catalog-info.yaml: component:default/ledger: spec.owner: unknown reference "
+                 "group:default/risk-data"):
+        assert any(m.startswith(text) for m in msgs), (text, msgs)
+    assert not any("values.yaml" in m or "left-pad" in m for m in msgs)
+
+
+def test_catalog_follows_locations_in_the_backstage_examples():
+    from django.conf import settings
+    batch = CatalogConnector(path=str(settings.KIKI_BACKSTAGE_DIR),
+                             roots=["backstage/packages/catalog-model/examples/all.yaml"]).read()
+    systems = by_key(batch, "System")
+    assert {"artist-lookup", "petstore", "api.petstore", "system.podcast", "domain.artists"} <= set(systems)
+    assert ("artist-lookup", "resource.artists-db") in edges(batch, "DEPENDS_ON")
+
+
+def test_catalog_errors(tmp_path):
+    with pytest.raises(IngestError, match="catalog directory .*nowhere does not exist"):
+        CatalogConnector(path=str(tmp_path / "nowhere")).read()
+    (tmp_path / "x.yaml").write_text("a: 1\n")
+    with pytest.raises(IngestError, match="no catalog files"):
+        CatalogConnector(path=str(tmp_path)).read()
+
+
+def test_component_paths_use_catalog_folders_and_source_location():
+    _, paths = component_paths(REPO)
+    assert paths == {"services/ledger": "ledger", "services/payments": "payments-api", "tools/cli": "dev-cli"}
+    _, paths = component_paths(REPO, repo_url="https://github.com/acme/other")
+    assert paths["services/ledger"] == "ledger"   # another repo's URL: falls back to the file's folder
+
+
+# --- CODEOWNERS -----------------------------------------------------------------
+def test_codeowners_parser_last_match_wins():
+    rules, bad = parse_codeowners((REPO / ".github" / "CODEOWNERS").read_text())
+    assert bad == [(11, "not an owner: notanowner (use @user, @org/team or an email)")]
+    assert [r.pattern for r in rules][:3] == ["*", "/services/payments/", "/services/payments/*.md"]
+    assert owners_of(rules, "services/payments").owners == ["@acme/payments-team", "ana.costa2@acme.example"]
+    assert owners_of(rules, "services/ledger").owners == ["@acme/risk-data", "@raj-patel", "@acme/unknown-team"]
+    assert owners_of(rules, "services/other").owners == ["@acme/platform"]
+    assert owners_of(rules, "docs/guides").owners == ["@acme/tech-writers"]
+    assert owners_of(rules, "libs/shared").owners == []
+
+
+def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
+    merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
+    merge_batch(CatalogConnector(path=str(REPO)).read())
+    batch = CodeownersConnector(repo=str(REPO), systems={"libs/shared": "shared-lib", "infra": "api.payments-api"}).read()
+    assert batch.source == "codeowners"
+    owns = {(e.src_label, e.src_key, e.dst_key, e.props["codeowners_pattern"]) for e in batch.edges}
+    assert owns == {
+        ("Team", "payments", "payments-api", "/services/payments/"),            # via the team-slug alias
+        ("Person", "ana-costa-1004", "payments-api", "/services/payments/"),    # via the HR email
+        ("Team", "risk-data", "ledger", "/services/ledger/"),
+        ("Person", "raj-patel", "ledger", "/services/ledger/"),
+        ("Person", "ana.costa", "dev-cli", "/tools/cli/"),                      # via the GitHub login
+        ("Department", "platform", "api.payments-api", "*"),
+    }
+    msgs = problems(batch)
+    assert any(m.startswith(".github/CODEOWNERS:9: @acme/unknown-team: unresolved owner") for m in msgs), msgs
+    assert any(m.startswith(".github/CODEOWNERS:11: rule: not an owner: notanowner") for m in msgs), msgs
+    assert any("shared-lib" in m and "no System 'shared-lib' (for path libs/shared)" in m for m in msgs), msgs
+    assert len(msgs) == 3, msgs
+
+    result = merge_batch(batch)
+    # payments -OWNS-> payments-api was already stated by the catalog: merged, not duplicated.
+    assert (result.edges_in, result.relationships_created) == (6, 5)
+    assert not any("edge not created" in str(p) for p in result.problems)
+    rows = driver.read("""
+        MATCH (s:System {key: 'ledger'})<-[:OWNS]-(o) RETURN labels(o)[0] AS label, o.key AS key ORDER BY key""")
+    assert rows == [{"label": "Person", "key": "raj-patel"}, {"label": "Team", "key": "risk-data"}]
+
+
+def test_codeowners_missing_file_raises(tmp_path):
+    with pytest.raises(IngestError, match="does not exist"):
+        CodeownersConnector(repo=str(tmp_path / "none"), resolve_against_graph=False).read()
+    with pytest.raises(IngestError, match="no CODEOWNERS file found"):
+        CodeownersConnector(repo=str(tmp_path), resolve_against_graph=False).read()

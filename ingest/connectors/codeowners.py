@@ -97,7 +97,7 @@ def parse_codeowners(text: str) -> tuple[list[Rule], list[tuple[int, str]]]:
             continue
         if re.match(r"^\^?\[[^\]]+\]", line):
             continue
-        line = re.sub(r"(?<!\\)\s#.*$", "", line)  # trailing comment
+        line = re.sub(r"(?<!\\)\s#.*$", "", line).strip()  # trailing comment
         parts = re.split(r"(?<!\\)\s+", line)
         pattern = parts[0].replace("\\ ", " ").replace("\\#", "#")
         owners = parts[1:]
