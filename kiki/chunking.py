@@ -191,7 +191,8 @@ def pack(paragraphs: list[str]) -> list[str]:
 def passages(doc: dict) -> list[Passage]:
     """The entity's passages: facts first, then process steps, then the body."""
     name = doc["name"]
-    result = [Passage(0, facts_text(doc), f"{name} ({doc['label']}). {facts_text(doc)}")]
+    facts = facts_text(doc)  # already opens with the name and what it is
+    result = [Passage(0, facts, facts)]
     for text in pack(_steps_blocks(doc)):
         result.append(Passage(len(result), text, f"{name} steps: {text}"))
     for heading, paras in split_sections(doc.get("body") or ""):

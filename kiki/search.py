@@ -29,9 +29,11 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60            # the usual RRF constant: damps the difference between ranks 1 and 2
 DEPTH = 40            # candidates taken from each ranking
-BOOST_TOP = 5         # "top hits" whose direct neighbours get the graph boost
-GRAPH_BOOST = 0.25 / (RRF_K + 1)  # per linked top hit: a quarter of a first place in one list
-MAX_BOOSTED_LINKS = 2
+BOOST_TOP = 3         # "top hits" whose direct neighbours get the graph boost
+# Share of each linked top hit's score passed to a neighbour. Kept small: with
+# RRF_K = 60 neighbouring ranks differ by only ~1/3600, so 0.03 (~0.0005 at the
+# top) moves a neighbour up about two places, never past a clearly better hit.
+GRAPH_BOOST = 0.03
 HAS_CHUNKS_TTL = 30.0  # seconds a "are there any chunks?" answer is trusted
 
 
@@ -154,16 +156,17 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
         info.setdefault(item["id"], item)
     scores = rrf_fuse([[x["id"] for x in ft], [x["id"] for x in vec]])
 
-    top = sorted(scores, key=lambda i: (-scores[i], info[i]["key"]))[:BOOST_TOP]
+    # Graph boost: a candidate directly linked to one of the top few hits gets
+    # a share of that hit's score. Proportional, so a link to a weak "top"
+    # hit (in a weak result list) lifts little.
+    base = dict(scores)
+    top = sorted(base, key=lambda i: (-base[i], info[i]["key"]))[:BOOST_TOP]
     top_set = set(top)
-    linked: dict[str, set] = {}
     for a, b in links:
         if b in top_set:
-            linked.setdefault(a, set()).add(b)
+            scores[a] += GRAPH_BOOST * base[b]
         if a in top_set:
-            linked.setdefault(b, set()).add(a)
-    for item_id, neighbours in linked.items():
-        scores[item_id] += GRAPH_BOOST * min(len(neighbours), MAX_BOOSTED_LINKS)
+            scores[b] += GRAPH_BOOST * base[a]
 
     ranked = sorted(scores, key=lambda i: (-scores[i], info[i]["key"]))[:limit]
     hits = [Hit(info[i]["label"], info[i]["key"], info[i]["name"], info[i].get("summary") or "",
