@@ -539,3 +539,48 @@ def test_codeowners_missing_file_raises(tmp_path):
         CodeownersConnector(repo=str(tmp_path / "none"), resolve_against_graph=False).read()
     with pytest.raises(IngestError, match="no CODEOWNERS file found"):
         CodeownersConnector(repo=str(tmp_path), resolve_against_graph=False).read()
+
+
+# --- registry and the merge engine ------------------------------------------------
+def test_registry_builds_each_connector_from_settings(settings):
+    settings.KIKI_INGEST_SOURCES = {
+        "hr": {"connector": "hris", "options": {"base_url": "http://127.0.0.1:1", "token": "t"}},
+        "wd": {"connector": "workday", "options": {"path": str(DATA / "workday_report.csv")}, "full": False},
+        "people": {"connector": "csv_people", "options": {"path": str(DATA / "people.csv")}},
+        "catalog": {"connector": "catalog", "options": {"path": str(REPO)}},
+        "codeowners": {"connector": "codeowners", "options": {"repo": str(REPO)}},
+        "docs": {"connector": "docs", "options": {"path": str(DATA / "docs")}},
+    }
+    from ingest import registry
+    built = {name: registry.get(name) for name in registry.names()}
+    assert {n: type(c).__name__ for n, c in built.items()} == {
+        "hr": "HRISConnector", "wd": "WorkdayConnector", "people": "CSVPeopleConnector",
+        "catalog": "CatalogConnector", "codeowners": "CodeownersConnector", "docs": "DocsConnector"}
+    assert built["wd"].full is False and built["people"].full is True
+    assert set(by_key(built["wd"].read(), "Person")) == {"bo-chen", "ana-costa", "raj-patel"}
+
+
+def test_hr_catalog_and_docs_through_the_merge_engine_are_one_graph(clean_graph):
+    from ingest.merge import sync
+    for connector in (CSVPeopleConnector(path=str(DATA / "people.csv")), CatalogConnector(path=str(REPO))):
+        report = sync(connector.read(), full=connector.full)
+        assert report.created > 0, report.summary()
+    # The catalog's user ana.costa has the HR person's work email: one node, both sources.
+    rows = driver.read("""
+        MATCH (p:Person {email: 'ana.costa@acme.example'})
+        OPTIONAL MATCH (p)-[:MEMBER_OF]->(t:Team)
+        RETURN p.key AS key, p.employee_id AS eid, p.github AS github, collect(t.key) AS teams""")
+    assert len(rows) == 1
+    assert rows[0]["key"] == "ana-costa" and rows[0]["eid"] == "1001" and rows[0]["github"] == "anacosta"
+    assert sorted(rows[0]["teams"]) == ["payments", "risk-data"]
+
+    docs = DocsConnector(path=str(DATA / "docs"))
+    report = sync(docs.read(), full=docs.full)
+    assert report.created == 2 + 4, report.summary()      # the process, the topic and four steps
+    steps = driver.read("""
+        MATCH (:Process {key: 'quarterly-risk-report'})-[h:HAS_STEP]->(s:Step)<-[:RESPONSIBLE_FOR]-(t:Team)
+        RETURN h.order AS order, t.key AS team ORDER BY order, team""")
+    assert steps == [{"order": 1, "team": "risk-data"}, {"order": 2, "team": "risk-review"},
+                     {"order": 4, "team": "risk-data"}]
+    again = sync(DocsConnector(path=str(DATA / "docs")).read(), full=True)
+    assert again.wrote_nothing, again.counters
