@@ -10,7 +10,7 @@ Dry runs write nothing and take no lock.
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -49,29 +49,42 @@ def lock_name(source: str) -> str:
 
 @contextmanager
 def source_lock(source: str):
-    """Hold the per-source lock; yields a `renew()` callable. Raises SourceBusy
-    when another sync of the source holds it."""
+    """Hold the per-source lock; yields a `check()` callable that raises if the
+    lock was lost. A heartbeat thread renews the TTL every third of it, so a
+    slow read or plan keeps the lock while a killed process loses it quickly.
+    Raises SourceBusy when another sync of the source holds it."""
     ttl = settings.KIKI_SYNC_LOCK_TTL
     try:
-        lock = _redis().lock(lock_name(source), timeout=ttl, blocking=False)
+        # thread_local=False: the heartbeat thread renews with the same token.
+        lock = _redis().lock(lock_name(source), timeout=ttl, blocking=False, thread_local=False)
         acquired = lock.acquire()
     except redis.RedisError as e:
         raise IngestError(f"cannot take the sync lock for {source!r}: Redis unavailable ({e})",
                           code="lock_unavailable") from e
     if not acquired:
         raise SourceBusy(f"another sync of {source!r} is running; skipped")
-    last = [time.monotonic()]
+    stop = threading.Event()
+    lost: list[str] = []
 
-    def renew():
-        if time.monotonic() - last[0] > 1:
+    def heartbeat():
+        while not stop.wait(max(ttl / 3, 0.2)):
             try:
                 lock.reacquire()
-                last[0] = time.monotonic()
-            except redis.RedisError as e:  # lost the lock: stop before writing more
-                raise IngestError(f"lost the sync lock for {source!r}: {e}", code="lock_unavailable") from e
+            except redis.RedisError as e:
+                lost.append(str(e))
+                return
+
+    thread = threading.Thread(target=heartbeat, name=f"sync-lock-{source}", daemon=True)
+    thread.start()
+
+    def check():
+        if lost:  # stop before writing more: another sync may own the source now
+            raise IngestError(f"lost the sync lock for {source!r}: {lost[0]}", code="lock_unavailable")
     try:
-        yield renew
+        yield check
     finally:
+        stop.set()
+        thread.join(5)
         try:
             lock.release()
         except redis.RedisError:
