@@ -351,6 +351,8 @@ def load_page(label: str, key: str) -> dict | None:
     for name, value in list(page.items()):
         if isinstance(value, list) and value and isinstance(value[0], dict) and "key" in value[0]:
             page[name] = _refs(value, _DEFAULT_LABELS.get(name))
+    if label == "Team":
+        page["parent_teams"] = [p for p in page["parents"] if p.get("label") == "Team"]
     if label == "Department":
         page["teams"] = _team_tree(page["teams"], key)
     if label == "Process":

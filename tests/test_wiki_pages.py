@@ -152,7 +152,7 @@ def test_team_page_headcount_includes_sub_teams(client):
     assert box["Headcount"] == "4 incl. sub-teams"   # Ana, Eva + Risk Data's Ben, Chloe (Eva once)
     assert box["Direct members"] == "2"
     assert box["Department"] == "Engineering"
-    assert box["Part of"] == "Platform"
+    assert box["Parent team"] == "Platform"
     assert box["Lead"] == "Ana Costa"
     assert box["Also known as"] == "DataPlat"
     members = section(html, "members")
