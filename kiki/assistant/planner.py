@@ -110,7 +110,7 @@ WHAT_IS = [
 _COMPILED = [(intent, [re.compile(p, re.I) for p in pats]) for intent, pats in PATTERNS]
 _WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
 _CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
-_FOLLOWUP = re.compile(r"^(?:and |what about |how about |and what about |same for |and for |what of )"
+_FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about |how about |same for |what of |and )"
                        r"(?P<x>.+)$", re.I)
 _AS_OF = re.compile(r"[,\s]*\b(?:as of|as at|on|at|in)\s+(\d{4}-\d{2}-\d{2})\b", re.I)
 
@@ -530,8 +530,20 @@ _RELATED = {
 
 
 def _search_answer(off: Offline, text: str):
-    r = off.run("search", tools.search, text, limit=3) if _search_words(text) else None
-    hits = r.data if r else []
+    words = _search_words(text)
+    hits = off.run("search", tools.search, words, limit=3).data if words else []
+    if not hits and len(words.split()) > 1:
+        # Full text wants every word; retry with the most specific words alone
+        # and keep pages matched by the most of them.
+        found: dict[tuple, list] = {}
+        for w in sorted(set(words.split()), key=len, reverse=True)[:3]:
+            if len(w) < 4:
+                continue
+            for rank, h in enumerate(off.run("search", tools.search, w, limit=3).data):
+                entry = found.setdefault((h["type"], h["key"]), [0, 0, h])
+                entry[0] += 1
+                entry[1] -= rank
+        hits = [e[2] for e in sorted(found.values(), key=lambda e: (e[0], e[1]), reverse=True)][:3]
     if not hits:
         off.c.add("I don't know. Nothing in Kiki matches that question; try naming a person, team, "
                   "system, process or topic.")
@@ -547,7 +559,8 @@ def _search_answer(off: Offline, text: str):
 
 _STOP = set("""a an the is are was were be been do does did of in on at to for with about what which who whom
 whose when where why how can could should would will i we you me my our your it its this that these those there
-please tell show give find know any some and or not""".split())
+please tell show give find know any some and or not
+anything something everything""".split())
 
 
 def _search_words(text: str) -> str:

@@ -1,0 +1,159 @@
+"""The offline planner end to end through kiki.assistant.ask (no LLM
+configured): every question shape, "my ..." questions, follow-ups, unknowns,
+exact citations, prompt-injection pages, and stored conversations."""
+import pytest
+from django.test import override_settings
+
+from kiki.assistant import ask, planner
+from kiki.models import Message
+from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("org")]
+
+NO_LLM = override_settings(OPENAI_API_KEY=None, OPENAI_BASE_URL=None)
+
+
+@pytest.fixture(autouse=True)
+def offline():
+    with NO_LLM:
+        yield
+
+
+def cited(result):
+    return {s["key"] for s in result["sources"]}
+
+
+def test_result_shape_and_label():
+    r = ask("How many people are in Risk Data?")
+    assert set(r) >= {"answer", "sources", "mode", "conversation", "message_id", "note", "label"}
+    assert r["mode"] == "offline"
+    assert "AI-generated" in r["note"] and "offline" in r["note"]
+    assert r["sources"] == [{"type": "Team", "key": "risk-data", "title": "Risk Data", "url": "/team/risk-data"}]
+    assert "[Risk Data](/team/risk-data) has **3** people" in r["answer"]
+
+
+@pytest.mark.parametrize("question,expected,keys", [
+    ("how many people are in the platform team?", "**4** people", {"platform"}),
+    ("What's the headcount of Engineering", "**7** people", {"engineering"}),
+    ("how big is payments", "**2** people", {"payments"}),
+    ("how many people were in risk data as of 2023-01-01", "**2** people on 2023-01-01", {"risk-data"}),
+    ("who leads Payments?", "is led by [Eve Adams](/person/eve-adams)", {"payments", "eve-adams"}),
+    ("who owns the ledger api", "owned by [Payments](/team/payments)", {"ledger-api", "payments", "eve-adams"}),
+    ("Who does Ana report to?", "reports to [Dan Okafor](/person/dan-okafor)",
+     {"ana-costa", "dan-okafor", "bruno-silva", "carla-mendes"}),
+    ("who is Frank Liu's manager", "reports to [Eve Adams](/person/eve-adams)", {"frank-liu", "eve-adams",
+                                                                                 "carla-mendes"}),
+    ("management chain of gina park", "→ [Carla Mendes](/person/carla-mendes)",
+     {"gina-park", "dan-okafor", "bruno-silva", "carla-mendes"}),
+    ("direct reports of Dan Okafor", "[Gina Park](/person/gina-park)", {"dan-okafor", "ana-costa", "gina-park"}),
+    ("who is on Risk Data", "has 3 members", {"risk-data", "ana-costa", "dan-okafor", "gina-park"}),
+    ("what does the risk engine depend on?", "[Ledger Service](/system/ledger-service)",
+     {"risk-engine", "ledger-service", "ledger-api"}),
+    ("what depends on Ledger API", "[Risk Engine](/system/risk-engine) (consumes its API)",
+     {"ledger-api", "risk-engine"}),
+    ("How do I request production access?", "2. **Manager approval**",
+     {"request-production-access", "platform", "dan-okafor", "bruno-silva"}),
+    ("who should I ask about Kafka?", "ask [Platform](/team/platform) (led by [Bruno Silva](/person/bruno-silva), "
+                                      "Slack #platform)", {"kafka", "platform", "bruno-silva"}),
+    ("what does Risk Data do?", "Owns the risk datasets", None),
+    ("who is Ana Costa", "(Data Engineer) is a person", None),
+])
+def test_question_shapes(question, expected, keys):
+    r = ask(question)
+    assert expected in r["answer"], r["answer"]
+    if keys is not None:
+        assert cited(r) == keys, r["answer"]
+    # Exact citations: every cited page is linked in the answer, and every page link is cited.
+    for s in r["sources"]:
+        assert f"]({s['url']})" in r["answer"]
+    assert r["answer"].count("](/") >= len(r["sources"])
+
+
+def test_my_department_team_manager_and_me():
+    dept = ask("what is the size of my department?", asker="ana-costa")
+    assert "[Engineering](/department/engineering) has **7** people" in dept["answer"]
+    team = ask("how many people are in my team", asker="frank-liu")
+    assert "[Ledger Squad](/team/ledger-squad) has **1** person" in team["answer"]
+    mgr = ask("who is my manager?", asker="gina-park")
+    assert "reports to [Dan Okafor](/person/dan-okafor)" in mgr["answer"]
+    me = ask("who do I report to", asker="eve-adams")
+    assert "[Eve Adams](/person/eve-adams) reports to [Carla Mendes](/person/carla-mendes)" in me["answer"]
+
+
+def test_my_questions_without_an_asker_say_so():
+    r = ask("how many people are in my department?")
+    assert "I don't know who “my department” refers to" in r["answer"]
+    assert r["sources"] == []
+    r = ask("who leads my team", asker="nobody-here")
+    assert "I don't know who you are" in r["answer"]
+
+
+def test_follow_ups_use_the_conversation():
+    first = ask("how many people are in Payments?")
+    conv = first["conversation"]
+    second = ask("and who leads it?", conversation=conv)
+    assert second["conversation"] == conv
+    assert "[Payments](/team/payments) is led by [Eve Adams](/person/eve-adams)" in second["answer"]
+    third = ask("what about Risk Data?", conversation=conv)
+    assert "[Risk Data](/team/risk-data) is led by [Dan Okafor](/person/dan-okafor)" in third["answer"]
+    fourth = ask("how many people are in it?", conversation=conv)
+    assert "[Risk Data](/team/risk-data) has **3** people" in fourth["answer"]
+    # Without a conversation, "it" is unknown and Kiki says so.
+    alone = ask("and who leads it?")
+    assert "I'm not sure what “it” refers to" in alone["answer"] and alone["sources"] == []
+
+
+def test_unknowns_say_i_dont_know_and_name_who_would():
+    moon = ask("who leads the moon base?")
+    assert moon["answer"].startswith("I don't know “moon base”") and moon["sources"] == []
+    orphan = ask("who owns the orphan cache")
+    assert "I don't know who owns [Orphan Cache](/system/orphan-cache)" in orphan["answer"]
+    worker = ask("who owns Risk Engine Worker?")
+    assert "I don't know who owns [Risk Engine Worker]" in worker["answer"]
+    assert "owned by [Risk Data](/team/risk-data) (led by [Dan Okafor](/person/dan-okafor)" in worker["answer"]
+    squad = ask("who leads the ledger squad")
+    assert "I don't know who leads [Ledger Squad](/team/ledger-squad)" in squad["answer"]
+    assert "led by [Eve Adams](/person/eve-adams), who would know" in squad["answer"]
+    nothing = ask("what is the airspeed velocity of an unladen swallow")
+    assert "I don't know" in nothing["answer"] and nothing["sources"] == []
+
+
+def test_passage_fallback_cites_only_the_pages_listed():
+    r = ask("anything about transactions scoring")
+    assert "[Risk Engine](/system/risk-engine)" in r["answer"]
+    assert "risk-engine" in cited(r)
+    for s in r["sources"]:
+        assert f"]({s['url']})" in r["answer"]
+
+
+def test_prompt_injection_in_a_page_changes_nothing():
+    r = ask("what is Quarterly planning?")
+    assert "[Quarterly planning](/topic/quarterly-planning) is a topic: How we plan each quarter." in r["answer"]
+    assert "PWNED" not in r["answer"] and "system prompt" not in r["answer"].lower()
+    assert "Mallory" not in r["answer"]
+    assert cited(r) == {"quarterly-planning", "finance"}
+    who = ask("who owns quarterly planning")
+    assert "owned by [Finance](/department/finance)" in who["answer"] and "Mallory" not in who["answer"]
+    person = ask("who is Mallory Evil")
+    assert "PWNED" not in person["answer"] and cited(person) == {"mallory-evil"}
+
+
+def test_conversation_and_message_are_stored():
+    r = ask("who leads Payments?", asker="ana-costa", channel="slack")
+    m = Message.objects.get(pk=r["message_id"])
+    assert m.question == "who leads Payments?" and m.mode == "offline" and m.channel == "slack"
+    assert m.asker == "ana-costa" and m.answer == r["answer"] and m.sources == r["sources"]
+    assert m.plan["intent"] == "leader" and m.plan["entity"]["key"] == "payments"
+    assert m.tools_called == [{"tool": "leader", "args": {"team": "payments", "as_of": None}, "found": True,
+                               "pages": ["Team:payments", "Person:eve-adams"]}]
+    assert m.latency_ms >= 0
+    assert m.conversation.state["last_entity"]["key"] == "payments"
+
+
+def test_parse_is_pure_and_covers_shapes():
+    assert planner.parse("headcount of my department").intent == "headcount"
+    assert planner.parse("who manages Risk Data").intent == "leader"
+    assert planner.parse("what would break if ledger api goes down").intent == "deps_in"
+    assert planner.parse("who can help with kafka").intent == "who_to_ask"
+    assert planner.parse("and what about Payments?", {"last_intent": "headcount"}).as_dict() == {
+        "intent": "headcount", "subject": "Payments", "as_of": None, "followup": True}
