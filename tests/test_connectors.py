@@ -188,6 +188,14 @@ def test_hris_failure_on_a_later_page_still_raises(deel):
         HRISConnector(base_url=url, token=TOKEN).read()
 
 
+def test_hris_server_ignoring_the_offset_is_an_error(deel):
+    url, api = deel
+    page = {"data": WORKERS[:2], "page": {"items_per_page": 2}}
+    api.script = [(200, {}, page), (200, {}, page)]
+    with pytest.raises(IngestError, match="returned the previous page again"):
+        HRISConnector(base_url=url, token=TOKEN, page_size=2).read()
+
+
 def test_hris_wrong_token_and_unreachable_server(deel):
     url, _ = deel
     with pytest.raises(IngestError, match=r"refused our credentials \(HTTP 401\).*invalid token") as err:

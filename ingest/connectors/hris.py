@@ -85,7 +85,7 @@ class HRISConnector(Connector):
     def _pages(self):
         """Yield (url, records) for each page; raises IngestError on any failure."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        cursor, offset, seen_cursors = None, 0, set()
+        cursor, offset, seen_cursors, previous = None, 0, set(), None
         for _ in range(MAX_PAGES):
             url = httpfetch.with_query(self.url, limit=self.page_size, cursor=cursor,
                                        offset=offset if cursor is None and offset else None)
@@ -93,6 +93,11 @@ class HRISConnector(Connector):
             if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
                 raise IngestError(f"{httpfetch.safe_url(url)}: page has no 'data' list", code="source_malformed")
             records = doc["data"]
+            if records and records == previous:
+                # A server that ignores our offset would otherwise be read 10,000 times.
+                raise IngestError(f"{httpfetch.safe_url(url)}: returned the previous page again",
+                                  code="source_malformed")
+            previous = records
             yield url, records
             page = doc.get("page") if isinstance(doc.get("page"), dict) else {}
             if page.get("next_cursor"):
