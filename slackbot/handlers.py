@@ -26,10 +26,18 @@ def register(app: App) -> None:
     app.action(re.compile(f"^({blocks.RATE_UP}|{blocks.RATE_DOWN})$"))(on_rating)
 
 
+# Events whose listeners may queue a question claim their event_id together
+# with the question (state.admit_question: one Redis round trip on the hot path).
+_CLAIMED_BY_LISTENER = {"app_mention", "message"}
+
+
 def skip_duplicate_deliveries(body, next, logger, request):
     """Slack redelivers an event (X-Slack-Retry-Num) when our 200 was slow or
     lost, and may send the same event_id twice; only the first one counts."""
     event_id = body.get("event_id") if isinstance(body, dict) else None
+    if event_id and (body.get("event") or {}).get("type") in _CLAIMED_BY_LISTENER:
+        next()
+        return
     if event_id and not state.claim("event:" + event_id):
         retry = request.headers.get("x-slack-retry-num", [None])[0]
         logger.info("skipping duplicate delivery of %s (retry %s)", event_id, retry)
@@ -42,7 +50,7 @@ def _is_from_bot(event: dict, bot_user: str | None) -> bool:
                 or (bot_user and event.get("user") == bot_user) or not event.get("user"))
 
 
-def _queue_question(event: dict, context, source: str) -> None:
+def _queue_question(event: dict, body: dict, context, source: str) -> None:
     from .tasks import answer_in_slack
 
     # One request per Slack message (channel + ts): an app_mention and the
@@ -51,24 +59,24 @@ def _queue_question(event: dict, context, source: str) -> None:
     payload = {"source": source, "channel": event["channel"], "user": event["user"],
                "text": event.get("text") or "", "ts": event["ts"], "thread_ts": event.get("thread_ts"),
                "bot_user": context.bot_user_id, "team": context.team_id}
-    if state.save_request(request_id, payload):
+    if state.admit_question(body.get("event_id"), request_id, payload):
         answer_in_slack.delay(request_id)
 
 
-def on_mention(ack, event, context):
+def on_mention(ack, event, body, context):
     ack()
     if _is_from_bot(event, context.bot_user_id):
         return
-    _queue_question(event, context, "mention")
+    _queue_question(event, body, context, "mention")
 
 
-def on_message(ack, event, context):
+def on_message(ack, event, body, context):
     """Direct messages, and replies in threads Kiki already answered in."""
     ack()
     if event.get("subtype") not in _HUMAN_SUBTYPES or _is_from_bot(event, context.bot_user_id):
         return
     if event.get("channel_type") == "im":
-        _queue_question(event, context, "dm")
+        _queue_question(event, body, context, "dm")
         return
     thread_ts = event.get("thread_ts")
     if not thread_ts or thread_ts == event.get("ts"):
@@ -76,7 +84,7 @@ def on_message(ack, event, context):
     if context.bot_user_id and f"<@{context.bot_user_id}>" in (event.get("text") or ""):
         return  # the app_mention event for this message answers it
     if state.is_kiki_thread(event["channel"], thread_ts):
-        _queue_question(event, context, "thread")
+        _queue_question(event, body, context, "thread")
 
 
 def on_command(ack, command, context):
@@ -92,7 +100,7 @@ def on_command(ack, command, context):
     payload = {"source": "command", "channel": command.get("channel_id"), "user": command["user_id"],
                "text": text, "ts": None, "thread_ts": None, "response_url": command["response_url"],
                "bot_user": context.bot_user_id, "team": command.get("team_id")}
-    if state.save_request(request_id, payload):
+    if state.admit_question(None, request_id, payload):
         answer_in_slack.delay(request_id)
 
 

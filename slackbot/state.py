@@ -45,10 +45,15 @@ def claim(name: str, ttl: int = DELIVERY_TTL, value: str = "1") -> bool:
     return bool(client().set(PREFIX + "claim:" + name, value, nx=True, ex=ttl))
 
 
-def save_request(request_id: str, payload: dict) -> bool:
-    """Store a question for the worker under its id; False if it already exists
-    (the same Slack message delivered twice), in which case nothing is queued."""
-    return bool(client().set(PREFIX + "req:" + request_id, json.dumps(payload), nx=True, ex=REQUEST_TTL))
+def admit_question(event_id: str | None, request_id: str, payload: dict) -> bool:
+    """Claim the delivery (event_id) and store the question in one round trip.
+    True only if both are new: a retried or duplicated delivery, or a second
+    event for the same Slack message (app_mention + message), is not queued."""
+    pipe = client().pipeline(transaction=False)
+    if event_id:
+        pipe.set(PREFIX + "claim:event:" + event_id, "1", nx=True, ex=DELIVERY_TTL)
+    pipe.set(PREFIX + "req:" + request_id, json.dumps(payload), nx=True, ex=REQUEST_TTL)
+    return all(pipe.execute())
 
 
 def load_request(request_id: str) -> dict | None:

@@ -1,0 +1,203 @@
+"""Benchmark: how fast Kiki acknowledges Slack events over HTTP.
+
+Starts a real Redis (Celery broker and Kiki's Slack state), a local Slack
+Web API stand-in (only auth.test is needed on the ack path) and Kiki's WSGI
+app in Django's threaded development server (a subprocess, like
+`runserver --noreload`, but with a listen backlog of 128: runserver's is 10,
+so a burst of 50 connections gets resets) on free ports, then sends
+batches of 50 concurrent signed `app_mention` events from threads and prints
+p50/p99 time to the HTTP 200. Target: p99 < 100 ms on 2 cores. It also
+checks that every event was queued exactly once for the Celery worker.
+
+    python bench/slack_ack.py [--concurrency 50] [--rounds 5]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.slack_standin import BOT_USER, TEAM, SlackStandIn  # noqa: E402
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"process exited early ({proc.args[0]})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listening on {port} after {timeout}s")
+
+
+def event_body(i: int, run: str) -> str:
+    ts = f"{int(time.time())}.{i:06d}"
+    return json.dumps({
+        "token": "legacy", "team_id": TEAM, "api_app_id": "A0KIKI", "type": "event_callback",
+        "event_id": f"Ev{run}{i:05d}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        "event": {"type": "app_mention", "user": "U0BENCH", "text": f"<@{BOT_USER}> who leads team {i}?",
+                  "ts": ts, "channel": f"C0BENCH{run}", "event_ts": ts}})
+
+
+def signed_post(port: int, body: str) -> tuple[int, float]:
+    stamp = str(int(time.time()))
+    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", "/slack/events", body=body.encode(), headers={
+            "Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": sig})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def burst(port: int, n: int, run: str) -> list[tuple[int, float]]:
+    bodies = [event_body(i, run) for i in range(n)]
+    results: list[tuple[int, float] | None] = [None] * n
+    barrier = threading.Barrier(n)
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        results[i] = signed_post(port, bodies[i])
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results  # type: ignore[return-value]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, int(round(p / 100 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+def serve(port: int) -> None:
+    """The web process: Django's threaded WSGI server with a deeper backlog."""
+    import django
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # import the URLconf now, not in the first request
+
+    class Server(ThreadedWSGIServer):
+        request_queue_size = 128
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = Server(("127.0.0.1", port), QuietHandler, ipv6=False)
+    httpd.set_app(get_wsgi_application())
+    httpd.serve_forever()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+
+    redis_port, web_port = free_port(), free_port()
+    workdir = tempfile.mkdtemp(prefix="kiki-bench-")
+    redis_proc = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                   "--appendonly", "no", "--dir", workdir],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    standin = SlackStandIn(TOKEN).start()
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="kiki.settings", DJANGO_DEBUG="0", KIKI_LOG_LEVEL="WARNING",
+               SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=standin.api_url,
+               REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
+               KIKI_CELERY_EAGER="0", KIKI_SQLITE_PATH=str(Path(workdir) / "bench.sqlite3"))
+    web = subprocess.Popen([sys.executable, __file__, "--serve", str(web_port)],
+                           cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(redis_port, redis_proc)
+        wait_port(web_port, web)
+        # Warm-up: the first request imports the URLconf and runs auth.test once.
+        for i in range(3):
+            status, took = signed_post(web_port, event_body(i, "warm"))
+            assert status == 200, status
+            print(f"warm-up request {i + 1}: {took * 1000:.0f} ms")
+
+        import redis
+
+        r = redis.Redis.from_url(redis_url)
+        # Service time without contention: the same events one at a time.
+        seq = [signed_post(web_port, event_body(i, "seq"))[1] for i in range(args.concurrency)]
+        print(f"sequential: {len(seq)} events one at a time  p50 {pct(seq, 50) * 1000:6.1f} ms"
+              f"  p99 {pct(seq, 99) * 1000:6.1f} ms")
+        all_times: list[float] = []
+        for rnd in range(args.rounds):
+            results = burst(web_port, args.concurrency, f"r{rnd}")
+            bad = [s for s, _ in results if s != 200]
+            if bad:
+                raise SystemExit(f"round {rnd + 1}: non-200 responses: {bad[:5]}")
+            times = [t for _, t in results]
+            all_times += times
+            print(f"round {rnd + 1}: {args.concurrency} concurrent events  p50 {pct(times, 50) * 1000:6.1f} ms"
+                  f"  p99 {pct(times, 99) * 1000:6.1f} ms  max {max(times) * 1000:6.1f} ms")
+            time.sleep(0.5)
+        queued = r.llen("celery")
+        expected = args.concurrency * args.rounds + args.concurrency + 3
+        print(f"all {len(all_times)} events: p50 {pct(all_times, 50) * 1000:.1f} ms, "
+              f"p99 {pct(all_times, 99) * 1000:.1f} ms, mean {statistics.mean(all_times) * 1000:.1f} ms")
+        print(f"tasks queued for the Celery worker: {queued} (expected {expected})")
+        if queued != expected:
+            raise SystemExit("every event must be queued exactly once")
+        print("target p99 < 100 ms:", "met" if pct(all_times, 99) < 0.100 else "NOT met",
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    finally:
+        web.terminate()
+        try:
+            web.wait(10)
+        except subprocess.TimeoutExpired:
+            web.kill()
+        redis_proc.terminate()
+        redis_proc.wait(10)
+        standin.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
