@@ -1,0 +1,129 @@
+"""Load benchmark: generate a synthetic organization (10,000 people by
+default), wipe the graph, merge it through graph.writes.merge_batch, then merge
+it again (a no-op), and print entities/s, relationships/s and timings.
+
+    python bench/load_org.py [--people N] [--uri bolt://... --user neo4j --password ...]
+
+Without --uri it starts a throwaway local Neo4j (graph.server.LocalNeo4j on a
+free port, files in a temp dir) and stops and deletes it afterwards. With
+--uri THE GRAPH AT THAT ADDRESS IS WIPED. Target: the full load of 10,000
+people in under 30 s on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiki.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from graph import driver, schema  # noqa: E402
+from graph.server import LocalNeo4j, free_port  # noqa: E402
+from graph.writes import merge_batch  # noqa: E402
+from ingest.synthetic import generate  # noqa: E402
+
+
+class _QueryTimer:
+    """Wraps driver.write to add up server round-trip time per query shape."""
+
+    def __init__(self):
+        self.totals = defaultdict(float)
+        self.calls = defaultdict(int)
+        self._write = driver.write
+
+    def __enter__(self):
+        def timed(query, **params):
+            t = time.perf_counter()
+            try:
+                return self._write(query, **params)
+            finally:
+                head = " ".join(line.strip() for line in query.strip().splitlines()[:3])[:90]
+                self.totals[head] += time.perf_counter() - t
+                self.calls[head] += 1
+        driver.write = timed
+        return self
+
+    def __exit__(self, *exc):
+        driver.write = self._write
+
+    def report(self, top: int = 8) -> str:
+        rows = sorted(self.totals.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        return "\n".join(f"    {secs:6.2f}s {self.calls[q]:4d} calls  {q}" for q, secs in rows)
+
+
+def run(people: int, seed: int, profile: bool) -> int:
+    t = time.perf_counter()
+    batch = generate(people, seed)
+    gen_s = time.perf_counter() - t
+    n_ent, n_rel = len(batch.entities), len(batch.edges)
+    print(f"generated {people} people: {n_ent} entities, {n_rel} relationships in {gen_s:.2f}s")
+
+    schema.migrate()
+    t = time.perf_counter()
+    schema.wipe()
+    print(f"wiped the graph in {time.perf_counter() - t:.2f}s")
+
+    with _QueryTimer() as timer:
+        t = time.perf_counter()
+        result = merge_batch(batch)
+        load_s = time.perf_counter() - t
+    print(f"full load: {load_s:.2f}s  ({result.nodes_created} nodes, {result.relationships_created} "
+          f"relationships created; {n_ent / load_s:,.0f} entities/s, {n_rel / load_s:,.0f} relationships/s)")
+    if profile:
+        print("  slowest queries:\n" + timer.report())
+    if result.problems:
+        print(f"  {len(result.problems)} problems, first: {result.problems[0]}")
+
+    again = generate(people, seed)
+    t = time.perf_counter()
+    second = merge_batch(again)
+    noop_s = time.perf_counter() - t
+    print(f"no-op re-load: {noop_s:.2f}s  (nodes created {second.nodes_created}, relationships created "
+          f"{second.relationships_created}, properties set {second.properties_set})")
+    ok = (result.nodes_created == n_ent and second.wrote_nothing and not result.problems)
+    print(f"total (generate + load): {gen_s + load_s:.2f}s; target < 30s: {'met' if gen_s + load_s < 30 else 'MISSED'}")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--uri", help="an existing Neo4j (it is wiped!); default: a throwaway local server")
+    parser.add_argument("--user", default="neo4j")
+    parser.add_argument("--password", default="")
+    parser.add_argument("--heap", default="1g", help="heap of the throwaway server")
+    parser.add_argument("--profile", action="store_true", help="print time per query shape")
+    args = parser.parse_args()
+
+    server = None
+    if args.uri:
+        driver.configure(args.uri, args.user, args.password)
+    else:
+        home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
+        server = LocalNeo4j(home, free_port(), heap=args.heap, pagecache="512m")
+        t = time.perf_counter()
+        info = server.start()
+        print(f"started a throwaway Neo4j at {info.uri} in {time.perf_counter() - t:.1f}s")
+        driver.configure(info.uri, info.user, info.password)
+    try:
+        return run(args.people, args.seed, args.profile)
+    finally:
+        driver.close()
+        if server is not None:
+            server.stop()
+            shutil.rmtree(server.home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
