@@ -60,6 +60,16 @@ CALL (me) {
 RETURN me {.key, .name} AS me, teams, departments, managers
 """
 
+# The Person page of a signed-in user: by key = username, else by email.
+PERSON_FOR_USER = """
+CALL () {
+  MATCH (p:Person {key: $username}) RETURN p
+  UNION
+  MATCH (p:Person {email: $email}) RETURN p
+}
+RETURN p.key AS key LIMIT 1
+"""
+
 # --- tools -----------------------------------------------------------------
 ENTITY = f"""
 MATCH (n:Entity {{key: $key}})

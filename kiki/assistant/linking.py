@@ -151,6 +151,14 @@ def asker_context(asker: str | None) -> dict | None:
     return rows[0] if rows else None
 
 
+def person_for_user(username: str | None, email: str | None) -> str | None:
+    """The Person key of a signed-in Django user (username = key, or same email)."""
+    if not username and not email:
+        return None
+    rows = driver.read(Q.PERSON_FOR_USER, username=username or None, email=email or None)
+    return rows[0]["key"] if rows else None
+
+
 def is_self(phrase: str) -> bool:
     return normalize(phrase) in SELF_WORDS
 

@@ -1,4 +1,4 @@
-"""The assistant's HTTP API: POST /api/ask, POST /api/ask/stream (server-sent
+"""The assistant's HTTP API and page: GET /ask, POST /api/ask, POST /api/ask/stream (server-sent
 events) and POST /api/answers/<message_id>/rating. Thin views: parse JSON,
 call kiki.assistant, map InvalidInput to a 400 naming the bad field.
 An unreachable graph becomes a 503 in wiki.middleware (for /api/ask) or an
@@ -9,10 +9,12 @@ import json
 import logging
 
 from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kiki import assistant
+from kiki.assistant import linking
 from kiki.errors import GraphUnavailable, InvalidInput, KikiError
 
 log = logging.getLogger(__name__)
@@ -37,15 +39,21 @@ def _body(request) -> dict | JsonResponse:
     return data
 
 
-def _asker(request, data: dict) -> str | None:
-    """Who is asking: a Person key sent by the client (the UI sends the signed-in
-    user's key). Access rules will tighten this; today the graph is readable by all."""
-    asker = data.get("asker")
-    if asker is None:
+def _user_person(request) -> str | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return None
-    if not isinstance(asker, str):
+    return linking.person_for_user(user.get_username(), getattr(user, "email", "") or None)
+
+
+def _asker(request, data: dict) -> str | None:
+    """Who is asking: the signed-in user's Person page (username = key, or same
+    email), else a Person key the client sends (scripts, the Slack bridge).
+    Access rules will tighten this; today the whole graph is readable by all."""
+    asker = data.get("asker")
+    if asker is not None and not isinstance(asker, str):
         raise InvalidInput("asker must be a Person key", code="bad_asker")
-    return asker.strip() or None
+    return _user_person(request) or (asker or "").strip() or None
 
 
 def _ask_args(request) -> dict | JsonResponse:
@@ -140,3 +148,9 @@ def rating_view(request, message_id: str):
         return JsonResponse(assistant.rate(message_id, score, user=user, comment=comment), status=201)
     except InvalidInput as e:
         return _error("message_id", e.message, e.code, status=404 if e.code == "unknown_message" else 400)
+
+
+@require_GET
+def ask_page(request):
+    """The full-page chat (/ask); the same panel is docked on every wiki page."""
+    return render(request, "assistant/ask.html", {"kiki_asker": _user_person(request) or ""})
