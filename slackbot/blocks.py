@@ -24,6 +24,7 @@ _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _BULLET = re.compile(r"^(\s*)[-*+]\s+", re.M)
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~])")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M)
 
 
@@ -58,6 +59,9 @@ def to_mrkdwn(markdown: str) -> str:
 
     text = _FENCE.sub(lambda m: keep(m.group(0)), markdown)
     text = _INLINE_CODE.sub(lambda m: keep(m.group(0)), text)
+    # Backslash escapes (the assistant writes names like Ana\_Costa) become the
+    # literal character, kept out of the emphasis conversions below.
+    text = _ESCAPED.sub(lambda m: keep(escape(m.group(1))), text)
     text = _LINK.sub(lambda m: keep(f"<{_link_target(m.group(2))}|{escape(_plain_label(m.group(1)))}>"), text)
     text = _AUTOLINK.sub(lambda m: keep(f"<{_link_target(m.group(1))}>"), text)
     text = escape(text)
@@ -69,7 +73,9 @@ def to_mrkdwn(markdown: str) -> str:
     text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
     text = text.replace("\x01", "*")
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], text).strip()
+    while "\x00" in text:  # stashed links may hold stashed escapes
+        text = re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], text)
+    return text.strip()
 
 
 def _plain_label(label: str) -> str:
@@ -105,7 +111,8 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 def fallback_text(markdown: str) -> str:
     """Plain notification text (Slack shows it in notifications and old clients)."""
     plain = _LINK.sub(lambda m: m.group(1), markdown or "")
-    plain = re.sub(r"[*_`#>]", "", plain).strip()
+    plain = re.sub(r"(?<!\\)[*_`#]", "", plain)
+    plain = escape(_ESCAPED.sub(r"\1", plain)).strip()
     return plain if len(plain) <= FALLBACK_LIMIT else plain[:FALLBACK_LIMIT - 1] + "…"
 
 
@@ -172,6 +179,15 @@ def apology_blocks(reference: str, reason: str = "") -> list[dict]:
                     f"If it keeps happening, give the Kiki team this reference: `{reference}`.")]
 
 
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
+
+
+def channel_ref(channel: str) -> str:
+    """A channel id (C0123ABCD) becomes a clickable <#C0123ABCD>; a name stays #name."""
+    channel = channel.lstrip("#")
+    return f"<#{channel}>" if _CHANNEL_ID.match(channel) else f"*#{escape(channel)}*"
+
+
 def handoff_blocks(topic: str, owners: list[dict]) -> list[dict]:
     """Point the asker at the humans owning the topic: channel and leads."""
     if not owners:
@@ -186,7 +202,7 @@ def handoff_blocks(topic: str, owners: list[dict]) -> list[dict]:
         about = f" (owns <{_link_target(o['about_url'])}|{escape(o['about_name'])}>)" if o.get("about_name") else ""
         contacts = []
         if o.get("channel"):
-            contacts.append(f"ask in <#{o['channel_id']}>" if o.get("channel_id") else f"ask in *#{escape(o['channel'])}*")
+            contacts.append(f"ask in {channel_ref(o['channel'])}")
         for lead in o.get("leads") or []:
             who = f"<@{lead['slack_user']}>" if lead.get("slack_user") else f"<{_link_target(lead['url'])}|{escape(lead['name'])}>"
             contacts.append(f"contact {who} ({'lead' if lead.get('is_lead', True) else 'owner'})")

@@ -187,6 +187,20 @@ def test_markdown_becomes_slack_mrkdwn(settings):
     assert "```\n**kept**\n```" in out
 
 
+def test_slack_tokens_in_questions_are_made_readable():
+    from slackbot.answering import clean_text
+
+    text = (f"<@{BOT_USER}> who owns <#C0123ABCD|payments-team> and "
+            "<https://kiki.example.test/system/billing-api|Billing API>? &lt;urgent&gt; <!here>")
+    assert clean_text(text, BOT_USER) == "who owns #payments-team and Billing API? <urgent>"
+
+
+def test_channel_references():
+    assert blocks.channel_ref("C0123ABCD") == "<#C0123ABCD>"
+    assert blocks.channel_ref("#payments-team") == "*#payments-team*"
+    assert blocks.channel_ref("a<b") == "*#a&lt;b*"
+
+
 def test_long_answers_are_split_within_slack_limits(settings):
     settings.KIKI_BASE_URL = BASE
     para = " ".join(f"[Person {i}](/person/p-{i}) works on things." for i in range(40))
