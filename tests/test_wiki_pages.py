@@ -308,3 +308,19 @@ def test_every_page_uses_at_most_two_queries(client, url):
     if url == "/person/sam-boss":
         assert f'<span class="count">{BIG_TEAM_SIZE}</span>' in html
 
+
+
+def test_static_files_are_served_without_debug(client):
+    """The demo runs plain runserver with DEBUG off; the wiki still gets its CSS and JS."""
+    css = client.get("/static/wiki.css")
+    assert css.status_code == 200 and b".infobox" in b"".join(css.streaming_content)
+    assert client.get("/static/typeahead.js").status_code == 200
+    outside = Client(raise_request_exception=False).get("/static/../kiki/settings.py")
+    assert outside.status_code in (400, 404)   # Django refuses the path as suspicious
+    assert client.get("/static/nothing-here.css").status_code == 404
+
+
+def test_snippet_highlighting_never_breaks_entities():
+    from wiki.templatetags.wiki import highlight
+
+    assert highlight("R&D <b>risk</b>", "amp risk") == "R&amp;D &lt;b&gt;<mark>risk</mark>&lt;/b&gt;"

@@ -65,13 +65,21 @@ def humanize_rel(rel):
 
 @register.filter
 def highlight(text, query):
-    """Escapes text and wraps words starting with a query word in <mark>."""
-    text = escape(text or "")
+    """Escapes text and wraps words starting with a query word in <mark>.
+    Matching runs on the raw text and each piece is escaped on its own, so a
+    query like "amp" can never split an HTML entity."""
+    text = str(text or "")
     words = sorted({w for w in re.findall(r"\w+", query or "") if len(w) > 1}, key=len, reverse=True)
     if not words:
-        return mark_safe(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in words) + r")", re.IGNORECASE)
-    return mark_safe(pattern.sub(r"<mark>\1</mark>", text))
+        return escape(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))
 
 
 @register.simple_tag
