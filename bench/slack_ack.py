@@ -2,14 +2,15 @@
 
 Starts a real Redis (Celery broker and Kiki's Slack state), a local Slack
 Web API stand-in (only auth.test is needed on the ack path) and Kiki's WSGI
-app in Django's threaded development server (a subprocess, like
-`runserver --noreload`, but with a listen backlog of 128: runserver's is 10,
-so a burst of 50 connections gets resets) on free ports, then sends
+app in Django's threaded WSGI server (like `runserver --noreload`, but with
+a listen backlog of 128, as runserver's 10 resets a burst of 50 connections,
+and pre-forked into one process per core like gunicorn -w 2) on free ports,
+then sends
 batches of 50 concurrent signed `app_mention` events from threads and prints
 p50/p99 time to the HTTP 200. Target: p99 < 100 ms on 2 cores. It also
 checks that every event was queued exactly once for the Celery worker.
 
-    python bench/slack_ack.py [--concurrency 50] [--rounds 5]
+    python bench/slack_ack.py [--concurrency 50] [--rounds 5] [--workers 2]
 """
 from __future__ import annotations
 
@@ -105,8 +106,13 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
-def serve(port: int) -> None:
-    """The web process: Django's threaded WSGI server with a deeper backlog."""
+def serve(port: int, workers: int) -> None:
+    """The web side: Django's threaded WSGI server with a deeper backlog,
+    pre-forked into `workers` processes sharing the listening socket (as
+    gunicorn -w N would run it in production; one Python process is bound to
+    one core by the GIL)."""
+    import signal
+
     import django
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -125,17 +131,40 @@ def serve(port: int) -> None:
 
     httpd = Server(("127.0.0.1", port), QuietHandler, ipv6=False)
     httpd.set_app(get_wsgi_application())
-    httpd.serve_forever()
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: Redis and Celery connections are made after the fork
+            httpd.serve_forever()
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            os.waitpid(pid, 0)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        signal.pause()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                    help="web processes sharing the port (default: one per core)")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.workers)
         return
 
     redis_port, web_port = free_port(), free_port()
@@ -149,13 +178,14 @@ def main() -> None:
                SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=standin.api_url,
                REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
                KIKI_CELERY_EAGER="0", KIKI_SQLITE_PATH=str(Path(workdir) / "bench.sqlite3"))
-    web = subprocess.Popen([sys.executable, __file__, "--serve", str(web_port)],
+    web = subprocess.Popen([sys.executable, __file__, "--serve", str(web_port),
+                            "--workers", str(args.workers)],
                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(redis_port, redis_proc)
         wait_port(web_port, web)
-        # Warm-up: the first request imports the URLconf and runs auth.test once.
-        for i in range(3):
+        # Warm-up: each worker's first request runs auth.test once.
+        for i in range(3 * args.workers):
             status, took = signed_post(web_port, event_body(i, "warm"))
             assert status == 200, status
             print(f"warm-up request {i + 1}: {took * 1000:.0f} ms")
@@ -179,7 +209,7 @@ def main() -> None:
                   f"  p99 {pct(times, 99) * 1000:6.1f} ms  max {max(times) * 1000:6.1f} ms")
             time.sleep(0.5)
         queued = r.llen("celery")
-        expected = args.concurrency * args.rounds + args.concurrency + 3
+        expected = args.concurrency * args.rounds + args.concurrency + 3 * args.workers
         print(f"all {len(all_times)} events: p50 {pct(all_times, 50) * 1000:.1f} ms, "
               f"p99 {pct(all_times, 99) * 1000:.1f} ms, mean {statistics.mean(all_times) * 1000:.1f} ms")
         print(f"tasks queued for the Celery worker: {queued} (expected {expected})")
