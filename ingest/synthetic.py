@@ -749,6 +749,11 @@ class _Builder:
             systems.append((self.system_keys.take(name), name, suffix, team, spec.name))
 
         api_by_noun: dict[str, str] = {}
+        provided: set[tuple[str, str]] = set()
+        # The fixed systems' own dependencies (Ledger Database is generated first).
+        depends = {("ledger-service", "ledger-database"), ("payouts-service", "ledger-service")}
+        for src, dst in sorted(depends):
+            edges.append(Edge("DEPENDS_ON", "System", src, "System", dst, source=SOURCE))
         for idx, (key, name, suffix, team, dept_name) in enumerate(systems):
             _, kind, typ = _SHAPE.get(suffix, ("Portal", "Component", "website"))
             lifecycle = "production" if idx < len(FIXED_SYSTEMS) else LIFECYCLES[rng.randrange(len(LIFECYCLES))]
@@ -767,17 +772,18 @@ class _Builder:
                 api_by_noun.setdefault(noun, key)
             # Dependencies only point to earlier systems: a DAG by construction.
             if idx:
-                for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
-                    dep = systems[rng.randrange(idx)]
-                    if dep[0] != key:
-                        edges.append(Edge("DEPENDS_ON", "System", key, "System", dep[0], source=SOURCE))
+                picks = [systems[rng.randrange(idx)][0] for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))]
+                for dep in dict.fromkeys(picks):
+                    if (key, dep) not in depends:
+                        depends.add((key, dep))
+                        edges.append(Edge("DEPENDS_ON", "System", key, "System", dep, source=SOURCE))
             if kind == "Component" and noun in api_by_noun and api_by_noun[noun] != key:
                 rel = "PROVIDES_API" if typ == "service" and suffix == "Service" else "CONSUMES_API"
                 edges.append(Edge(rel, "System", key, "System", api_by_noun[noun], source=SOURCE))
-        # The fixed Ledger Service always depends on its database and provides nothing else.
-        edges.append(Edge("DEPENDS_ON", "System", "ledger-service", "System", "ledger-database", source=SOURCE))
-        edges.append(Edge("DEPENDS_ON", "System", "payouts-service", "System", "ledger-service", source=SOURCE))
-        edges.append(Edge("PROVIDES_API", "System", "payouts-service", "System", "payouts-api", source=SOURCE))
+                if rel == "PROVIDES_API" and key == "payouts-service":
+                    provided.add(("System", api_by_noun[noun]))
+        if ("System", "payouts-api") not in provided:
+            edges.append(Edge("PROVIDES_API", "System", "payouts-service", "System", "payouts-api", source=SOURCE))
 
     def emit_processes(self) -> None:
         ents, edges = self.batch.entities, self.batch.edges
