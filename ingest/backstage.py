@@ -235,7 +235,8 @@ class CatalogReader:
         kind = doc.get("kind")
         meta = doc.get("metadata")
         name = meta.get("name") if isinstance(meta, dict) else None
-        label = (f"document {index}" + (f" ({kind} {name})" if kind or name else ""))
+        described = " ".join(str(x) for x in (kind, name) if x)
+        label = f"document {index}" + (f" ({described})" if described else "")
         if not isinstance(kind, str) or not kind.strip():
             self._problem(rel, label, "entity has no kind; skipped")
             return None
