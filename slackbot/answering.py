@@ -144,12 +144,21 @@ def rate(message_id: str, score: int, slack_user: str, response_url: str | None,
     except InvalidInput as e:
         log.info("rating %s rejected: %s", message_id, e)
         outcome, reply = "rejected", "Sorry, that answer can no longer be rated."
+    except Exception:
+        reference = uuid.uuid4().hex[:10]
+        log.exception("storing the rating of %s failed (ref %s)", message_id, reference)
+        outcome, reply = "error", f"Sorry, I couldn't record your rating (reference {reference})."
     if response_url:
         webhook_client(response_url).send(text=reply, response_type="ephemeral", replace_original=False)
     return outcome
 
 
 def publish_home(slack_user: str, client: WebClient | None = None) -> None:
+    """Publish the App Home tab; a graph outage only loses the greeting by name."""
     client = client or web_client()
-    asker = identity.resolve(slack_user, client)
-    client.views_publish(user_id=slack_user, view=blocks.home_view(asker.name))
+    try:
+        name, known = identity.resolve(slack_user, client).name, True
+    except GraphUnavailable:
+        log.warning("graph unavailable; publishing the home tab of %s without a name", slack_user)
+        name, known = None, False
+    client.views_publish(user_id=slack_user, view=blocks.home_view(name, unknown_note=known))

@@ -222,8 +222,9 @@ EXAMPLES = [
 ]
 
 
-def home_view(person_name: str | None = None) -> dict:
-    """The App Home tab: what Kiki can do, with example questions."""
+def home_view(person_name: str | None = None, unknown_note: bool = True) -> dict:
+    """The App Home tab: what Kiki can do, with example questions; without a
+    name (and `unknown_note`) it says "my team" won't be personalised."""
     hello = f"Hi {escape(person_name)}! " if person_name else ""
     base = settings.KIKI_BASE_URL.rstrip("/")
     blocks = [
@@ -236,7 +237,7 @@ def home_view(person_name: str | None = None) -> dict:
                 "• Say _talk to a person_ to get the owning team's channel and lead"),
         section("*Try asking*\n" + "\n".join(f"• {escape(e)}" for e in EXAMPLES)),
     ]
-    if not person_name:
+    if not person_name and unknown_note:
         blocks.append(context("I couldn't match your Slack account to a person in the wiki, so questions "
                               "about _my team_ or _my department_ won't be personalised."))
     blocks.append(context("Answers are written by an AI and can be wrong: rate them with 👍/👎 "

@@ -472,6 +472,16 @@ def test_app_home_opened_publishes_the_home_tab(client, slack):
     assert all(example in text for example in blocks.EXAMPLES)
 
 
+def test_home_tab_for_an_unknown_user_explains_personalisation(client, slack):
+    ev = {"type": "app_home_opened", "user": "U0NOBODY", "channel": "D0NOBODY", "tab": "home",
+          "event_ts": str(time.time())}
+    send_event(client, ev)
+    [publish] = slack.calls_to("views.publish")
+    view = publish["view"] if isinstance(publish["view"], dict) else json.loads(publish["view"])
+    text = all_text(view["blocks"])
+    assert "Hi " not in text and "couldn't match your Slack account" in text
+
+
 def test_rate_limited_post_is_retried_after_retry_after(client, slack):
     slack.rate_limit_once("chat.update", retry_after=1)
     started = time.monotonic()
