@@ -22,18 +22,23 @@ def _valid(rel: str) -> str:
 
 
 # --- entity linking ------------------------------------------------------
-# Exact key/name lookups (index-backed) plus the full-text index (names,
-# aliases, summaries, bodies); the linker re-ranks candidates in Python.
+# Exact key/name lookups (index-backed) first; only when none of them has an
+# allowed type does the (costlier) full-text query run, over names, aliases,
+# summaries and bodies. The linker re-ranks candidates in Python.
 LINK_CANDIDATES = f"""
 CALL () {{
-  MATCH (n:Entity) WHERE n.key IN $keys RETURN n, 50.0 AS score
+  MATCH (n:Entity) WHERE n.key IN $keys RETURN n
   UNION
-  MATCH (n:Entity) WHERE n.name IN $names RETURN n, 50.0 AS score
-  UNION
-  CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: $fetch}}) YIELD node, score
-  RETURN node AS n, score
+  MATCH (n:Entity) WHERE n.name IN $names RETURN n
 }}
-WITH n, max(score) AS score
+WITH [x IN collect(n) WHERE {_label('x')} IN $types] AS exact
+OPTIONAL CALL (exact) {{
+  WITH exact WHERE size(exact) = 0
+  CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: $fetch}}) YIELD node, score
+  RETURN collect({{n: node, score: score}}) AS fuzzy
+}}
+UNWIND [x IN exact | {{n: x, score: 50.0}}] + coalesce(fuzzy, []) AS c
+WITH c.n AS n, max(c.score) AS score
 WITH n, score, {_label('n')} AS label
 WHERE label IN $types
 RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score

@@ -120,10 +120,12 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     if not q:
         return []
     types = [t for t in (types or PAGE_LABELS) if t in PAGE_LABELS]
-    key = slugify_key(phrase)
-    names = list({phrase, phrase.title(), phrase.lower()})
-    rows = driver.read(Q.LINK_CANDIDATES, keys=[key] if key else [], names=names, q=q, types=types,
-                       fetch=30, limit=30)
+    # Exact spellings worth an index lookup: as typed, title-cased, lower-cased,
+    # and without a trailing type word ("the Payments team" -> "Payments").
+    bare = re.sub(r"\s+(?:" + "|".join(sorted(TYPE_WORDS)) + r")$", "", phrase, flags=re.I)
+    names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
+    keys = sorted({k for k in (slugify_key(phrase), slugify_key(bare)) if k})
+    rows = driver.read(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
     out = []
     for row in rows:
         exact, coverage = _match_quality(words, row)
