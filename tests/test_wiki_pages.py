@@ -186,7 +186,8 @@ def test_department_page_tree_and_headcount(client):
                     ("1", "infrastructure", "1")]
     assert 'href="/person/maya-lin"' in section(html, "direct-members")
     assert "Everything technical." in html
-    assert "<h2>Engineering</h2>" in html  # the body's # heading sits below the page's <h1>
+    assert "<h2>Engineering</h2>" not in html  # a body heading repeating the title is dropped
+    assert html.count("<h1") == 1
 
 
 def test_system_page(client):
@@ -318,6 +319,13 @@ def test_static_files_are_served_without_debug(client):
     outside = Client(raise_request_exception=False).get("/static/../kiki/settings.py")
     assert outside.status_code in (400, 404)   # Django refuses the path as suspicious
     assert client.get("/static/nothing-here.css").status_code == 404
+
+
+def test_markdown_headings_move_below_the_title():
+    from wiki.templatetags.wiki import markdown_filter
+
+    assert str(markdown_filter("# Other\n\n## Sub")) == "<h2>Other</h2>\n<h3>Sub</h3>"
+    assert str(markdown_filter("# Risk Data\n\nText", "Risk Data")) == "<p>Text</p>"
 
 
 def test_snippet_highlighting_never_breaks_entities():

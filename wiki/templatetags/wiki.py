@@ -37,8 +37,15 @@ def render_markdown(text: str) -> str:
 
 
 @register.filter(name="markdown")
-def markdown_filter(text):
-    return mark_safe(render_markdown(text or ""))
+def markdown_filter(text, title=None):
+    """Renders a body; with a title, a leading "# <title>" line is dropped, since
+    the page already shows the title as its heading."""
+    text = text or ""
+    if title:
+        first, _, rest = text.lstrip().partition("\n")
+        if re.fullmatch(r"#\s+" + re.escape(str(title).strip()) + r"\s*#*\s*", first.strip(), re.IGNORECASE):
+            text = rest
+    return mark_safe(render_markdown(text))
 
 
 @register.filter
