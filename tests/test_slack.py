@@ -424,6 +424,14 @@ def test_slash_command_acks_then_answers_via_response_url(client, slack):
     assert slack.calls_to("chat.postMessage") == []
 
 
+def test_slash_command_with_a_bad_signature_is_rejected(client, slack):
+    body = urlencode({"team_id": TEAM, "channel_id": "C0GENERAL", "user_id": "U0CHEN", "command": "/kiki",
+                      "text": "who leads Payments?", "response_url": slack.hook_url("cmd3"), "trigger_id": "9.9.9"})
+    resp = post(client, body, "application/x-www-form-urlencoded", secret="wrong")
+    assert resp.status_code == 401
+    assert slack.hook_posts() == [] and slack.calls == []
+
+
 def test_slash_command_without_text_shows_help(client, slack):
     body = urlencode({"team_id": TEAM, "channel_id": "C0GENERAL", "user_id": "U0CHEN", "command": "/kiki",
                       "text": "", "response_url": slack.hook_url("cmd2"), "trigger_id": "1.2.3"})
@@ -463,8 +471,9 @@ def test_rating_buttons_store_the_rating(client, slack):
 def test_app_home_opened_publishes_the_home_tab(client, slack):
     ev = {"type": "app_home_opened", "user": "U0ANA", "channel": "D0ANA", "tab": "home",
           "event_ts": str(time.time())}
-    assert send_event(client, ev).status_code == 200
-    [publish] = slack.calls_to("views.publish")
+    assert send_event(client, ev, event_id="Ev0HOME1").status_code == 200
+    assert send_event(client, ev, event_id="Ev0HOME1", headers={"X-Slack-Retry-Num": "1"}).status_code == 200
+    [publish] = slack.calls_to("views.publish")          # the retry published nothing
     assert publish["user_id"] == "U0ANA"
     view = publish["view"] if isinstance(publish["view"], dict) else json.loads(publish["view"])
     text = all_text(view["blocks"])
