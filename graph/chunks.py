@@ -129,10 +129,14 @@ CALL () {{
 }}
 WITH ft, vec
 CALL (ft, vec) {{
-  WITH [x IN ft | x.node] + [x IN vec | x.node] AS nodes
-  UNWIND nodes AS a
+  // Links from every candidate to the head of either ranking only: the fused
+  // top hits come from there, and it keeps this to ~10 x 80 pair checks.
+  WITH [x IN ft | x.node] + [x IN vec | x.node] AS nodes,
+       [x IN ft[..$heads] | x.node] + [x IN vec[..$heads] | x.node] AS heads
+  UNWIND heads AS a
+  WITH DISTINCT a, nodes
   UNWIND nodes AS b
-  WITH DISTINCT a, b WHERE elementId(a) < elementId(b)
+  WITH DISTINCT a, b WHERE a <> b
   MATCH (a)-[r]-(b)
   WHERE NOT type(r) STARTS WITH 'PAST_'
   RETURN collect(DISTINCT [elementId(a), elementId(b)]) AS links

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 MIN_WORDS = 100
 MAX_WORDS = 200
+SHORT_BODY_WORDS = 60  # a body this short joins the facts passage instead of getting its own
 MAX_LISTED = 8  # names listed per fact ("owns A, B, C ... and 12 more")
 
 
@@ -101,6 +102,14 @@ def _steps_blocks(doc: dict) -> list[str]:
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|`)")
+
+
+def plain(text: str) -> str:
+    """Markdown reduced to its words for embedding: link targets and emphasis
+    marks only add noise tokens (and a 256-token model has few to spare)."""
+    return _EMPHASIS.sub("", _LINK.sub(r"\1", text))
 
 
 def split_sections(body: str) -> list[tuple[str, list[str]]]:
@@ -192,11 +201,16 @@ def passages(doc: dict) -> list[Passage]:
     """The entity's passages: facts first, then process steps, then the body."""
     name = doc["name"]
     facts = facts_text(doc)  # already opens with the name and what it is
-    result = [Passage(0, facts, facts)]
+    body = (doc.get("body") or "").strip()
+    if body and len(body.split()) <= SHORT_BODY_WORDS and not _HEADING.match(body.splitlines()[0]):
+        # A short note reads best with its facts, and it halves the passages
+        # (and embedding time) of a typical person page.
+        facts, body = f"{facts}\n\n{body}", ""
+    result = [Passage(0, facts, plain(facts))]
     for text in pack(_steps_blocks(doc)):
         result.append(Passage(len(result), text, f"{name} steps: {text}"))
-    for heading, paras in split_sections(doc.get("body") or ""):
+    for heading, paras in split_sections(body):
         context = f"{name} - {heading}" if heading else name
         for text in pack(paras):
-            result.append(Passage(len(result), text, f"{context}: {text}"))
+            result.append(Passage(len(result), text, f"{context}: {plain(text)}"))
     return result

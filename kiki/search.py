@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 RRF_K = 60            # the usual RRF constant: damps the difference between ranks 1 and 2
 DEPTH = 40            # candidates taken from each ranking
 BOOST_TOP = 3         # "top hits" whose direct neighbours get the graph boost
+LINK_HEADS = 5        # links are looked up from the first LINK_HEADS of each ranking
 # Share of each linked top hit's score passed to a neighbour. Kept small: with
 # RRF_K = 60 neighbouring ranks differ by only ~1/3600, so 0.03 (~0.0005 at the
 # top) moves a neighbour up about two places, never past a clearly better hit.
@@ -149,7 +150,7 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
     # Post-filtering by type needs a deeper k-NN pool when only some labels count.
     k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
     row = driver.read(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
-                      types=types, k=k, vector=vector)[0]
+                      types=types, k=k, vector=vector, heads=LINK_HEADS)[0]
     ft, vec, links = row["ft"], row["vec"], row["links"]
     info = {}
     for item in ft + vec:

@@ -103,7 +103,8 @@ def test_graph_boost_lifts_neighbours_of_top_hits(org, embedder):
     query = "journals and balances"
     vector = embedder.encode([query])[0]
     row = driver.read(kiki_search.chunk_queries.HYBRID_CANDIDATES, q=graph_search.lucene_query(query),
-                      fetch=80, depth=40, types=list(kiki_search.PAGE_LABELS), k=80, vector=vector)[0]
+                      fetch=80, depth=40, types=list(kiki_search.PAGE_LABELS), k=80, vector=vector,
+                      heads=kiki_search.LINK_HEADS)[0]
     ids = {x["id"]: x["key"] for x in row["ft"] + row["vec"]}
     linked = {frozenset((ids[a], ids[b])) for a, b in row["links"]}
     assert frozenset(("back-office", "gl-service")) in linked

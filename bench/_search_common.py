@@ -1,0 +1,89 @@
+"""Shared set-up for the search/embedding benchmarks: Django, a Neo4j server
+(given with --uri/--user/--password, or a throwaway one on a free port), and
+loading the synthetic organization."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiki.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from graph import driver, schema  # noqa: E402
+from graph.server import LocalNeo4j, free_port  # noqa: E402
+
+
+def base_parser(description: str, people: int) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--uri", help="an existing Neo4j (default: start a throwaway server)")
+    p.add_argument("--user", default="neo4j")
+    p.add_argument("--password", default="")
+    p.add_argument("--wipe", action="store_true",
+                   help="with --uri: wipe that graph first (a throwaway server always starts empty)")
+    p.add_argument("--people", type=int, default=people, help="size of the synthetic organization")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--heap", default="1g", help="heap of the throwaway server")
+    p.add_argument("--pagecache", default="512m", help="page cache of the throwaway server")
+    return p
+
+
+@contextmanager
+def graph_server(args):
+    """Configures graph.driver for the benchmark; stops a server it started."""
+    server = home = None
+    if args.uri:
+        driver.configure(args.uri, args.user, args.password)
+    else:
+        home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
+        server = LocalNeo4j(home, free_port(), heap=args.heap, pagecache=args.pagecache)
+        print(f"starting a throwaway Neo4j in {home} ...", flush=True)
+        info = server.start()
+        driver.configure(info.uri, info.user, info.password)
+    try:
+        schema.migrate()
+        if server is not None or args.wipe:
+            schema.wipe()
+        yield
+    finally:
+        driver.close()
+        if server is not None:
+            server.stop()
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def load_synthetic(people: int, seed: int):
+    """Merge the synthetic org; exits with a clear message if the generator is missing."""
+    try:
+        from ingest.synthetic import generate
+    except ImportError as e:
+        print(f"SKIPPED: ingest.synthetic.generate is not available ({e})")
+        sys.exit(0)
+    from graph.writes import merge_batch
+
+    started = time.perf_counter()
+    batch = generate(people, seed)
+    result = merge_batch(batch)
+    took = time.perf_counter() - started
+    print(f"loaded synthetic org ({people} people, seed {seed}): {result.entities_in} entities, "
+          f"{result.edges_in} edges, {len(result.problems)} problems in {took:.1f}s", flush=True)
+    return batch
+
+
+def percentile(values: list[float], p: float) -> float:
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    i = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return s[i]
