@@ -60,7 +60,15 @@ def _queue_question(event: dict, body: dict, context, source: str) -> None:
                "text": event.get("text") or "", "ts": event["ts"], "thread_ts": event.get("thread_ts"),
                "bot_user": context.bot_user_id, "team": context.team_id}
     if state.admit_question(body.get("event_id"), request_id, payload):
-        answer_in_slack.delay(request_id)
+        _enqueue(answer_in_slack, body.get("event_id"), request_id)
+
+
+def _enqueue(task, event_id: str | None, request_id: str) -> None:
+    try:
+        task.delay(request_id)
+    except Exception:
+        state.release_question(event_id, request_id)
+        raise  # bolt answers 500, so Slack delivers the event again
 
 
 def on_mention(ack, event, body, context):
@@ -101,7 +109,7 @@ def on_command(ack, command, context):
                "text": text, "ts": None, "thread_ts": None, "response_url": command["response_url"],
                "bot_user": context.bot_user_id, "team": command.get("team_id")}
     if state.admit_question(None, request_id, payload):
-        answer_in_slack.delay(request_id)
+        _enqueue(answer_in_slack, None, request_id)
 
 
 def on_rating(ack, body, action):

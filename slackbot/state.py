@@ -56,6 +56,13 @@ def admit_question(event_id: str | None, request_id: str, payload: dict) -> bool
     return all(pipe.execute())
 
 
+def release_question(event_id: str | None, request_id: str) -> None:
+    """Undo admit_question when the task could not be queued, so that Slack's
+    retry of the delivery (we answer 500) is admitted again."""
+    keys = [PREFIX + "req:" + request_id] + ([PREFIX + "claim:event:" + event_id] if event_id else [])
+    client().delete(*keys)
+
+
 def load_request(request_id: str) -> dict | None:
     raw = client().get(PREFIX + "req:" + request_id)
     return json.loads(raw) if raw else None
