@@ -1,0 +1,124 @@
+"""The chat UI in a real browser (headless Chromium via Playwright) against the
+real Django app, Neo4j and SQLite: a question typed on /ask streams an answer
+labelled AI-generated with its mode and sources, links go to wiki pages,
+follow-ups stay in the conversation, 👎 stores a rating, and the docked panel
+on wiki pages works from the keyboard."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from socketserver import ThreadingMixIn
+
+import pytest
+from django.test import override_settings
+
+from kiki.models import Rating
+from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+@pytest.fixture
+def site(org, django_db_setup):
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.handlers.wsgi import WSGIHandler
+
+    with override_settings(OPENAI_API_KEY=None, OPENAI_BASE_URL=None):
+        server = make_server("127.0.0.1", 0, StaticFilesHandler(WSGIHandler()), server_class=_ThreadingServer,
+                             handler_class=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API keeps an event loop in this thread; our ORM calls
+    # here are ordinary blocking ones, which Django would otherwise refuse.
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            yield b
+            b.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_ask_page_streams_an_answer_with_label_mode_sources_and_rating(site, page):
+    page.goto(site + "/ask")
+    box = page.locator("#kiki-q-full")
+    box.fill("How many people are in Risk Data?")
+    box.press("Enter")
+    turn = page.locator(".kiki-chat-full .kiki-turn").first
+    turn.locator(".kiki-sources").wait_for(state="visible", timeout=20000)
+    assert turn.locator(".kiki-ai-label").inner_text() == "AI-generated"
+    assert "offline mode" in turn.locator(".kiki-mode").inner_text()
+    answer = turn.locator(".kiki-answer")
+    assert "has 3 people" in answer.inner_text()
+    assert answer.locator("a").first.get_attribute("href") == "/team/risk-data"
+    assert answer.locator("strong").inner_text() == "3"
+    assert turn.locator(".kiki-sources a").get_attribute("href") == "/team/risk-data"
+    assert "AI-generated" in turn.locator(".kiki-note").inner_text()
+
+    # A follow-up in the same conversation.
+    box.fill("and who leads it?")
+    box.press("Enter")
+    second = page.locator(".kiki-chat-full .kiki-turn").nth(1)
+    second.locator(".kiki-sources").wait_for(state="visible", timeout=20000)
+    assert "Dan Okafor" in second.locator(".kiki-answer").inner_text()
+
+    # Rate the first answer with the keyboard.
+    down = turn.get_by_role("button", name="Not helpful")
+    down.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.kiki-rating button[aria-pressed=true]') !== null")
+    assert down.get_attribute("aria-pressed") == "true"
+    assert Rating.objects.filter(score=-1).count() == 1
+
+
+def test_docked_panel_on_a_wiki_page_from_the_keyboard(site, page):
+    page.goto(site + "/search")  # any page extending base.html except /ask, which hides the dock
+    summary = page.locator(".kiki-chat-dock > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    box = page.locator("#kiki-q")
+    box.wait_for(state="visible")
+    box.fill("who owns the ledger api")
+    page.keyboard.press("Enter")
+    turn = page.locator(".kiki-chat-dock .kiki-turn").first
+    turn.locator(".kiki-sources").wait_for(state="visible", timeout=20000)
+    text = turn.locator(".kiki-answer").inner_text()
+    assert "Ledger API is owned by Payments" in text
+    hrefs = {a.get_attribute("href") for a in turn.locator(".kiki-answer a").all()}
+    assert hrefs == {"/system/ledger-api", "/team/payments", "/person/eve-adams"}
