@@ -118,6 +118,17 @@ def test_unknowns_say_i_dont_know_and_name_who_would():
     assert "I don't know" in nothing["answer"] and nothing["sources"] == []
 
 
+def test_who_to_ask_about_a_topic_without_a_page_uses_the_closest_match():
+    r = ask("who should I ask about transaction scoring?")
+    assert r["answer"].startswith("I have no page called “transaction scoring”; the closest match is "
+                                  "[Risk Engine](/system/risk-engine).")
+    assert "ask [Risk Data](/team/risk-data) (led by [Dan Okafor](/person/dan-okafor), Slack #risk-data)" \
+        in r["answer"]
+    assert cited(r) == {"risk-engine", "risk-data", "dan-okafor"}
+    nothing = ask("who should I ask about zeppelins")
+    assert nothing["answer"].startswith("I don't know “zeppelins”") and nothing["sources"] == []
+
+
 def test_passage_fallback_cites_only_the_pages_listed():
     r = ask("anything about transactions scoring")
     assert "[Risk Engine](/system/risk-engine)" in r["answer"]

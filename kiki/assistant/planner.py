@@ -509,7 +509,7 @@ class Offline:
 
     def not_applicable(self, s: linking.Linked, what: str):
         p = page(s.type, s.key, s.name)
-        self.c.add(f"I don't know {what} for {self.c.link(p)}: it is {s.type.lower()} page, "
+        self.c.add(f"I don't know {what} for {self.c.link(p)}: it is a {s.type.lower()} page, "
                    f"and the graph records {what} only for other kinds of pages.")
 
 
@@ -585,7 +585,19 @@ def answer_offline(question: str, asker: str | None = None, state: dict | None =
             _search_answer(off, _search_words(plan.subject or question))
     if plan.intent != "search":
         subject = subject or resolve(plan.subject, plan.intent, ctx)
-        if subject.linked is None:
+        closest = None
+        if subject.linked is None and plan.intent == "who_to_ask" and plan.subject and \
+                not linking.self_reference(plan.subject) and not linking.is_pronoun(plan.subject):
+            # No page by that name: who_to_ask's own text match finds the closest page.
+            found = tools.who_to_ask(plan.subject, asker=asker)
+            off.results.append(found)
+            closest = found.data
+        if closest is not None:
+            off.entity = linking.Linked(closest["label"], closest["key"], closest["name"], via="closest")
+            off.c.add(f"I have no page called “{md_escape(plan.subject)}”; the closest match is "
+                      f"{off.c.link(page(closest['label'], closest['key'], closest['name']))}.")
+            off._render_contacts(closest)
+        elif subject.linked is None:
             off.c.add(subject.problem)
             if plan.intent in ("who_to_ask", "steps", "what_is") and plan.subject and \
                     not linking.self_reference(plan.subject) and not linking.is_pronoun(plan.subject):

@@ -276,7 +276,7 @@ def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
     """Who to ask about a topic: the best matching page's owning team (or the
     team itself), its lead and Slack channel. `key`/`type` skip the text match
     when the caller already linked the entity."""
-    from graph.search import lucene_query
+    from .linking import lucene_terms
 
     label = _label_arg(type, PAGE_LABELS)
     args = {"topic": topic, "key": key, "type": label}
@@ -285,7 +285,7 @@ def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
     else:
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidInput("topic must be non-empty text", code="bad_topic")
-        q = lucene_query(topic)
+        q = lucene_terms(topic)
         rows = driver.read(Q.WHO_TO_ASK_TEXT, q=q) if q else []
     if not rows:
         return _visible(asker, ToolResult("who_to_ask", args, None))
