@@ -552,8 +552,11 @@ def _search_answer(off: Offline, text: str):
     items = []
     for h in hits:
         p = page(h["type"], h["key"], h["name"])
-        snippet = (h.get("passage") or h.get("summary") or "").strip()
-        items.append(off.c.link(p) + (f": {md_escape(snippet[:200])}" if snippet else ""))
+        # Page text is quoted as such, never presented as Kiki's own words.
+        snippet = " ".join((h.get("passage") or h.get("summary") or "").split())
+        if len(snippet) > 200:
+            snippet = snippet[:200].rsplit(" ", 1)[0] + " …"
+        items.append(off.c.link(p) + (f": “{md_escape(snippet)}”" if snippet else ""))
     off.c.bullets(items)
 
 
