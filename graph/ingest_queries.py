@@ -8,10 +8,9 @@ below (Cypher cannot parameterize them).
 Storage the merge engine maintains (see ingest/merge.py for the why):
 - on every ingested node: `prov` (JSON string: per-field source, source id and
   since-date; per-source source id, first/last seen, stale_since), `sources`
-  (list of source names), `source_keys` (list of "source:source_id"),
-  `stale_since`, and `status: 'retired'` + `retired_at` once retired;
-- on every ingested edge: `sources` (list), `source`, `source_id`,
-  `first_seen`, `last_seen`, and for historized types `valid_from`;
+  (list of source names), `stale_since`, and `status: 'retired'` + `retired_at` once retired;
+- on every ingested edge: `sources` (list), `source`, `source_id` (when the
+  source gives one), `first_seen`, `last_seen`, and for historized types `valid_from`;
   an ended historized edge is re-typed PAST_<TYPE> with `valid_to`;
 - a changed property keeps its previous value as
   `(n)-[:HAD]->(:Revision {field, value, valid_from, valid_to, source})`.
@@ -36,9 +35,10 @@ def fetch_nodes_query(label: str) -> str:
     return f"MATCH (n:{label}) RETURN n.key AS key, [f IN $fields | n[f]] AS vals"
 
 
-# Nodes a full sync of $source may have to mark stale or retire, any label.
+# Nodes a full sync of $source may have to mark stale or retire, of labels
+# not already read for the batch.
 FETCH_SOURCE_NODES = """
-MATCH (n:Entity) WHERE $source IN n.sources
+MATCH (n:Entity) WHERE $source IN n.sources AND none(l IN labels(n) WHERE l IN $skip_labels)
 RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, [f IN $fields | n[f]] AS vals
 """
 
@@ -50,7 +50,7 @@ WHERE type(r) IN $types OR ($source IS NOT NULL AND $source IN coalesce(r.source
 RETURN type(r) AS type,
        [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
        [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
-       properties(r) AS props
+       [f IN $fields | r[f]] AS vals
 """
 
 # Current historized edges touching nodes about to be retired.
@@ -100,7 +100,6 @@ UNWIND $rows AS row
 MATCH (a:{src_label} {{key: row.src}})
 MATCH (b:{dst_label} {{key: row.dst}})
 MERGE (a)-[r:{rel}]->(b)
-ON CREATE SET r.created_at = $now
 SET r += row.set
 RETURN count(*) AS n
 """

@@ -14,6 +14,7 @@ of one person in one batch land on one node.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from graph.model import Entity, slugify_key
@@ -28,6 +29,14 @@ def _norm(prop: str, value) -> str | None:
     return value.lower() if prop == "email" else value
 
 
+def _source_keys(cur: dict) -> list[str]:
+    """"source:source_id" for every source record the merge kept in `prov`."""
+    if not cur.get("prov"):
+        return [f"{cur['source']}:{cur.get('source_id') or ''}"] if cur.get("source") else []
+    sources = json.loads(cur["prov"]).get("sources", {})
+    return [f"{s}:{info.get('source_id') or ''}" for s, info in sources.items()]
+
+
 class Resolver:
     def __init__(self, state: dict[tuple[str, str], dict]):
         self.state = state
@@ -37,7 +46,7 @@ class Resolver:
         self.identity_of: dict[tuple[str, str], dict[str, str]] = {}
         self.taken: set[tuple[str, str]] = set(state)
         for (label, key), cur in state.items():
-            self._index(label, key, cur.get("source_keys") or [],
+            self._index(label, key, _source_keys(cur),
                         {p: cur.get(p) for p in IDENTITY_PROPS}, [cur.get("name")] + list(cur.get("aliases") or []))
 
     def _index(self, label: str, key: str, source_keys, identity: dict, names) -> None:

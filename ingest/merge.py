@@ -22,8 +22,8 @@ Provenance is kept on the node itself, not in side nodes, so current-state
 reads stay a plain property read: `prov` is a JSON string
 `{"fields": {field: {"source", "source_id", "since"}},
   "sources": {source: {"source_id", "first_seen", "last_seen", "stale_since"}}}`,
-plus `sources` and `source_keys` ("source:source_id") lists for lookups.
-Edges carry `sources`, `source`, `source_id`, `first_seen`, `last_seen`.
+plus a `sources` list for lookups. Edges carry `sources`, `source`,
+`first_seen`, `last_seen` (and `source_id` when the connector gives one).
 
 History: a historized edge (graph.model.HISTORIZED) gets `valid_from` when it
 starts; when it ends it is re-typed PAST_<TYPE> with `valid_to` (current reads
@@ -62,15 +62,16 @@ from kiki.errors import InvalidInput
 from .identity import Resolver
 
 # Fields the merge reads for every node it may touch.
-BOOK_FIELDS = ("prov", "sources", "source_keys", "stale_since", "status", "retired_at",
+BOOK_FIELDS = ("prov", "sources", "stale_since", "status", "retired_at",
                "body_edited_by", "first_seen", "last_seen", "source", "source_id", "name",
                "summary", "body", "aliases", "aliases_text", "email", "employee_id", "slack_id")
 # Written by the merge for bookkeeping; never tracked as history or conflicts.
-NOT_HISTORY = {"prov", "sources", "source_keys", "stale_since", "first_seen", "last_seen",
+NOT_HISTORY = {"prov", "sources", "stale_since", "first_seen", "last_seen",
                "updated_at", "created_at", "aliases_text", "source", "source_id", "retired_at",
                "body", "aliases"}
 # Single-valued relations: which end holds at most one current edge, and the
 # priority field that decides between sources.
+EDGE_FIELDS = ("sources", "source", "source_id", "first_seen", "last_seen", "valid_from", "valid_to")
 SINGLE_VALUED = {"REPORTS_TO": ("src", "manager"), "OWNS": ("dst", "owner"), "PART_OF": ("src", "parent")}
 SAMPLE_SIZE = 10
 
@@ -163,7 +164,7 @@ def _load_prov(cur: dict) -> dict:
         if src:
             since = cur.get("first_seen") or ""
             for f, v in cur.items():
-                if v is not None and f not in NOT_HISTORY and f not in BOOK_FIELDS[:8]:
+                if v is not None and f not in NOT_HISTORY and f not in BOOK_FIELDS[:7]:
                     prov["fields"][f] = {"source": src, "source_id": cur.get("source_id") or "", "since": since}
             prov["sources"][src] = {"source_id": cur.get("source_id") or "", "first_seen": since,
                                     "last_seen": cur.get("last_seen") or since, "stale_since": None}
@@ -217,7 +218,7 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
         for row in driver.read(q.fetch_nodes_query(label), fields=fields):
             state[(label, row["key"])] = dict(zip(fields, row["vals"]))
     if full:
-        for row in driver.read(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS)):
+        for row in driver.read(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS), skip_labels=labels):
             state.setdefault((row["label"], row["key"]), dict(zip(BOOK_FIELDS, row["vals"])))
 
     # --- identities ------------------------------------------------------------
@@ -251,8 +252,10 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     types = sorted({x.type for x in edges})
     current = {}
     if types or full:
-        for r in driver.read(q.FETCH_EDGES, types=types, source=source if full else None):
-            current[(r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])] = r["props"]
+        fields = sorted(set(EDGE_FIELDS) | {k for x in edges for k in x.props})
+        for r in driver.read(q.FETCH_EDGES, types=types, source=source if full else None, fields=fields):
+            current[(r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])] = \
+                {f: v for f, v in zip(fields, r["vals"]) if v is not None}
     _plan_edges(plan, report, edges, key_map, resolver, exists, current, source, full, today, missing)
     if retiring:
         closing = {(t, sl, s, dl, d) for (t, sl, dl), rows in plan.close_rows.items() for r in rows
@@ -346,7 +349,6 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
         prov["sources"][source] = {"source_id": sid, "first_seen": src.get("first_seen") or today,
                                    "last_seen": today, "stale_since": None}
         desired["sources"] = sorted(set(value("sources") or []) | {source})
-        desired["source_keys"] = sorted(set(value("source_keys") or []) | {f"{source}:{sid}"})
         if not cur.get("source"):
             desired["source"], desired["source_id"] = source, sid
     if not exists:
@@ -479,7 +481,7 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
                          | {source})
         desired = dict(ed.props, sources=sources, last_seen=today)
         if cur is None:
-            desired.update(source=source, source_id=ed.props.get("source_id") or "", first_seen=today)
+            desired.update(source=source, first_seen=today)
             if ed.type in HISTORIZED:
                 desired.setdefault("valid_from", today)
         changes = {f: v for f, v in desired.items() if (cur or {}).get(f) != v}
