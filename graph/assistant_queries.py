@@ -202,9 +202,10 @@ CALL (p) {
   RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {.key, .name, .title}] END AS chain
 }
 CALL (p) {
-  OPTIONAL MATCH (p)-[:MEMBER_OF]->(t:Team)
+  OPTIONAL MATCH (p)-[:MEMBER_OF]->(t) WHERE t:Team OR t:Department
   OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE l <> p
-  RETURN collect(DISTINCT t {.key, .name, lead: l {.key, .name}}) AS teams
+  RETURN collect(DISTINCT t {label: head([x IN labels(t) WHERE x <> 'Entity']), .key, .name,
+                             lead: l {.key, .name}}) AS teams
 }
 RETURN p {.key, .name, .title} AS person, chain, teams
 """
@@ -218,9 +219,9 @@ CALL (p) {{
   RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {{.key, .name, .title}}] END AS chain
 }}
 CALL (p) {{
-  OPTIONAL MATCH (p)-[m:MEMBER_OF|PAST_MEMBER_OF]->(t:Team) WHERE {_valid('m')}
+  OPTIONAL MATCH (p)-[m:MEMBER_OF|PAST_MEMBER_OF]->(t) WHERE (t:Team OR t:Department) AND {_valid('m')}
   OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE l <> p AND {_valid('r')}
-  RETURN collect(DISTINCT t {{.key, .name, lead: l {{.key, .name}}}}) AS teams
+  RETURN collect(DISTINCT t {{label: {_label('t')}, .key, .name, lead: l {{.key, .name}}}}) AS teams
 }}
 RETURN p {{.key, .name, .title}} AS person, chain, teams
 """

@@ -114,6 +114,9 @@ def test_unknowns_say_i_dont_know_and_name_who_would():
     squad = ask("who leads the ledger squad")
     assert "I don't know who leads [Ledger Squad](/team/ledger-squad)" in squad["answer"]
     assert "led by [Eve Adams](/person/eve-adams), who would know" in squad["answer"]
+    hugo = ask("who is Hugo Weiss's manager?")
+    assert hugo["answer"] == ("I don't know who [Hugo Weiss](/person/hugo-weiss) reports to: the graph records "
+                              "no manager.\n[Hugo Weiss](/person/hugo-weiss) is in [Finance](/department/finance).")
     nothing = ask("what is the airspeed velocity of an unladen swallow")
     assert "I don't know" in nothing["answer"] and nothing["sources"] == []
 

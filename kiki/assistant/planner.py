@@ -368,11 +368,15 @@ class Offline:
         chain = d["chain"]
         if not chain:
             self.c.add(f"I don't know who {who} reports to{self.when}: the graph records no manager.")
-            leads = [t["lead"] for t in d["teams"] if t.get("lead")]
-            if leads:
-                team = d["teams"][0]
-                self.c.add(f"{who} is in {self.c.link(_p(team, 'Team'))}"
-                           + (f", led by {self.c.link(_p(team['lead'], 'Person'))}." if team.get("lead") else "."))
+            teams = sorted(d["teams"], key=lambda t: (t.get("lead") is None, t["name"]))
+            if teams:
+                team = teams[0]
+                where = self.c.link(_p(team, team.get("label") or "Team"))
+                if team.get("lead"):
+                    self.c.add(f"{who} is in {where}, led by {self.c.link(_p(team['lead'], 'Person'))}, "
+                               "who would know.")
+                else:
+                    self.c.add(f"{who} is in {where}.")
             return
         mgr = chain[0]
         title = f" ({md_escape(mgr['title'])})" if mgr.get("title") else ""
