@@ -275,6 +275,15 @@ RETURN total, COLLECT {{
 
 # --- loaders -------------------------------------------------------------
 
+# Lists whose rows are of one known type (the query does not return a label).
+_DEFAULT_LABELS = {
+    "departments": "Department", "managers": "Person", "reports": "Person", "children": "Team",
+    "leads": "Person", "members": "Person", "part_of": "System", "parts": "System",
+    "depends_on": "System", "used_by": "System", "provides_apis": "System", "consumes_apis": "System",
+    "provided_by": "System", "consumed_by": "System",
+}
+
+
 def _ref(x: dict | None) -> dict | None:
     """Adds the page URL to a {label, key, name} map returned by a query."""
     if x and x.get("label") in LABEL_SLUGS and x.get("key"):
@@ -320,6 +329,12 @@ def _team_tree(teams: list[dict], root_key: str) -> list[dict]:
             walk(t["key"], depth + 1)
 
     walk(root_key, 0)
+    # A team whose parent fell outside the capped list still gets a row.
+    for t in teams:
+        if t["key"] not in seen:
+            seen.add(t["key"])
+            t.update(depth=0, label="Team", lead=_refs(t.get("lead"), "Person"))
+            out.append(_ref(t))
     return out
 
 
@@ -365,14 +380,6 @@ def load_page(label: str, key: str) -> dict | None:
         _ref(item["process"])
     return page
 
-
-# Lists whose rows are of one known type (the query does not return a label).
-_DEFAULT_LABELS = {
-    "departments": "Department", "managers": "Person", "reports": "Person", "children": "Team",
-    "leads": "Person", "members": "Person", "part_of": "System", "parts": "System",
-    "depends_on": "System", "used_by": "System", "provides_apis": "System", "consumes_apis": "System",
-    "provided_by": "System", "consumed_by": "System",
-}
 
 
 def load_home(recent: int = 12) -> dict:
