@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.model import PAGE_LABELS
+
 from . import linking, tools
 from .answer import Composer, join_names, md_escape
 from .tools import Page, ToolResult, page
@@ -99,6 +101,9 @@ PATTERNS: list[tuple[str, list[str]]] = [
 ]
 
 WHAT_IS = [
+    rf"^(?:what|which) (?:team|department|group|squad|org) (?:is|does) {_SUBJ} "
+    rf"(?:in|on|part of|belong to|work in|work on|work for)$",
+    rf"^where does {_SUBJ} work$",
     rf"^what (?:does|do) {_SUBJ} do$",
     rf"^how does {_SUBJ} work$",
     rf"^(?:what|who)(?:'s| is| are| was) {_SUBJ}$",
@@ -237,7 +242,10 @@ def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
         if not last:
             return Subject(None, f"I'm not sure what “{md_escape(phrase)}” refers to. Ask again with its name.")
         return Subject(linking.Linked(last["type"], last["key"], last["name"], via="context"))
-    found = linking.link(phrase, INTENT_TYPES.get(intent))
+    # The intent's types come first (they win ties), but any page type may match:
+    # "who is the manager of the Payments team" names a team, not a person.
+    preferred = INTENT_TYPES.get(intent, ())
+    found = linking.link(phrase, tuple(preferred) + tuple(t for t in PAGE_LABELS if t not in preferred))
     if found is None:
         return Subject(None, f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
     return Subject(found)
