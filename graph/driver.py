@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import READ_ACCESS, Driver, GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from .errors import GraphError, GraphUnavailable
@@ -130,6 +130,17 @@ def read(query: str, **params: Any) -> list[dict]:
         records, _, _ = get_driver().execute_query(
             query, params, database_=database(), routing_=RoutingControl.READ)
     return [r.data() for r in records]
+
+
+def read_once(query: str, **params: Any) -> list[dict]:
+    """Like `read`, but one attempt (an auto-commit transaction) without the
+    driver's retry loop. For interactive pages: when Neo4j is down the caller
+    gets GraphUnavailable (a 503) at once instead of after
+    max_transaction_retry_time of retries holding a web worker."""
+    _count(query)
+    with wrapped_errors():
+        with get_driver().session(database=database(), default_access_mode=READ_ACCESS) as session:
+            return [r.data() for r in session.run(query, params)]
 
 
 def write(query: str, **params: Any):
