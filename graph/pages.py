@@ -2,7 +2,8 @@
 returns, in a single round trip, everything its template needs (infobox,
 sections, breadcrumbs, "what links here"), plus the home page and the per-type
 index. The loaders below run that one query and shape the record for the
-template; they never issue a query per row.
+template; they never issue a query per row. They use `driver.read_once` (no
+retry loop) so a Neo4j outage becomes a 503 immediately.
 """
 from __future__ import annotations
 
@@ -348,7 +349,7 @@ def load_page(label: str, key: str) -> dict | None:
         check_key(key)
     except InvalidInput:
         return None
-    rows = driver.read(PAGE_QUERIES[label], key=key)
+    rows = driver.read_once(PAGE_QUERIES[label], key=key)
     if not rows:
         return None
     page = rows[0]
@@ -384,7 +385,7 @@ def load_page(label: str, key: str) -> dict | None:
 
 def load_home(recent: int = 12) -> dict:
     """Counts per page type and the most recently changed pages, in one round trip."""
-    row = driver.read(HOME_PAGE, limit=recent)[0]
+    row = driver.read_once(HOME_PAGE, limit=recent)[0]
     counts = [{"label": label, "slug": LABEL_SLUGS[label], "count": row[label]} for label in PAGE_LABELS]
     return {"counts": counts, "recent": _refs(row["recent"])}
 
@@ -392,5 +393,5 @@ def load_home(recent: int = 12) -> dict:
 def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
     """One alphabetical page of a type's entities and the total count."""
     page = max(1, page)
-    row = driver.read(index_page_query(label), skip=(page - 1) * per_page, limit=per_page)[0]
+    row = driver.read_once(index_page_query(label), skip=(page - 1) * per_page, limit=per_page)[0]
     return {"total": row["total"], "rows": _refs(row["rows"], label), "page": page, "per_page": per_page}
