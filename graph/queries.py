@@ -29,7 +29,6 @@ SCHEMA_STATEMENTS = [
     "CREATE CONSTRAINT person_scim_user_name IF NOT EXISTS FOR (n:Person) REQUIRE n.scim_user_name_lc IS UNIQUE",
     "CREATE CONSTRAINT team_scim_id IF NOT EXISTS FOR (n:Team) REQUIRE n.scim_id IS UNIQUE",
     "CREATE INDEX person_scim_external_id IF NOT EXISTS FOR (n:Person) ON (n.scim_external_id)",
-    "CREATE INDEX person_scim_manager_id IF NOT EXISTS FOR (n:Person) ON (n.scim_manager_id)",
     "CREATE INDEX team_scim_display_name IF NOT EXISTS FOR (n:Team) ON (n.scim_display_name_lc)",
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
     f"FOR (n:{'|'.join(PAGE_LABELS)}) ON EACH [n.name, n.aliases_text, n.summary, n.body]",

@@ -159,16 +159,6 @@ CALL (p, m) {
 }
 RETURN m IS NOT NULL AS linked
 """
-# Reports provisioned before their manager get their edge once the manager
-# exists (Okta and Entra do not order users by hierarchy).
-LINK_WAITING_REPORTS = """
-MATCH (m:Person {key: $key}) WHERE m.scim_id IS NOT NULL AND m.status <> 'former'
-MATCH (p:Person {scim_manager_id: m.scim_id})
-WHERE p <> m AND p.status <> 'former' AND NOT (p)-[:REPORTS_TO]->(m)
-MERGE (p)-[r:REPORTS_TO]->(m)
-ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
-RETURN count(r) AS linked
-"""
 # Department membership from the enterprise extension. Edges it made
 # (scim_via = 'department') to anything else end. A direct edge is only
 # added when the person is not already in that unit through a team.
@@ -176,7 +166,8 @@ SYNC_DEPARTMENT = """
 MATCH (p:Person {key: $key})
 CALL (p) {
   MATCH (p)-[r:MEMBER_OF]->(o)
-  WHERE r.scim_via = 'department' AND NOT (o.key = $target_key AND $target_label IN labels(o))
+  WHERE r.scim_via = 'department'
+    AND ($target_key IS NULL OR NOT (o.key = $target_key AND $target_label IN labels(o)))
   CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
   DELETE r
 }

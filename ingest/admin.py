@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from kiki.errors import KikiError
 
 from . import registry, runs
-from .models import Conflict, RejectedRecord, SyncRun
+from .models import Conflict, RejectedRecord, ScimToken, SyncRun
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -116,3 +116,38 @@ class SyncRunAdmin(admin.ModelAdmin):
     def queue_sources(self, request, queryset):
         for source in sorted(set(queryset.values_list("source", flat=True))):
             self._queue(request, source)
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    """SCIM bearer tokens for identity providers. Adding one shows the raw
+    token once, in a message; only its sha256 is stored. Revoke, never edit."""
+    list_display = ("name", "prefix", "created", "last_used", "revoked")
+    list_filter = (("revoked", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "prefix")
+    fields = ("name",)
+    readonly_fields = ("prefix", "created", "last_used", "revoked")
+    actions = ["revoke_tokens"]
+
+    def get_fields(self, request, obj=None):
+        return ("name",) if obj is None else ("name", "prefix", "created", "last_used", "revoked")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, raw = ScimToken.issue(form.cleaned_data["name"])
+        obj.pk, obj.token_hash, obj.prefix, obj.created = token.pk, token.token_hash, token.prefix, token.created
+        obj._state.adding = False
+        self.message_user(request, f"SCIM token for {token.name!r} (copy it now, it is shown only once): {raw}",
+                          messages.WARNING)
+
+    @admin.action(description="Revoke the selected SCIM tokens")
+    def revoke_tokens(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked__isnull=True):
+            token.revoke()
+            count += 1
+        self.message_user(request, f"Revoked {count} SCIM token(s).", messages.SUCCESS)

@@ -52,7 +52,8 @@ CORE_GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:group"
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # Milliseconds, so resources created in the same second still list in creation order.
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _scim_error(exc: ValidationError) -> SCIMException:
@@ -218,9 +219,7 @@ def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[t
     target = _resolve_department(row["department"]) if active else None
     steps.append((q.SYNC_DEPARTMENT, {"key": key, "target_key": target and target["key"],
                                       "target_label": target and target["label"], "now": now, "today": today}))
-    if active:
-        steps.append((q.LINK_WAITING_REPORTS, {"key": key, "now": now, "today": today}))
-    elif was_active:
+    if not active and was_active:
         steps.append((q.CLOSE_PERSON_EDGES, {"key": key, "today": today}))
     return steps
 
@@ -269,7 +268,8 @@ def create_user(base_url: str, payload: dict) -> UserModel:
         steps = [(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10]})]
         was_active = found[0]["status"] != "former"
     else:
-        key = _free_key("Person", row["name"] or row["user_name"])
+        # A userName that is an email makes a key from its local part.
+        key = _free_key("Person", row["name"].split("@")[0] or row["user_name"])
         steps = [(q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10]})]
         was_active = False
     _write(steps + _user_write_steps(key, row, was_active, now))
