@@ -173,3 +173,22 @@ def test_follow_up_sends_history_to_the_model():
     assert last[-1] == {"role": "user", "content": "and who leads it?"}
     # No tool returned Dan in this turn, so he is not cited (and not linked).
     assert second["sources"] == [] and "](/person/dan-okafor)" not in second["answer"]
+
+
+def test_the_asker_is_given_as_data_for_my_questions():
+    def brain(body):
+        about_me = [m for m in body["messages"] if m["role"] == "system"][1]["content"]
+        envelope = json.loads(about_me.split("as data: ", 1)[1])
+        assert envelope["note"] == DATA_NOTE
+        dept = envelope["data"]["data"]["departments"][0]
+        if not tool_messages(body):
+            return Calls([("headcount", json.dumps({"team": dept["key"]}))])
+        n = tool_data(tool_messages(body)[-1])["data"]["headcount"]
+        return Text(f"Your department, [{dept['name']}](/department/{dept['key']}), has {n} people.")
+    with llm(brain) as standin:
+        r = ask("how big is my department?", asker="gina-park")
+    assert r["mode"] == "llm"
+    assert r["answer"] == "Your department, [Engineering](/department/engineering), has 7 people."
+    assert r["sources"] == [{"type": "Department", "key": "engineering", "title": "Engineering",
+                             "url": "/department/engineering"}]
+    assert len(standin.requests) == 2

@@ -64,7 +64,7 @@ class LLMOutcome:
     def entity(self) -> dict | None:
         """The subject of the last successful tool call, for follow-ups."""
         for r in reversed(self.results):
-            if r.found and r.pages and r.tool != "search":
+            if r.found and r.pages and r.tool not in ("search", "asker_context"):
                 p = r.pages[0]
                 return {"type": p.type, "key": p.key, "name": p.title, "via": "llm"}
         return None
@@ -92,12 +92,28 @@ def client():
         return _clients[conf]
 
 
-def _messages(question: str, asker: str | None, history: list[tuple[str, str]]) -> list[dict]:
+def _asker_result(asker: str | None) -> ToolResult | None:
+    """Who is asking, as tool-style data (one round trip), so "my team", "my
+    department" and "my manager" work without extra tool rounds and the pages
+    involved can be cited like any tool result."""
+    from .linking import asker_context
+
+    ctx = asker_context(asker) if asker else None
+    if ctx is None:
+        return None
+    pages = [tools.Page("Person", ctx["me"]["key"], ctx["me"]["name"])]
+    pages += [tools.Page("Team", t["key"], t["name"]) for t in ctx["teams"]]
+    pages += [tools.Page("Department", d["key"], d["name"]) for d in ctx["departments"]]
+    pages += [tools.Page("Person", m["key"], m["name"]) for m in ctx["managers"]]
+    return ToolResult("asker_context", {"asker": asker}, ctx, pages)
+
+
+def _messages(question: str, asker_ctx: ToolResult | None, history: list[tuple[str, str]]) -> list[dict]:
     msgs = [{"role": "system", "content": SYSTEM_PROMPT}]
-    if asker:
+    if asker_ctx is not None:
         msgs.append({"role": "system",
-                     "content": f"The person asking has the Person page key {json.dumps(asker)}; "
-                                "'me', 'my team' and 'my manager' refer to them."})
+                     "content": "The person asking ('me', 'my team', 'my department', 'my manager'), "
+                                "as data: " + _wrap(asker_ctx)})
     for q, a in history:
         msgs.append({"role": "user", "content": q})
         msgs.append({"role": "assistant", "content": a})
@@ -115,11 +131,12 @@ def run(question: str, asker: str | None = None, history: list[tuple[str, str]] 
     Raises LLMUnavailable on any model failure, GraphUnavailable if Neo4j is down."""
     import openai
 
-    messages = _messages(question, asker, history or [])
+    asker_ctx = _asker_result(asker)
+    messages = _messages(question, asker_ctx, history or [])
     specs = tools.openai_tool_specs()
     max_rounds = max(1, settings.KIKI_LLM_MAX_ROUNDS)
     deadline = time.monotonic() + settings.KIKI_LLM_TIMEOUT * (max_rounds + 1)
-    outcome = LLMOutcome("", [])
+    outcome = LLMOutcome("", [], results=[asker_ctx] if asker_ctx else [])
     try:
         # The last round offers no tools, forcing a written answer.
         for round_no in range(max_rounds + 1):
