@@ -1,10 +1,11 @@
-"""The search page (/search?q=&type=) and the typeahead endpoint
-(/search/suggest?q=), both over kiki.search.search."""
+"""The search page (/search?q=&type=, ranked by kiki.search.search) and the
+typeahead endpoint (/search/suggest?q=, full-text prefix matches)."""
 from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from graph import search as graph_search
 from graph.model import LABEL_SLUGS, SLUG_LABELS
 from kiki.search import search
 
@@ -30,7 +31,10 @@ def search_page(request):
 
 
 def suggest(request):
+    """Typeahead rows [{type, key, name, url}]. Full-text prefix matching only,
+    not the hybrid search(): a half-typed word ("Ris") has no useful meaning
+    vector, and encoding one per keystroke would cost model time for nothing."""
     q = _query(request)
-    hits = search(q, None, SUGGESTIONS) if q else []
-    return JsonResponse([{"type": h.type, "key": h.key, "name": h.name, "url": h.url} for h in hits],
-                        safe=False)
+    rows = graph_search.fulltext(q, None, SUGGESTIONS) if q else []
+    return JsonResponse([{"type": r["label"], "key": r["key"], "name": r["name"],
+                          "url": f"/{LABEL_SLUGS[r['label']]}/{r['key']}"} for r in rows], safe=False)
