@@ -121,6 +121,9 @@ def test_rate_function_contract():
 
     answer = ask("who leads payments")
     assert rate(answer["message_id"], 1, user="ana-costa") == {"message_id": answer["message_id"], "score": 1}
+    rate(answer["message_id"], -1, user="ana-costa")  # changed her mind: replaced, not added
+    assert list(Rating.objects.filter(message_id=answer["message_id"]).values_list("user", "score")) == [
+        ("ana-costa", -1)]
     with pytest.raises(InvalidInput):
         rate(answer["message_id"], 0)
     with pytest.raises(InvalidInput):

@@ -55,4 +55,10 @@ def rate(message_id: str, score: int, user: str | None = None, comment: str = ""
         message = Message.objects.get(pk=ident)
     except (ValueError, Message.DoesNotExist):
         raise InvalidInput(f"unknown answer {message_id!r}", code="unknown_message") from None
-    return Rating.objects.create(message=message, score=score, user=user or "", comment=(comment or "")[:4000])
+    comment = (comment or "")[:4000]
+    if user:
+        # A person changing their mind replaces their rating rather than adding one.
+        rating, _ = Rating.objects.update_or_create(message=message, user=user,
+                                                    defaults={"score": score, "comment": comment})
+        return rating
+    return Rating.objects.create(message=message, score=score, user="", comment=comment)
