@@ -332,3 +332,16 @@ def test_snippet_highlighting_never_breaks_entities():
     from wiki.templatetags.wiki import highlight
 
     assert highlight("R&D <b>risk</b>", "amp risk") == "R&amp;D &lt;b&gt;<mark>risk</mark>&lt;/b&gt;"
+
+
+@pytest.mark.parametrize("label", ["Person", "Team", "Department", "System", "Process", "Topic"])
+def test_a_page_with_no_relationships_still_renders(client, label):
+    """A freshly imported entity with nothing linked yet gets a sensible page."""
+    from graph.model import LABEL_SLUGS
+
+    key = f"lonely-{label.lower()}"
+    merge_batch(Batch("test", [Entity(label, key, f"Lonely {label}")]))
+    html = get(client, f"/{LABEL_SLUGS[label]}/{key}")
+    assert f"<h1 id=\"page-title\">Lonely {label}</h1>" in html
+    assert 'id="links-here"' not in html
+    assert breadcrumbs(html)[-1] == f"Lonely {label}"
