@@ -120,8 +120,10 @@ DEPARTMENTS: tuple[DeptSpec, ...] = (
               "Mobile", "Web", "Search", "Messaging", "Observability", "Data Platform", "Architecture",
               "Release Engineering", "Storage", "Networking", "API Platform", "Notifications",
               "Core Services"),
-             ("Associate Engineer", "Software Engineer", "Software Engineer", "Senior Software Engineer",
-              "Senior Software Engineer", "Staff Engineer", "Principal Engineer"),
+             # Repeats weight the draw: many engineers, few principals.
+             ("Associate Engineer", "Software Engineer", "Software Engineer", "Software Engineer",
+              "Senior Software Engineer", "Senior Software Engineer", "Senior Software Engineer",
+              "Staff Engineer", "Staff Engineer", "Principal Engineer"),
              "Engineering Manager",
              ("Service Catalog", "Deploy", "Build", "Feature Flag", "Config", "Identity", "Auth",
               "Session", "Search", "Notification", "Email", "Messaging", "Metrics", "Logging",
