@@ -109,6 +109,8 @@ def test_type_index_is_alphabetical_and_paginated(client):
     assert "Sam Boss" in last_names
     assert get(client, "/process/").count('href="/process/incident-response"') == 1
     get(client, "/person/?page=9", status=404)
+    get(client, "/person/?page=" + "9" * 30, status=404)
+    assert "Page 1 of 3" in get(client, "/person/?page=nonsense")
 
 
 # --- entity pages ----------------------------------------------------------------

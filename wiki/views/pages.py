@@ -31,7 +31,8 @@ def entity_page(request, slug: str, key: str):
 def type_index(request, slug: str):
     label = _label(slug)
     try:
-        number = max(1, int(request.GET.get("page", "1")))
+        # Capped so a silly ?page= cannot overflow Neo4j's 64-bit SKIP.
+        number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
     data = pages.load_index(label, number, PER_PAGE)
