@@ -18,7 +18,8 @@ from . import driver
 # graph knows: the SCIM groups (Teams) it is currently a member of.
 _USER_RETURN = """
 RETURN p.key AS key, p.status AS status, p.scim_id AS id, p.scim_doc AS doc, p.scim_created AS created,
-       p.scim_modified AS modified,
+       p.scim_modified AS modified, p {.name, .email, .title, .employee_id, .cost_center, .division,
+       .organization, .department, .summary, .source, .source_id, .prov, .sources} AS node,
        [(p)-[:MEMBER_OF]->(t:Team) WHERE t.scim_id IS NOT NULL | {id: t.scim_id, name: t.name}] AS groups
 """
 USER_BY_ID = "MATCH (p:Person {scim_id: $id})" + _USER_RETURN
@@ -82,7 +83,9 @@ CALL () {
   MATCH (p:Person {email: email}) WHERE p.scim_id IS NULL
   RETURN p, 1 AS rank
 }
-RETURN p.key AS key, p.status AS status, rank ORDER BY rank, p.key LIMIT 1
+RETURN p.key AS key, p.status AS status, p {.name, .email, .title, .employee_id, .cost_center, .division,
+       .organization, .department, .summary, .source, .source_id, .prov, .sources} AS node
+ORDER BY rank, p.key LIMIT 1
 """
 # Groups attach to an existing Team of the same name (or key) that no SCIM
 # group claimed yet, so "Risk Data" from Okta is the wiki's risk-data team.
@@ -112,50 +115,45 @@ ORDER BY rank, n.key LIMIT 1
 
 # --- user writes -----------------------------------------------------------
 # Properties SCIM always owns (status, the scim_* bookkeeping) are set as
-# given; the shared ones (name, email, title, ...) only on nodes SCIM created
-# or where no other source set them, so HR data is not overwritten by the IdP
-# (the merge engine's field priorities decide those conflicts).
+# given; the shared ones (name, email, title, ...) arrive in $props holding
+# only the fields SCIM wins under settings.KIKI_FIELD_PRIORITY (decided by
+# ingest.scim.service from the node's provenance), null meaning "clear it".
+# $prov and $sources are the merge engine's provenance, updated the same way.
 _SET_USER_PROPS = """
-SET p.scim_id = $row.scim_id, p.scim_user_name = $row.user_name,
+SET p += $props,
+    p.prov = $prov, p.sources = $sources,
+    p.scim_id = $row.scim_id, p.scim_user_name = $row.user_name,
     p.scim_user_name_lc = $row.user_name_lc, p.scim_external_id = $row.external_id,
     p.scim_emails_lc = $row.emails_lc, p.scim_doc = $row.doc, p.scim_manager_id = $row.manager_id,
     p.scim_created = coalesce(p.scim_created, $now), p.scim_modified = $now,
     p.status = $row.status, p.updated_at = $now, p.last_seen = $today
-WITH p, p.source = 'scim' AS owned
-SET p.name = CASE WHEN owned OR p.name IS NULL THEN $row.name ELSE p.name END,
-    p.email = CASE WHEN owned OR p.email IS NULL THEN $row.email ELSE p.email END,
-    p.title = CASE WHEN owned OR p.title IS NULL THEN $row.title ELSE p.title END,
-    p.employee_id = CASE WHEN owned OR p.employee_id IS NULL THEN $row.employee_id ELSE p.employee_id END,
-    p.cost_center = CASE WHEN owned OR p.cost_center IS NULL THEN $row.cost_center ELSE p.cost_center END,
-    p.division = CASE WHEN owned OR p.division IS NULL THEN $row.division ELSE p.division END,
-    p.organization = CASE WHEN owned OR p.organization IS NULL THEN $row.organization
-                          ELSE p.organization END,
-    p.department = CASE WHEN owned OR p.department IS NULL THEN $row.department ELSE p.department END,
-    p.summary = CASE WHEN owned OR coalesce(p.summary, '') = '' THEN coalesce($row.title, '')
-                     ELSE p.summary END
 RETURN p.key AS key
 """
 CREATE_USER = """
-CREATE (p:Person:Entity {key: $key, source: 'scim', source_id: $row.scim_id, body: '', aliases: [],
-                         aliases_text: '', created_at: $now, first_seen: $today})
+CREATE (p:Person:Entity {key: $key, source: 'scim', source_id: $row.scim_id, body: '', summary: '',
+                         aliases: [], aliases_text: '', created_at: $now, first_seen: $today})
 """ + _SET_USER_PROPS
 UPDATE_USER = "MATCH (p:Person {key: $key})" + _SET_USER_PROPS
 
 # The manager edge: SCIM-made REPORTS_TO edges to anyone else end; the one to
-# the current manager is created unless it exists (from any source).
+# the current manager is created unless it exists (from any source) or a
+# source ranked above SCIM for "manager" ($better, e.g. HR) names another one.
 SYNC_MANAGER = """
 MATCH (p:Person {key: $key})
 OPTIONAL MATCH (m:Person {scim_id: $manager_id}) WHERE m <> p
 CALL (p, m) {
   MATCH (p)-[r:REPORTS_TO]->(o:Person)
-  WHERE r.source = 'scim' AND (m IS NULL OR o <> m)
+  WHERE r.source = 'scim' AND coalesce(r.sources, ['scim']) = ['scim'] AND (m IS NULL OR o <> m)
   CREATE (p)-[h:PAST_REPORTS_TO]->(o) SET h = properties(r), h.valid_to = $today
   DELETE r
 }
 CALL (p, m) {
-  WITH p, m WHERE m IS NOT NULL
+  WITH p, m WHERE m IS NOT NULL AND NOT EXISTS {
+    MATCH (p)-[r:REPORTS_TO]->(o) WHERE o <> m
+      AND (r.source IN $better OR any(s IN coalesce(r.sources, []) WHERE s IN $better)) }
   MERGE (p)-[r:REPORTS_TO]->(m)
-  ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
+  ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
+                r.first_seen = $today, r.last_seen = $today
 }
 RETURN m IS NOT NULL AS linked
 """
@@ -175,7 +173,8 @@ CALL (p) {
   MATCH (t:Department|Team {key: $target_key})
   WHERE $target_label IN labels(t) AND NOT (p)-[:MEMBER_OF]->()-[:PART_OF*0..]->(t)
   MERGE (p)-[r:MEMBER_OF]->(t)
-  ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today, r.scim_via = 'department'
+  ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
+                r.first_seen = $today, r.last_seen = $today, r.scim_via = 'department'
 }
 RETURN p.key AS key
 """
@@ -234,7 +233,8 @@ MATCH (t:Team {key: $key})
 UNWIND $ids AS id
 MATCH (p:Person {scim_id: id})
 MERGE (p)-[r:MEMBER_OF]->(t)
-ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today, r.scim_via = 'group'
+ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
+              r.first_seen = $today, r.last_seen = $today, r.scim_via = 'group'
 RETURN count(r) AS n
 """
 ADD_GROUP_MEMBERS = """
@@ -242,7 +242,8 @@ MATCH (t:Team {key: $key})
 UNWIND $ids AS id
 MATCH (c:Team {scim_id: id}) WHERE c <> t
 MERGE (c)-[r:PART_OF]->(t)
-ON CREATE SET r.source = 'scim', r.created_at = $now, r.valid_from = $today
+ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
+              r.first_seen = $today, r.last_seen = $today
 RETURN count(r) AS n
 """
 # Only SCIM-known members are touched: people or teams HR put in the team

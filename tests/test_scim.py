@@ -349,6 +349,26 @@ def test_scim_user_attaches_to_the_existing_hr_person(scim):
     assert ("MEMBER_OF", "risk-data", "2020-01-01", None) in edges("maria-silva", ["MEMBER_OF"])
 
 
+def test_field_priorities_decide_between_hr_and_scim(scim):
+    _hr_org()
+    merge_batch(Batch("hris", [], [Edge("REPORTS_TO", "Person", "maria-silva", "Person", "joao-reis")]))
+    boss = create_user(scim, "boss@example.com", "boss@example.com")
+    uid = create_user(scim, "maria", "maria.silva@example.com", title="Chief", **{
+        "schemas": [USER, ENTERPRISE],
+        ENTERPRISE: {"costCenter": "CC-1", "manager": {"value": boss["id"]}}})["id"]
+    maria = person(uid)
+    # HR ranks above SCIM for title and manager; fields HR never set are SCIM's.
+    assert maria["title"] == "VP Risk" and maria["cost_center"] == "CC-1"
+    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "joao-reis", None, None)]
+    prov = json.loads(maria["prov"])
+    assert prov["fields"]["title"]["source"] == "hris" and prov["fields"]["cost_center"]["source"] == "scim"
+    assert set(maria["sources"]) == {"hris", "scim"}
+    # On a person SCIM created, SCIM owns the fields: clearing the title clears it.
+    other = create_user(scim, "solo@example.com", "solo@example.com", title="Temp")
+    scim.patch(f"/Users/{other['id']}", [{"op": "remove", "path": "title"}])
+    assert "title" not in person(other["id"])
+
+
 def test_deactivation_keeps_the_page_and_closes_current_edges(scim):
     _hr_org()
     boss = create_user(scim, "boss@example.com", "boss@example.com")

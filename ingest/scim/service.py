@@ -41,6 +41,7 @@ from scim2_models.path import Comparison, LogicalExpr, LogicalOperator, ValuePat
 
 from graph import driver, scim_queries as q
 from graph.model import slugify_key
+from ingest.merge import rank
 from kiki.errors import GraphError
 
 from .schemas import ENTERPRISE_URN, MAX_RESULTS, POLICY, GroupModel, UserModel
@@ -200,6 +201,65 @@ def _project_user(user: UserModel) -> dict:
     }
 
 
+SOURCE = "scim"
+# Person properties SCIM shares with other sources; who may write each one is
+# decided by settings.KIKI_FIELD_PRIORITY, as in the merge engine.
+SHARED_FIELDS = ("name", "email", "title", "employee_id", "cost_center", "division", "organization",
+                 "department", "summary")
+
+
+def _provenance(node: dict | None) -> dict:
+    """The merge engine's `prov` of a node; a node without one (basic merge
+    path) counts every set field as its `source`'s."""
+    if node and node.get("prov"):
+        prov = json.loads(node["prov"])
+    else:
+        prov = {"fields": {}, "sources": {}}
+        if node and node.get("source"):
+            for f in SHARED_FIELDS:
+                if node.get(f) not in (None, ""):
+                    prov["fields"][f] = {"source": node["source"], "source_id": node.get("source_id") or "",
+                                         "since": ""}
+    prov.setdefault("fields", {})
+    prov.setdefault("sources", {})
+    return prov
+
+
+def _owned_props(row: dict, node: dict | None, today: str) -> dict:
+    """Parameters for the user write: the shared fields SCIM wins (an empty
+    field is anyone's; a field held by a source ranked above SCIM is left
+    alone), plus the updated provenance."""
+    prov = _provenance(node)
+    values = dict((f, row[f]) for f in SHARED_FIELDS if f != "summary")
+    values["summary"] = row["title"] or ""
+    props = {}
+    for f, value in values.items():
+        holder = prov["fields"].get(f, {}).get("source")
+        current = (node or {}).get(f)
+        if current not in (None, "") and holder and holder != SOURCE and rank(f, SOURCE) > rank(f, holder):
+            continue
+        if current == value or (current in (None, "") and value in (None, "")):
+            continue
+        props[f] = value
+        if value in (None, ""):
+            prov["fields"].pop(f, None)
+        else:
+            prov["fields"][f] = {"source": SOURCE, "source_id": row["scim_id"], "since": today}
+    seen = prov["sources"].get(SOURCE, {})
+    prov["sources"][SOURCE] = {"source_id": row["scim_id"], "first_seen": seen.get("first_seen") or today,
+                               "last_seen": today, "stale_since": None}
+    sources = sorted(set((node or {}).get("sources") or
+                         ([node["source"]] if node and node.get("source") else [])) | {SOURCE})
+    return {"props": props, "prov": json.dumps(prov, sort_keys=True, separators=(",", ":")),
+            "sources": sources}
+
+
+def _better_manager_sources() -> list[str]:
+    from django.conf import settings
+    order = settings.KIKI_FIELD_PRIORITY.get("manager") or settings.KIKI_FIELD_PRIORITY.get("default") or []
+    return order[:order.index(SOURCE)] if SOURCE in order else list(order)
+
+
 def _free_key(label: str, wanted: str) -> str:
     base = slugify_key(wanted) or label.lower()
     taken = set(driver.read(q.TAKEN_KEYS, label=label, key=base)[0]["keys"])
@@ -215,7 +275,7 @@ def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[t
     today = now[:10]
     active = row["status"] == "active"
     steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": row["manager_id"] if active else None,
-                               "now": now, "today": today})]
+                               "better": _better_manager_sources(), "now": now, "today": today})]
     target = _resolve_department(row["department"]) if active else None
     steps.append((q.SYNC_DEPARTMENT, {"key": key, "target_key": target and target["key"],
                                       "target_label": target and target["label"], "now": now, "today": today}))
@@ -265,12 +325,14 @@ def create_user(base_url: str, payload: dict) -> UserModel:
     if found:
         key = found[0]["key"]
         log.info("SCIM user %s attached to existing Person %s", row["user_name"], key)
-        steps = [(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10]})]
+        steps = [(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
+                                  **_owned_props(row, found[0]["node"], now[:10])})]
         was_active = found[0]["status"] != "former"
     else:
         # A userName that is an email makes a key from its local part.
         key = _free_key("Person", row["name"].split("@")[0] or row["user_name"])
-        steps = [(q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10]})]
+        steps = [(q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
+                                  **_owned_props(row, None, now[:10])})]
         was_active = False
     _write(steps + _user_write_steps(key, row, was_active, now))
     return get_user(base_url, user.id)
@@ -282,7 +344,8 @@ def _save_user(base_url: str, current: UserModel, stored: dict, new: UserModel) 
     now = _now()
     key = stored["key"]
     was_active = stored["status"] != "former"
-    _write([(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10]})]
+    _write([(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
+                             **_owned_props(row, stored["node"], now[:10])})]
            + _user_write_steps(key, row, was_active, now))
     return get_user(base_url, current.id)
 
@@ -320,7 +383,7 @@ def delete_user(base_url: str, scim_id: str, if_match: str | None = None) -> Non
     _check_version(current, if_match)
     now = _now()
     key = stored["key"]
-    steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": None, "now": now, "today": now[:10]}),
+    steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": None, "better": [], "now": now, "today": now[:10]}),
              (q.CLOSE_PERSON_EDGES, {"key": key, "today": now[:10]}),
              (q.RETIRE_USER, {"key": key, "now": now})]
     _write(steps)
