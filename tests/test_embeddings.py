@@ -136,7 +136,7 @@ def test_index_creates_chunks_with_384_dim_vectors(clean_graph, counting_embedde
     assert all(c["dims"] == 384 for c in platform)
     total = driver.read("MATCH (c:Chunk)-[:CHUNK_OF]->(:Entity) RETURN count(c) AS n")[0]["n"]
     assert total == counts.chunks
-    assert all(len(call) <= 64 for call in counting_embedder.calls)
+    assert all(len(call) <= 64 * 8 for call in counting_embedder.calls)
 
 
 def test_second_run_embeds_nothing(clean_graph, embedder):
