@@ -223,3 +223,19 @@ def test_embed_command_reports_progress(clean_graph, embedder, capsys):
     assert "7/7 entities" in out and "Indexed 7 entities" in out
     call_command("embed", "platform")
     assert "0 embedded" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_embed_task_runs_on_a_real_worker(clean_graph, celery_worker_process):
+    """Queued the way ingest queues it, executed by a real `celery worker`
+    process (which loads the model itself); a redelivery embeds nothing."""
+    from kiki.tasks import embed_entities
+
+    merge_batch(_org())
+    first = embed_entities.delay(["platform", "back-office"]).get(timeout=600)
+    again = embed_entities.delay(["platform", "back-office"]).get(timeout=600)
+    assert first["entities"] == 2 and first["embedded"] == first["chunks"] > 0
+    assert again["embedded"] == 0 and again["unchanged"] == first["chunks"]
+    stored = driver.read("MATCH (c:Chunk)-[:CHUNK_OF]->(n) RETURN count(c) AS n, min(size(c.embedding)) AS d")[0]
+    assert stored == {"n": first["chunks"], "d": 384}
