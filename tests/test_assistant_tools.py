@@ -9,17 +9,10 @@ from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
 
 
 @pytest.fixture
-def round_trips(monkeypatch):
-    """Counts Cypher round trips made through graph.driver.read (the real driver runs them)."""
-    calls = []
-    real = driver.read
-
-    def counting(query, **params):
-        calls.append(query)
-        return real(query, **params)
-
-    monkeypatch.setattr(driver, "read", counting)
-    return calls
+def round_trips():
+    """The Cypher round trips this test's thread makes (graph.driver's own counter)."""
+    with driver.count_queries() as counter:
+        yield counter.queries
 
 
 def keys(pages):

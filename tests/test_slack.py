@@ -463,6 +463,16 @@ def test_rating_buttons_store_the_rating(client, slack):
     assert resp.status_code == 200
     [thanks] = slack.hook_posts("rate1")
     assert "recorded your 👍" in thanks["text"] and thanks["response_type"] == "ephemeral"
+    from kiki.models import Rating
+
+    [stored] = Rating.objects.filter(message_id=message_id)
+    # stored with the asker's person key and with the thread's conversation
+    assert (stored.score, stored.user) == (1, "chen-wu")
+    [thread_key] = [k for k in state.client().scan_iter(state.PREFIX + "thread:*")]
+    assert str(stored.message.conversation_id) == state.client().hget(thread_key, "conversation")
+    # changing one's mind replaces the rating
+    _click(client, slack, blocks.RATE_DOWN, message_id, "rate1b")
+    assert [r.score for r in Rating.objects.filter(message_id=message_id)] == [-1]
     # an id the assistant never issued is refused, politely
     _click(client, slack, blocks.RATE_DOWN, "no-such-message", "rate2")
     assert "can no longer be rated" in slack.hook_posts("rate2")[0]["text"]

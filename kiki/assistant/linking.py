@@ -125,7 +125,7 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     bare = re.sub(r"\s+(?:" + "|".join(sorted(TYPE_WORDS)) + r")$", "", phrase, flags=re.I)
     names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
     keys = sorted({k for k in (slugify_key(phrase), slugify_key(bare)) if k})
-    rows = driver.read(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
+    rows = driver.read_once(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
     out = []
     for row in rows:
         exact, coverage = _match_quality(words, row)
@@ -149,7 +149,7 @@ def asker_context(asker: str | None) -> dict | None:
     """The asker's own page, teams, departments and managers (one round trip)."""
     if not asker:
         return None
-    rows = driver.read(Q.ASKER_CONTEXT, asker=asker)
+    rows = driver.read_once(Q.ASKER_CONTEXT, asker=asker)
     return rows[0] if rows else None
 
 
@@ -157,7 +157,7 @@ def person_for_user(username: str | None, email: str | None) -> str | None:
     """The Person key of a signed-in Django user (username = key, or same email)."""
     if not username and not email:
         return None
-    rows = driver.read(Q.PERSON_FOR_USER, username=username or None, email=email or None)
+    rows = driver.read_once(Q.PERSON_FOR_USER, username=username or None, email=email or None)
     return rows[0]["key"] if rows else None
 
 

@@ -5,7 +5,8 @@ returned, and the pages a tool used are known exactly (for citations).
 Each tool takes the asking user (`asker`, a Person key or None) so access
 rules can later filter results in one place (`_visible`), and most take an
 optional `as_of` date ('YYYY-MM-DD') that switches to the history-aware query.
-One Cypher round trip per call.
+One Cypher round trip per call, made with `driver.read_once` (no retry loop),
+so a question asked while Neo4j is down fails at once with GraphUnavailable.
 """
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ def entity(key: str, type: str | None = None, *, asker: str | None = None) -> To
     """A page's properties, a short body excerpt and its current relationships."""
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS)
-    rows = driver.read(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60)
+    rows = driver.read_once(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60)
     args = {"key": key, "type": label}
     if not rows:
         return _visible(asker, ToolResult("entity", args, None))
@@ -155,7 +156,8 @@ def members(team: str, include_subteams: bool = True, *, asker: str | None = Non
     label = _label_arg(type, ("Team", "Department"))
     args = {"team": key, "include_subteams": bool(include_subteams), "as_of": as_of}
     query = Q.MEMBERS_AS_OF if as_of else Q.MEMBERS
-    rows = driver.read(query, key=key, label=label, subteams=bool(include_subteams), limit=limit, as_of=as_of)
+    rows = driver.read_once(query, key=key, label=label, subteams=bool(include_subteams), limit=limit,
+                            as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("members", args, None))
     row = rows[0]
@@ -171,7 +173,7 @@ def headcount(team: str, *, asker: str | None = None, as_of: str | None = None,
     as_of = _as_of(as_of)
     label = _label_arg(type, ("Team", "Department"))
     args = {"team": key, "as_of": as_of}
-    rows = driver.read(Q.HEADCOUNT_AS_OF if as_of else Q.HEADCOUNT, key=key, label=label, as_of=as_of)
+    rows = driver.read_once(Q.HEADCOUNT_AS_OF if as_of else Q.HEADCOUNT, key=key, label=label, as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("headcount", args, None))
     row = rows[0]
@@ -185,7 +187,7 @@ def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
     as_of = _as_of(as_of)
     label = _label_arg(type, ("Team", "Department"))
     args = {"team": key, "as_of": as_of}
-    rows = driver.read(Q.LEADER_AS_OF if as_of else Q.LEADER, key=key, label=label, as_of=as_of)
+    rows = driver.read_once(Q.LEADER_AS_OF if as_of else Q.LEADER, key=key, label=label, as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("leader", args, None))
     row = rows[0]
@@ -199,7 +201,7 @@ def manager_chain(person: str, *, asker: str | None = None, as_of: str | None = 
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of)
+    rows = driver.read_once(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("manager_chain", args, None))
     row = rows[0]
@@ -213,7 +215,7 @@ def direct_reports(person: str, *, asker: str | None = None, as_of: str | None =
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of)
+    rows = driver.read_once(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("direct_reports", args, None))
     row = rows[0]
@@ -229,7 +231,7 @@ def owner(key: str, type: str | None = None, *, asker: str | None = None, as_of:
     as_of = _as_of(as_of)
     label = _label_arg(type, ("System", "Process", "Topic"))
     args = {"key": key, "type": label, "as_of": as_of}
-    rows = driver.read(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of)
+    rows = driver.read_once(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of)
     if not rows:
         return _visible(asker, ToolResult("owner", args, None))
     row = rows[0]
@@ -246,7 +248,7 @@ def dependencies(system: str, direction: str = "out", *, asker: str | None = Non
     if direction not in ("out", "in", "both"):
         raise InvalidInput(f"direction must be out, in or both, not {direction!r}", code="bad_direction")
     args = {"system": key, "direction": direction}
-    rows = driver.read(Q.DEPENDENCIES, key=key, direction=direction)
+    rows = driver.read_once(Q.DEPENDENCIES, key=key, direction=direction)
     if not rows:
         return _visible(asker, ToolResult("dependencies", args, None))
     row = rows[0]
@@ -259,7 +261,7 @@ def process_steps(process: str, *, asker: str | None = None) -> ToolResult:
     """A process's steps in order, who is responsible for each, and its owner."""
     key = _key_arg(process)
     args = {"process": key}
-    rows = driver.read(Q.PROCESS_STEPS, key=key)
+    rows = driver.read_once(Q.PROCESS_STEPS, key=key)
     if not rows:
         return _visible(asker, ToolResult("process_steps", args, None))
     row = rows[0]
@@ -281,12 +283,12 @@ def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
     label = _label_arg(type, PAGE_LABELS)
     args = {"topic": topic, "key": key, "type": label}
     if key:
-        rows = driver.read(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label)
+        rows = driver.read_once(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label)
     else:
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidInput("topic must be non-empty text", code="bad_topic")
         q = lucene_terms(topic)
-        rows = driver.read(Q.WHO_TO_ASK_TEXT, q=q) if q else []
+        rows = driver.read_once(Q.WHO_TO_ASK_TEXT, q=q) if q else []
     if not rows:
         return _visible(asker, ToolResult("who_to_ask", args, None))
     row = rows[0]
