@@ -148,6 +148,29 @@ RETURN [x IN ft | {{id: elementId(x.node), label: x.label, key: x.node.key, name
        links
 """
 
+# Passages for the assistant, both rankings in one round trip: the closest
+# passages by vector, and the facts passage (ordinal 0) of each full-text hit.
+HYBRID_PASSAGES = f"""
+CALL () {{
+  CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $fetch}}) YIELD node, score
+  WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
+  WHERE label IS NOT NULL
+  WITH node, label, score ORDER BY score DESC LIMIT $depth
+  OPTIONAL MATCH (c:Chunk {{entity_key: node.key, ordinal: 0}})-[:CHUNK_OF]->(node)
+  RETURN collect({{id: coalesce(c.key, elementId(node)), label: label, key: node.key, name: node.name,
+                   text: coalesce(c.text, node.summary, ''), ordinal: 0, score: score}}) AS ft
+}}
+CALL () {{
+  CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
+  WITH node, score WHERE node.label IN $types
+  MATCH (node)-[:CHUNK_OF]->(e)
+  WITH node, e, score ORDER BY score DESC LIMIT $depth
+  RETURN collect({{id: node.key, label: node.label, key: e.key, name: e.name, text: node.text,
+                   ordinal: node.ordinal, score: score}}) AS vec
+}}
+RETURN ft, vec
+"""
+
 VECTOR_PASSAGES = f"""
 CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
 WITH node, score WHERE node.label IN $types

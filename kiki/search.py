@@ -184,17 +184,29 @@ def search(query: str, types: list[str] | None = None, limit: int = 20, asker: s
 
 def search_passages(query: str, limit: int = 8, types: list[str] | None = None, *,
                     vector: list[float] | None = None, embedder: Embedder | None = None) -> list[PassageHit]:
-    """The passages closest in meaning to the query, each with its entity, for
-    the assistant to quote. Without embeddings it falls back to the full-text
-    hits' summaries (one passage per entity, ordinal 0)."""
+    """The best passages for the query, each with its entity, for the
+    assistant to quote: passages close in meaning fused (RRF) with the facts
+    passage of each full-text hit, so exact names still surface. Without
+    embeddings it falls back to the full-text hits' summaries (ordinal 0)."""
     types = _types(types)
     limit = max(1, min(int(limit), 50))
+    lucene = graph_search.lucene_query(query or "")
+    if not lucene:
+        return []
     if vector is None:
         vector, _ = _query_vector(query, embedder)
-    if vector is not None:
-        k = limit * (4 if len(types) == len(PAGE_LABELS) else 12)
-        rows = driver.read(chunk_queries.VECTOR_PASSAGES, k=k, vector=vector, types=types, limit=limit)
-        return [PassageHit(r["label"], r["key"], r["name"], _url(r["label"], r["key"]), r["text"] or "",
-                           int(r["ordinal"] or 0), float(r["score"])) for r in rows]
-    hits = _fulltext(query, types, limit, "").hits
-    return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]
+    if vector is None:
+        hits = _fulltext(query, types, limit, "").hits
+        return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]
+    depth = max(DEPTH // 2, limit * 2)
+    k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
+    row = driver.read(chunk_queries.HYBRID_PASSAGES, q=lucene, fetch=depth * 2, depth=depth,
+                      types=types, k=k, vector=vector)[0]
+    info = {}
+    for item in row["vec"] + row["ft"]:  # vector rows first: they carry the passage's own score
+        info.setdefault(item["id"], item)
+    scores = rrf_fuse([[x["id"] for x in row["ft"]], [x["id"] for x in row["vec"]]])
+    ranked = sorted(scores, key=lambda i: (-scores[i], info[i]["key"], info[i]["ordinal"]))[:limit]
+    return [PassageHit(info[i]["label"], info[i]["key"], info[i]["name"], _url(info[i]["label"], info[i]["key"]),
+                       info[i]["text"] or "", int(info[i]["ordinal"] or 0), round(scores[i], 6))
+            for i in ranked]

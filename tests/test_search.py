@@ -196,3 +196,10 @@ def test_api_rejects_bad_parameters_naming_them(client, params, param):
 
 def test_api_only_answers_get(client):
     assert client.post("/api/search", {"q": "books"}).status_code == 405
+
+
+def test_search_passages_surface_exact_name_matches_too(org):
+    passages = search_passages("GL Service", limit=3)
+    assert passages[0].key == "gl-service" and passages[0].ordinal == 0
+    assert passages[0].text.startswith("GL Service is a service Component")
+    assert search_passages("  ") == []
