@@ -7,7 +7,8 @@ from scim2_tester import Status, check_server
 
 from ingest.models import ScimToken
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Slow (a few minutes on a loaded machine): hundreds of real HTTP round trips.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _describe(result) -> str:

@@ -93,6 +93,9 @@ def scim_endpoint(methods: tuple[str, ...], *, public: bool = False):
             except GraphError:
                 log.exception("SCIM request failed in the graph")
                 return _error(500, "internal error while writing to the knowledge graph")
+            except Exception:  # an IdP must get a SCIM body, never Django's HTML 500
+                log.exception("SCIM request failed: %s %s", request.method, request.path)
+                return _error(500, "internal error")
         return wrapper
     return decorate
 
