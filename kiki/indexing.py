@@ -160,12 +160,13 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
                 del pending[:window]
             if progress:
                 progress(counts.entities, total, counts)
-        if pending:
+        tail = bool(pending)
+        if tail:
             flush(pending)
         wait_for_write()
     finally:
         writer.shutdown(wait=True)
-    if progress and pending:
+    if progress and tail:  # the last window was embedded after the last page's report
         progress(counts.entities, total, counts)
     counts.seconds = round(time.monotonic() - started, 3)
     log.info("indexed %s", counts)
