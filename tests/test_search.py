@@ -203,3 +203,10 @@ def test_search_passages_surface_exact_name_matches_too(org):
     assert passages[0].key == "gl-service" and passages[0].ordinal == 0
     assert passages[0].text.startswith("GL Service is a service Component")
     assert search_passages("  ") == []
+
+
+def test_api_survives_query_syntax_characters(org, client):
+    for q in ['C++ (beta) "unclosed', "AND OR NOT", "risk* ~ ^2 [x TO y]", "🙂"]:
+        response = client.get("/api/search", {"q": q})
+        assert response.status_code == 200, q
+        assert response.json()["mode"] in ("hybrid", "fulltext")
