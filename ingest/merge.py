@@ -215,11 +215,12 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     state: dict[tuple[str, str], dict] = {}
     for label in labels:
         fields = list(BOOK_FIELDS) + sorted(extra_fields[label] - set(BOOK_FIELDS))
-        for row in driver.read(q.fetch_nodes_query(label), fields=fields):
-            state[(label, row["key"])] = dict(zip(fields, row["vals"]))
+        for key, vals in driver.read_tuples(q.fetch_nodes_query(label), fields=fields):
+            state[(label, key)] = dict(zip(fields, vals))
     if full:
-        for row in driver.read(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS), skip_labels=labels):
-            state.setdefault((row["label"], row["key"]), dict(zip(BOOK_FIELDS, row["vals"])))
+        for label, key, vals in driver.read_tuples(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS),
+                                                   skip_labels=labels):
+            state.setdefault((label, key), dict(zip(BOOK_FIELDS, vals)))
 
     # --- identities ------------------------------------------------------------
     resolver = Resolver(state)
@@ -253,9 +254,9 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     current = {}
     if types or full:
         fields = sorted(set(EDGE_FIELDS) | {k for x in edges for k in x.props})
-        for r in driver.read(q.FETCH_EDGES, types=types, source=source if full else None, fields=fields):
-            current[(r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])] = \
-                {f: v for f, v in zip(fields, r["vals"]) if v is not None}
+        for rel, src_label, src, dst_label, dst, vals in driver.read_tuples(
+                q.FETCH_EDGES, types=types, source=source if full else None, fields=fields):
+            current[(rel, src_label, src, dst_label, dst)] = {f: v for f, v in zip(fields, vals) if v is not None}
     _plan_edges(plan, report, edges, key_map, resolver, exists, current, source, full, today, missing)
     if retiring:
         closing = {(t, sl, s, dl, d) for (t, sl, dl), rows in plan.close_rows.items() for r in rows

@@ -141,7 +141,7 @@ KIKI_FIELD_PRIORITY = {
     "kind": ["catalog"], "lifecycle": ["catalog"], "type": ["catalog"],
 }
 KIKI_STALE_GRACE_DAYS = int(os.environ.get("KIKI_STALE_GRACE_DAYS", "14"))
-KIKI_INGEST_CHUNK = int(os.environ.get("KIKI_INGEST_CHUNK", "2000"))  # rows per write transaction
+KIKI_INGEST_CHUNK = int(os.environ.get("KIKI_INGEST_CHUNK", "5000"))  # rows per write transaction
 KIKI_SYNC_LOCK_TTL = int(os.environ.get("KIKI_SYNC_LOCK_TTL", "120"))  # seconds; renewed every chunk
 KIKI_SYNC_QUEUE_EMBEDDINGS = _env_bool("KIKI_SYNC_QUEUE_EMBEDDINGS", True)  # embed changed pages after a sync
 CELERY_BEAT_SCHEDULE.update({
