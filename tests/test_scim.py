@@ -298,6 +298,22 @@ def test_filters(scim):
         search.json_body["Resources"][0].keys() <= {"id", "userName", "schemas"}
 
 
+def test_search_across_resource_types(scim):
+    user = create_user(scim, "searcher@example.com", displayName="Platform Fan")
+    group = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Platform"}).json_body
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}
+    everything = scim._call("post", "/.search", body).json_body
+    assert [r["id"] for r in everything["Resources"]] == [user["id"], group["id"]]
+    # displayName is on both types; userName only on users (false for groups).
+    both = scim._call("post", "/.search", dict(body, filter='displayName sw "Platform"')).json_body
+    assert both["totalResults"] == 2
+    users = scim._call("post", "/.search", dict(body, filter='userName pr', attributes=["displayName"]))
+    assert [r["id"] for r in users.json_body["Resources"]] == [user["id"]]
+    assert "userName" not in users.json_body["Resources"][0]
+    page = scim._call("post", "/.search", dict(body, startIndex=2, count=1)).json_body
+    assert page["totalResults"] == 2 and [r["id"] for r in page["Resources"]] == [group["id"]]
+
+
 def test_pagination_and_attribute_selection(scim):
     made = [create_user(scim, f"user{i}@example.com", f"user{i}@example.com", title=f"T{i}")["id"]
             for i in range(5)]

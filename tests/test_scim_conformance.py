@@ -36,5 +36,4 @@ def test_scim2_tester_reports_no_errors(live_server, clean_graph):
     assert {r.resource_type for r in passed} >= {"User", "Group"}
     assert len(passed) > 100
     skipped = [_describe(r) for r in results if r.status == Status.SKIPPED]
-    # Only the multi-type /.search is unsupported (501), which the tester skips.
-    assert all("/.search" in s for s in skipped), skipped
+    assert not skipped, skipped

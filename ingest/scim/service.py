@@ -591,6 +591,15 @@ def _page_bounds(start_index: int | None, count: int | None) -> tuple[int, int]:
     return start, size
 
 
+def _parse_filter(model, filter_text: str) -> ScimFilter:
+    try:
+        return ScimFilter[model](filter_text)
+    except InvalidFilterException:
+        raise
+    except (ValueError, SCIMException) as e:
+        raise InvalidFilterException(detail=str(e)) from e
+
+
 def _list(base_url, filter_text, start_index, count, *, model, build, lookups, core_urn,
           page_query, count_query, all_query) -> Page:
     start, size = _page_bounds(start_index, count)
@@ -598,12 +607,7 @@ def _list(base_url, filter_text, start_index, count, *, model, build, lookups, c
         total = driver.read(count_query)[0]["n"]
         rows = driver.read(page_query, skip=start - 1, limit=size) if size else []
         return Page(total, start, [build(base_url, r) for r in rows])
-    try:
-        scim_filter = ScimFilter[model](filter_text)
-    except InvalidFilterException:
-        raise
-    except (ValueError, SCIMException) as e:
-        raise InvalidFilterException(detail=str(e)) from e
+    scim_filter = _parse_filter(model, filter_text)
     found = _lookup(scim_filter.ast, lookups, core_urn)
     rows = driver.read(found[0], **found[1]) if found else driver.read(all_query)
     matched = [r for r in (build(base_url, row) for row in rows) if scim_filter.match(r)]
@@ -634,3 +638,21 @@ def response_parameters(model, attributes: str | None, excluded: str | None):
             {"attributes": attributes or None, "excludedAttributes": excluded or None})
     except ValidationError as e:
         raise InvalidValueException(detail=str(e.errors()[0]["msg"])) from e
+
+
+def search_all(base_url: str, filter_text: str | None = None, start_index: int | None = None,
+               count: int | None = None) -> Page:
+    """POST /.search over every resource type (RFC 7644 §3.4.3): Users then
+    Groups, each filtered with its own schema (an attribute a type lacks
+    evaluates to false). It reads every SCIM resource, so it is meant for
+    occasional admin queries, not for IdP sync traffic (which uses /Users)."""
+    start, size = _page_bounds(start_index, count)
+    matched = []
+    for model, build, query in ((UserModel, _user_from_row, q.USERS_ALL),
+                                (GroupModel, _group_from_row, q.GROUPS_ALL)):
+        items = [build(base_url, row) for row in driver.read(query)]
+        if filter_text:
+            scim_filter = _parse_filter(model, filter_text)
+            items = [i for i in items if scim_filter.match(i)]
+        matched.extend(items)
+    return Page(len(matched), start, matched[start - 1:start - 1 + size])

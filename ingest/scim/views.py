@@ -16,7 +16,6 @@ from scim2_models import (
     InvalidValueException,
     ListResponse,
     NotFoundException,
-    NotImplementedException,
     SCIMException,
 )
 
@@ -110,11 +109,18 @@ def _render(resource, ctx, request, model, status=200):
     return _json(payload, status, headers)
 
 
-def _render_page(request, page, model):
-    params = service.response_parameters(model, request.GET.get("attributes"),
-                                         request.GET.get("excludedAttributes"))
-    resources = [r.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=params)
-                 for r in page.resources]
+def _render_page(request, page, model=None):
+    """A ListResponse; `model` None means mixed resource types (root /.search)."""
+    params = {}
+
+    def dump(resource):
+        kind = model or type(resource)
+        if kind not in params:
+            params[kind] = service.response_parameters(kind, request.GET.get("attributes"),
+                                                       request.GET.get("excludedAttributes"))
+        return resource.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=params[kind])
+
+    resources = [dump(r) for r in page.resources]
     payload = {"schemas": [LIST_SCHEMA], "totalResults": page.total, "startIndex": page.start_index,
                "itemsPerPage": len(resources), "Resources": resources}
     return _json(payload)
@@ -139,10 +145,9 @@ def collection(request, kind):
     return _render_page(request, page, model)
 
 
-@scim_endpoint(("POST",))
-def search(request, kind):
-    """POST /Users/.search (RFC 7644 §3.4.3): the query parameters in a body."""
-    model, list_, *_ = _ACTIONS[kind]
+def _search_body(request) -> tuple[dict, int | None, int | None]:
+    """A SearchRequest body; its attributes/excludedAttributes are moved to the
+    query parameters the renderers read."""
     body = _body(request)
     request.GET = request.GET.copy()
     for name in ("attributes", "excludedAttributes"):
@@ -151,12 +156,17 @@ def search(request, kind):
             request.GET[name] = ",".join(value) if isinstance(value, list) else str(value)
     try:
         start, count = body.get("startIndex"), body.get("count")
-        start = int(start) if start is not None else None
-        count = int(count) if count is not None else None
+        return body, (int(start) if start is not None else None), (int(count) if count is not None else None)
     except (TypeError, ValueError):
         raise InvalidValueException(detail="startIndex and count must be integers") from None
-    page = list_(base_url(request), body.get("filter"), start, count)
-    return _render_page(request, page, model)
+
+
+@scim_endpoint(("POST",))
+def search(request, kind):
+    """POST /Users/.search (RFC 7644 §3.4.3): the query parameters in a body."""
+    model, list_, *_ = _ACTIONS[kind]
+    body, start, count = _search_body(request)
+    return _render_page(request, list_(base_url(request), body.get("filter"), start, count), model)
 
 
 @scim_endpoint(("GET", "PUT", "PATCH", "DELETE"))
@@ -184,8 +194,9 @@ def resource(request, kind, scim_id):
 
 @scim_endpoint(("POST",))
 def root_search(request):
-    raise NotImplementedException(detail="searching several resource types at once is not supported; "
-                                         "use /Users/.search or /Groups/.search")
+    body, start, count = _search_body(request)
+    page = service.search_all(base_url(request), body.get("filter"), start, count)
+    return _render_page(request, page, None)
 
 
 @scim_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE"))
