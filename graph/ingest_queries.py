@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import driver
-from .model import HISTORIZED, PAGE_LABELS, check_label, check_relationship
+from .model import HISTORIZED, PAGE_LABELS, RELATIONSHIPS, check_label, check_relationship
 
 REVISION_LABEL = "Revision"
 
@@ -43,15 +43,25 @@ RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, [f IN $fi
 """
 
 # Current edges the merge must know: every edge of the batch's types (for
-# single-valued relations and diffs) and every edge a full source asserted.
-FETCH_EDGES = """
-MATCH (a)-[r]->(b)
+# single-valued relations and diffs) and, for a full sync, every current edge
+# this source asserted. Types are spelled out so the relationship type index
+# is used and history (PAST_*, HAD) is never scanned.
+@lru_cache(maxsize=None)
+def fetch_edges_query(types: tuple[str, ...]) -> str:
+    for rel in types:
+        if rel not in RELATIONSHIPS or rel.startswith("PAST_"):
+            raise ValueError(f"not a current relationship type: {rel!r}")
+    return f"""
+MATCH (a)-[r:{'|'.join(types)}]->(b)
 WHERE type(r) IN $types OR ($source IS NOT NULL AND $source IN coalesce(r.sources, [r.source]))
 RETURN type(r) AS type,
        [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
        [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
        [f IN $fields | r[f]] AS vals
 """
+
+
+CURRENT_TYPES = tuple(t for t in RELATIONSHIPS if not t.startswith("PAST_"))
 
 # Current historized edges touching nodes about to be retired.
 FETCH_EDGES_OF_NODES = """

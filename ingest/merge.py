@@ -255,7 +255,8 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     if types or full:
         fields = sorted(set(EDGE_FIELDS) | {k for x in edges for k in x.props})
         for rel, src_label, src, dst_label, dst, vals in driver.read_tuples(
-                q.FETCH_EDGES, types=types, source=source if full else None, fields=fields):
+                q.fetch_edges_query(q.CURRENT_TYPES if full else tuple(types)), types=types,
+                source=source if full else None, fields=fields):
             current[(rel, src_label, src, dst_label, dst)] = {f: v for f, v in zip(fields, vals) if v is not None}
     _plan_edges(plan, report, edges, key_map, resolver, exists, current, source, full, today, missing)
     if retiring:
