@@ -10,7 +10,7 @@ import uuid
 
 from slack_sdk import WebClient
 
-from kiki.errors import GraphUnavailable
+from kiki.errors import GraphUnavailable, KikiError
 
 from . import blocks, handoff, identity, state
 from .app import web_client, webhook_client
@@ -58,7 +58,8 @@ class Poster:
             for i, message in enumerate(messages):
                 resp = hook.send(text=text, blocks=message, response_type="ephemeral", replace_original=i == 0)
                 if resp.status_code >= 300:
-                    raise RuntimeError(f"response_url answered {resp.status_code}: {resp.body[:200]}")
+                    raise KikiError(f"Slack's response_url answered {resp.status_code}: {resp.body[:200]}",
+                                    code="slack_response_url")
             return
         rest = messages
         if self.placeholder_ts:
