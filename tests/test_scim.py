@@ -543,3 +543,15 @@ def test_nested_groups_are_part_of_edges(scim):
                        "RETURN count(r) AS n")[0]["n"] == 1
     assert_scim_error(scim.patch(f"/Groups/{parent}", [{"op": "add", "path": "members",
                                                         "value": [{"value": parent}]}]), 400, "invalidValue")
+
+
+def test_a_key_taken_concurrently_is_picked_again(scim, monkeypatch):
+    from ingest.scim import service
+    merge_batch(Batch("hris", [Entity("Person", "dana", "Dana Other")]))
+    real = service._free_key
+    picks = iter(["dana"])  # first pick: a key another writer took after we looked
+
+    monkeypatch.setattr(service, "_free_key", lambda label, wanted: next(picks, None) or real(label, wanted))
+    uid = create_user(scim, "dana@example.com", displayName="Dana")["id"]
+    assert person(uid)["key"] == "dana-2"
+    assert person(key="dana")["name"] == "Dana Other"

@@ -301,6 +301,22 @@ def _check_user_name_free(user_name_lc: str, scim_id: str | None) -> None:
             raise UniquenessException(detail=f"userName {user_name_lc!r} is already taken")
 
 
+def _create_with_free_key(label: str, wanted: str, steps_for) -> str:
+    """Create a node under the first free key; if a concurrent request took
+    that key in between (the key constraint fails), pick again once."""
+    for attempt in (1, 2):
+        key = _free_key(label, wanted)
+        try:
+            _write(steps_for(key))
+            return key
+        except GraphError as e:
+            # Neo4j names the property: "... already exists with label `Person` and property `key` = ..."
+            if attempt == 2 or "ConstraintValidationFailed" not in str(e) or "property `key`" not in str(e):
+                raise
+            log.info("key %r taken concurrently; retrying", key)
+    raise AssertionError("unreachable")
+
+
 def _write(steps: list[tuple[str, dict]]) -> None:
     try:
         q.run_write_transaction(steps)
@@ -328,13 +344,13 @@ def create_user(base_url: str, payload: dict) -> UserModel:
         steps = [(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
                                   **_owned_props(row, found[0]["node"], now[:10])})]
         was_active = found[0]["status"] != "former"
+        _write(steps + _user_write_steps(key, row, was_active, now))
     else:
         # A userName that is an email makes a key from its local part.
-        key = _free_key("Person", row["name"].split("@")[0] or row["user_name"])
-        steps = [(q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
-                                  **_owned_props(row, None, now[:10])})]
-        was_active = False
-    _write(steps + _user_write_steps(key, row, was_active, now))
+        _create_with_free_key("Person", row["name"].split("@")[0] or row["user_name"], lambda key: [
+            (q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
+                             **_owned_props(row, None, now[:10])}),
+            *_user_write_steps(key, row, False, now)])
     return get_user(base_url, user.id)
 
 
@@ -473,10 +489,11 @@ def create_group(base_url: str, payload: dict) -> GroupModel:
     if found:
         key = found[0]["key"]
         steps = [(q.UPDATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]})]
+        _write(steps + _membership_steps(key, (users, set()), (groups, set()), now, exact=False))
     else:
-        key = _free_key("Team", row["display_name"])
-        steps = [(q.CREATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]})]
-    _write(steps + _membership_steps(key, (users, set()), (groups, set()), now, exact=False))
+        _create_with_free_key("Team", row["display_name"], lambda key: [
+            (q.CREATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]}),
+            *_membership_steps(key, (users, set()), (groups, set()), now, exact=False)])
     return get_group(base_url, group.id)
 
 
