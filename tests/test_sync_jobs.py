@@ -193,3 +193,49 @@ def test_sync_command_previews_then_syncs(clean_graph, in_process, tmp_path):
     call_command("sync", "hr", stdout=out, stderr=io.StringIO())
     assert "were: 29 created" in out.getvalue()
     assert count("MATCH (p:Person) RETURN count(p) AS n") == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transient_failure_retries_and_permanent_failure_does_not(clean_graph, in_process, tmp_path):
+    from celery.signals import task_retry
+
+    from ingest.tasks import MAX_RETRIES, run_sync
+
+    in_process.KIKI_INGEST_SOURCES = sources(gone=tmp_path / "missing.csv")
+    retried = []
+
+    def on_retry(sender=None, reason=None, **kwargs):
+        retried.append(reason)
+    task_retry.connect(on_retry, weak=False)
+    try:
+        # Eagerly applied, Celery runs each retry inline instead of after its countdown.
+        result = run_sync.apply(args=["gone"])
+    finally:
+        task_retry.disconnect(on_retry)
+    assert len(retried) == MAX_RETRIES and all("missing.csv" in str(r) for r in retried)
+    assert result.state == "SUCCESS" and result.result["status"] == "failed"
+    attempts = SyncRun.objects.filter(source="gone")
+    assert attempts.count() == MAX_RETRIES + 1 and {r.status for r in attempts} == {"failed"}
+    # A configuration error will not fix itself: recorded, returned, not retried.
+    result = run_sync.apply(args=["nosuch"])
+    assert result.state == "SUCCESS" and result.result["status"] == "failed"
+    assert "unknown ingest source 'nosuch'" in SyncRun.objects.get(source="nosuch").error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_dashboard_lists_runs_and_previews(clean_graph, in_process, tmp_path, client, django_user_model):
+    in_process.KIKI_INGEST_SOURCES = sources(hr=write_people_csv(tmp_path / "hr.csv", 4, bad_rows=1))
+    runs.execute("hr")
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    page = client.get("/admin/ingest/syncrun/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Preview hr" in html and "succeeded" in html.lower()
+    response = client.post("/admin/ingest/syncrun/preview/hr/")
+    assert response.status_code == 302
+    preview = SyncRun.objects.filter(dry_run=True).get()
+    assert (preview.created, preview.unchanged, preview.rejected) == (0, 4 + 4 + 4, 1)
+    detail = client.get(response["Location"]).content.decode()
+    assert "hr.csv:6" in detail and "email" in detail
+    assert count("MATCH (n) RETURN count(n) AS n") == 12
