@@ -7,7 +7,7 @@ import re
 import markdown as md
 import nh3
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from graph.model import LABEL_SLUGS, PAGE_LABELS
@@ -94,3 +94,29 @@ def page_types():
     """The page types in sidebar order, with their index URLs."""
     return [{"label": label, "plural": PLURALS[label], "slug": LABEL_SLUGS[label],
              "url": f"/{LABEL_SLUGS[label]}/"} for label in PAGE_LABELS]
+
+
+# Link lists are built here rather than with {% include %} per list: an include
+# per section costs more than the whole rest of a page's rendering.
+
+def _link(x) -> str:
+    if x.get("url"):
+        return format_html('<a href="{}">{}</a>', x["url"], x.get("name") or x.get("key"))
+    return escape(x.get("name") or x.get("key") or "")
+
+
+@register.simple_tag
+def inline_refs(items):
+    """'<a>A</a>, <a>B</a>' for rows with url and name."""
+    return mark_safe(", ".join(_link(x) for x in items or []))
+
+
+@register.simple_tag
+def ref_list(items):
+    """A <ul class="ref-list"> of links, each followed by its title or summary."""
+    rows = []
+    for x in items or []:
+        note = x.get("title") or x.get("summary")
+        rows.append(format_html("<li>{}{}</li>", mark_safe(_link(x)),
+                                format_html(' <span class="muted">— {}</span>', note) if note else ""))
+    return mark_safe('<ul class="ref-list">\n' + "\n".join(rows) + "\n</ul>")
