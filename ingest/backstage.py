@@ -48,6 +48,13 @@ entity, a Location target that is missing, remote or outside the catalog
 directory (Location loops are followed once), and references to entities that
 are not in the catalog (the edge is not created).
 
+Page text: name = metadata.title, else profile.displayName, else metadata.name
+(which is kept as an alias when the name differs); summary = the first paragraph of metadata.description
+(at most 300 characters); body = the whole description, the links and, for an
+API, its definition (inline, or a local `$text` file; remote ones are linked).
+Tags, links (URLs), scalar annotations and labels (`key=value` lists), profile
+email and picture are kept as properties.
+
 Provenance: source `backstage`, source_id the entity ref (`component:default/petstore`).
 """
 from __future__ import annotations

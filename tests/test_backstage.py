@@ -258,3 +258,13 @@ def test_missing_directory_is_an_ingest_error(tmp_path):
 
     with pytest.raises(IngestError):
         load_catalog(tmp_path / "nope")
+
+
+def test_connector_reads_the_same_batch(tmp_path):
+    from ingest.backstage import BackstageConnector
+
+    (tmp_path / "team.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: ops}\nspec: {type: team}\n")
+    batch = BackstageConnector(directory=str(tmp_path)).read()
+    assert [(e.label, e.key, e.source_id) for e in batch.entities] == [("Team", "ops", "group:default/ops")]
+    assert batch.source == "backstage" and batch.problems == []
