@@ -2,15 +2,15 @@
 
 Starts a real Redis (Celery broker and Kiki's Slack state), a local Slack
 Web API stand-in (only auth.test is needed on the ack path) and Kiki's WSGI
-app in Django's threaded WSGI server (like `runserver --noreload`, but with
-a listen backlog of 128, as runserver's 10 resets a burst of 50 connections,
-and pre-forked into one process per core like gunicorn -w 2) on free ports,
-then sends
+app on free ports, served by gunicorn (gthread, one worker per core, as in
+production) or with --server django by Django's threaded WSGI server (like
+`runserver --noreload`, but with a listen backlog of 128, as runserver's 10
+resets a burst of 50 connections, pre-forked one process per core), then sends
 batches of 50 concurrent signed `app_mention` events from threads and prints
 p50/p99 time to the HTTP 200. Target: p99 < 100 ms on 2 cores. It also
 checks that every event was queued exactly once for the Celery worker.
 
-    python bench/slack_ack.py [--concurrency 50] [--rounds 5] [--workers 2]
+    python bench/slack_ack.py [--concurrency 50] [--rounds 5] [--workers 2] [--server gunicorn|django]
 """
 from __future__ import annotations
 
@@ -186,6 +186,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                     help="web processes sharing the port (default: one per core)")
+    ap.add_argument("--server", choices=["gunicorn", "django"], default="gunicorn",
+                    help="gunicorn (gthread workers, as in production) or Django's threaded WSGI server")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--in-process", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -207,8 +209,13 @@ def main() -> None:
                SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=standin.api_url,
                REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
                KIKI_CELERY_EAGER="0", KIKI_SQLITE_PATH=str(Path(workdir) / "bench.sqlite3"))
-    web = subprocess.Popen([sys.executable, __file__, "--serve", str(web_port),
-                            "--workers", str(args.workers)],
+    if args.server == "gunicorn":
+        cmd = [sys.executable, "-m", "gunicorn", "kiki.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
+               "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "16",
+               "--backlog", "256", "--log-level", "warning"]
+    else:
+        cmd = [sys.executable, __file__, "--serve", str(web_port), "--workers", str(args.workers)]
+    web = subprocess.Popen(cmd,
                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(redis_port, redis_proc)
