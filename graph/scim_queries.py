@@ -49,6 +49,7 @@ RETURN t.key AS key, t.scim_id AS id, t.name AS name, t.scim_display_name AS dis
         | {id: c.scim_id, type: 'Group', since: coalesce(m.created_at, '')}] AS members
 """
 GROUP_BY_ID = "MATCH (t:Team {scim_id: $id})" + _GROUP_RETURN
+GROUP_KEY = "MATCH (t:Team {scim_id: $id}) RETURN t.key AS key"
 GROUPS_BY_DISPLAY_NAME = "MATCH (t:Team {scim_display_name_lc: $value})" + _GROUP_RETURN
 GROUPS_BY_EXTERNAL_ID = """
 MATCH (t:Team) WHERE t.scim_id IS NOT NULL AND t.scim_external_id = $value

@@ -479,13 +479,15 @@ def test_group_crud_and_membership(scim):
     assert members_in_graph("platform-team") == ["user-one"]
     assert [g["value"] for g in scim.get(f"/Users/{u1}").json_body["groups"]] == [gid]
 
-    # Entra: add with a list value on the members path.
+    # Entra: add with a list value on the members path. Member-only PATCHes
+    # skip reading the member list and answer 204 (RFC 7644 §3.5.2).
     r = scim.patch(f"/Groups/{gid}", [{"op": "Add", "path": "members", "value": [{"value": u2}, {"value": u3}]}])
-    assert r.status_code == 200, r.json_body
+    assert r.status_code == 204, r.content
     assert members_in_graph("platform-team") == ["user-one", "user-three", "user-two"]
     # RFC: remove with a value filter.
     r = scim.patch(f"/Groups/{gid}", [{"op": "remove", "path": f'members[value eq "{u1}"]'}])
-    assert {m["value"] for m in r.json_body["members"]} == {u2, u3}
+    assert r.status_code == 204
+    assert {m["value"] for m in scim.get(f"/Groups/{gid}").json_body["members"]} == {u2, u3}
     # Entra: remove carrying the value.
     scim.patch(f"/Groups/{gid}", [{"op": "Remove", "path": "members", "value": [{"value": u2}]}])
     assert members_in_graph("platform-team") == ["user-three"]
@@ -496,6 +498,15 @@ def test_group_crud_and_membership(scim):
     r = scim.patch(f"/Groups/{gid}", [{"op": "replace", "value": {"id": gid, "displayName": "Platform"}}])
     assert r.json_body["displayName"] == "Platform"
     assert driver.read("MATCH (t:Team {key: 'platform-team'}) RETURN t.name AS n")[0]["n"] == "Platform"
+
+    # With If-Match the general path answers with the resource.
+    version = scim.get(f"/Groups/{gid}")["ETag"]
+    r = scim.patch(f"/Groups/{gid}", [{"op": "add", "path": "members", "value": [{"value": u1}]}],
+                   HTTP_IF_MATCH=version)
+    assert r.status_code == 200 and {m["value"] for m in r.json_body["members"]} == {u1, u3}
+    scim.patch(f"/Groups/{gid}", [{"op": "add", "path": "members", "value": [{"value": u2}]},
+                                  {"op": "remove", "path": "members", "value": [{"value": u2}]}])
+    assert {m["value"] for m in scim.get(f"/Groups/{gid}").json_body["members"]} == {u1, u3}
 
     # PUT sets the member list exactly.
     r = scim.put(f"/Groups/{gid}", {"schemas": [GROUP], "displayName": "Platform", "externalId": "g-1",
@@ -536,8 +547,8 @@ def test_group_attaches_to_existing_team_and_keeps_hr_members(scim):
 def test_nested_groups_are_part_of_edges(scim):
     parent = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Engineering"}).json_body["id"]
     child = scim.post("/Groups", {"schemas": [GROUP], "displayName": "Search"}).json_body["id"]
-    r = scim.patch(f"/Groups/{parent}", [{"op": "add", "path": "members", "value": [{"value": child}]}])
-    assert r.json_body["members"] == [{"value": child, "type": "Group",
+    scim.patch(f"/Groups/{parent}", [{"op": "add", "path": "members", "value": [{"value": child}]}])
+    assert scim.get(f"/Groups/{parent}").json_body["members"] == [{"value": child, "type": "Group",
                                        "$ref": f"http://testserver/scim/v2/Groups/{child}"}]
     assert driver.read("MATCH (:Team {key: 'search'})-[r:PART_OF]->(:Team {key: 'engineering'}) "
                        "RETURN count(r) AS n")[0]["n"] == 1

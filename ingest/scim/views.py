@@ -186,8 +186,10 @@ def resource(request, kind, scim_id):
         return _render(replace(base, scim_id, _body(request), if_match),
                        Context.RESOURCE_REPLACEMENT_RESPONSE, request, model)
     if request.method == "PATCH":
-        return _render(patch(base, scim_id, _body(request), if_match),
-                       Context.RESOURCE_PATCH_RESPONSE, request, model)
+        patched = patch(base, scim_id, _body(request), if_match)
+        if patched is None:  # group membership fast path
+            return HttpResponse(status=204)
+        return _render(patched, Context.RESOURCE_PATCH_RESPONSE, request, model)
     delete(base, scim_id, if_match)
     return HttpResponse(status=204)
 
