@@ -87,7 +87,7 @@ def main(argv=None) -> int:
             ids.append(user["id"])
             call("group add member", "patch", f"/Groups/{group['id']}", {
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                "Operations": [{"op": "add", "path": "members", "value": [{"value": user["id"]}]}]})
+                "Operations": [{"op": "add", "path": "members", "value": [{"value": user["id"]}]}]}, 204)
         for uid in ids[: min(200, len(ids))]:
             call("get user", "get", f"/Users/{uid}")
             call("patch user title", "patch", f"/Users/{uid}", {
