@@ -148,6 +148,21 @@ RETURN [x IN ft | {{id: elementId(x.node), label: x.label, key: x.node.key, name
        links
 """
 
+# Exact (brute-force) vector ranking over the chunks of some labels, for a
+# type-filtered search whose k-NN pool held too few of them (e.g. Process in
+# an org of 10,000 people). Uses the chunk_label index; cheap for the small
+# labels where it is needed.
+EXACT_VECTOR_FOR_TYPES = """
+MATCH (c:Chunk) WHERE c.label IN $types
+WITH c, vector.similarity.cosine(c.embedding, $vector) AS score
+ORDER BY score DESC LIMIT $k
+MATCH (c)-[:CHUNK_OF]->(e)
+WITH e, c.label AS label, max(score) AS score
+ORDER BY score DESC LIMIT $depth
+RETURN collect({id: elementId(e), label: label, key: e.key, name: e.name, summary: e.summary,
+                score: score}) AS vec
+"""
+
 # Passages for the assistant, both rankings in one round trip: the closest
 # passages by vector, and the facts passage (ordinal 0) of each full-text hit.
 HYBRID_PASSAGES = f"""

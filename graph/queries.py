@@ -34,6 +34,7 @@ SCHEMA_STATEMENTS = [
     f"FOR (n:{'|'.join(PAGE_LABELS)}) ON EACH [n.name, n.aliases_text, n.summary, n.body]",
     "CREATE CONSTRAINT chunk_key IF NOT EXISTS FOR (c:Chunk) REQUIRE c.key IS UNIQUE",
     "CREATE INDEX chunk_entity IF NOT EXISTS FOR (c:Chunk) ON (c.entity_key)",
+    "CREATE INDEX chunk_label IF NOT EXISTS FOR (c:Chunk) ON (c.label)",
     f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:Chunk) ON (c.embedding) "
     f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIMENSIONS}, "
     f"`vector.similarity_function`: 'cosine'}}}}",

@@ -148,10 +148,16 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
 
     depth = max(DEPTH, limit)
     # Post-filtering by type needs a deeper k-NN pool when only some labels count.
-    k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
+    k = depth * (1 if len(types) == len(PAGE_LABELS) else 6)
     row = driver.read(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
                       types=types, k=k, vector=vector, heads=LINK_HEADS)[0]
     ft, vec, links = row["ft"], row["vec"], row["links"]
+    if len(vec) < limit and len(types) < len(PAGE_LABELS):
+        # The k-NN pool had too few entities of the wanted types (post-filter):
+        # rank those types' chunks exactly instead. A second round trip, only
+        # for selective filters; links are not recomputed for it.
+        vec = driver.read(chunk_queries.EXACT_VECTOR_FOR_TYPES, types=types, vector=vector,
+                          k=depth * 3, depth=depth)[0]["vec"]
     info = {}
     for item in ft + vec:
         info.setdefault(item["id"], item)

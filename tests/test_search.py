@@ -210,3 +210,16 @@ def test_api_survives_query_syntax_characters(org, client):
         response = client.get("/api/search", {"q": q})
         assert response.status_code == 200, q
         assert response.json()["mode"] in ("hybrid", "fulltext")
+
+
+def test_selective_type_filter_is_ranked_exactly(org, embedder):
+    """Vector k-NN filters by type after the lookup; when that leaves fewer hits
+    than asked for, the wanted types' chunks are ranked exactly (second trip)."""
+    vector = embedder.encode(["reimburse my travel"])[0]
+    with driver.count_queries() as counted:
+        hits = hybrid_search("reimburse my travel", ["Topic"], limit=5, vector=vector).hits
+    assert keys(hits) == ["expense-policy"] and counted.count == 2
+    with driver.count_queries() as counted:
+        assert keys(hybrid_search("reimburse my travel", ["Topic"], limit=1, vector=vector).hits) == \
+            ["expense-policy"]
+    assert counted.count == 1
