@@ -5,7 +5,8 @@ typeahead, /api/search and the assistant.
 and the passage vector index (graph/chunks.py) each rank entities, the two
 rankings are fused with reciprocal rank fusion (RRF), and entities directly
 linked to other top hits get a small boost (a team whose lead and system both
-match is probably what was meant). All of that is one round trip.
+match is probably what was meant). All of that is one round trip (two for a
+type filter so selective that the k-NN pool holds too few of that type).
 
 It degrades to full text only, never to an error, when no chunks exist yet
 (embeddings not run) or the model cannot load.
