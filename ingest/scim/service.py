@@ -151,12 +151,8 @@ def _user_from_row(base_url: str, row: dict) -> UserModel:
     return user
 
 
-def _user_rows(query: str, **params) -> list[dict]:
-    return driver.read(query, **params)
-
-
 def _load_user(base_url: str, scim_id: str) -> tuple[UserModel, dict]:
-    rows = _user_rows(q.USER_BY_ID, id=scim_id)
+    rows = driver.read(q.USER_BY_ID, id=scim_id)
     if not rows:
         raise NotFoundException(detail=f"User {scim_id} not found")
     return _user_from_row(base_url, rows[0]), rows[0]
