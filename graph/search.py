@@ -38,4 +38,4 @@ def fulltext(text: str, types: list[str] | None = None, limit: int = 20) -> list
     if not q:
         return []
     types = [t for t in (types or PAGE_LABELS) if t in PAGE_LABELS]
-    return driver.read(FULLTEXT_SEARCH, q=q, types=types, limit=limit, fetch=limit * 4)
+    return driver.read_once(FULLTEXT_SEARCH, q=q, types=types, limit=limit, fetch=limit * 4)

@@ -102,7 +102,7 @@ def has_chunks() -> bool:
     with _chunks_lock:
         if time.monotonic() - _chunks_state["at"] < HAS_CHUNKS_TTL:
             return _chunks_state["value"]
-    value = driver.read(chunk_queries.COUNT_CHUNKS)[0]["n"] > 0
+    value = driver.read_once(chunk_queries.COUNT_CHUNKS)[0]["n"] > 0
     with _chunks_lock:
         _chunks_state.update(at=time.monotonic(), value=value)
     return value
@@ -150,14 +150,14 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
     depth = max(DEPTH, limit)
     # Post-filtering by type needs a deeper k-NN pool when only some labels count.
     k = depth * (1 if len(types) == len(PAGE_LABELS) else 6)
-    row = driver.read(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
+    row = driver.read_once(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
                       types=types, k=k, vector=vector, heads=LINK_HEADS)[0]
     ft, vec, links = row["ft"], row["vec"], row["links"]
     if len(vec) < limit and len(types) < len(PAGE_LABELS):
         # The k-NN pool had too few entities of the wanted types (post-filter):
         # rank those types' chunks exactly instead. A second round trip, only
         # for selective filters; links are not recomputed for it.
-        vec = driver.read(chunk_queries.EXACT_VECTOR_FOR_TYPES, types=types, vector=vector,
+        vec = driver.read_once(chunk_queries.EXACT_VECTOR_FOR_TYPES, types=types, vector=vector,
                           k=depth * 3, depth=depth)[0]["vec"]
     info = {}
     for item in ft + vec:
@@ -207,7 +207,7 @@ def search_passages(query: str, limit: int = 8, types: list[str] | None = None, 
         return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]
     depth = max(DEPTH // 2, limit * 2)
     k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
-    row = driver.read(chunk_queries.HYBRID_PASSAGES, q=lucene, fetch=depth * 2, depth=depth,
+    row = driver.read_once(chunk_queries.HYBRID_PASSAGES, q=lucene, fetch=depth * 2, depth=depth,
                       types=types, k=k, vector=vector)[0]
     info = {}
     for item in row["vec"] + row["ft"]:  # vector rows first: they carry the passage's own score
