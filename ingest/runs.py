@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiki.errors import GraphUnavailable, IngestError, KikiError
+from kiki.tasks import queue_embeddings
 
 from . import merge, registry
 from .models import Conflict, RejectedRecord, SyncRun
@@ -121,7 +122,7 @@ def execute(source: str, *, dry_run: bool = False, trigger: str = "manual", task
     _record(run, report)
     if report.changed_keys and not dry_run:
         keys = sorted(set(report.changed_keys))
-        transaction.on_commit(lambda: _queue_embeddings(keys))
+        transaction.on_commit(lambda: queue_embeddings(keys))
     return run
 
 
@@ -161,17 +162,3 @@ def _record(run: SyncRun, report: merge.SyncReport) -> None:
         Conflict(run=run, label=c.label, key=c.key[:200], field=c.field[:100], kept_value=_text(c.kept_value),
                  kept_source=c.kept_source or "", other_value=_text(c.other_value), other_source=c.other_source or "")
         for c in report.conflicts)
-
-
-def _queue_embeddings(keys: list[str]) -> None:
-    """Refresh search embeddings of changed pages, if the embedding task exists."""
-    if not settings.KIKI_SYNC_QUEUE_EMBEDDINGS:
-        return
-    try:
-        from kiki.tasks import embed_entities
-    except ImportError:
-        return
-    try:
-        embed_entities.delay(keys)
-    except Exception as e:  # the sync itself succeeded; search catches up on the next change
-        log.warning("could not queue embed_entities for %d keys: %s", len(keys), e)

@@ -131,6 +131,11 @@ CELERY_TASK_ALWAYS_EAGER = _env_bool("KIKI_CELERY_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Fail fast when Redis is down: a web request that queues a task (a Slack ack,
+# a sync's embedding refresh) must not hang for Celery's default ~20 s of
+# reconnects to the result store. Publishing recovers once Redis is back.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}}
 CELERY_BEAT_SCHEDULE = {}
 
 # --- Ingest (sources, merge priorities, staleness) -----------------------

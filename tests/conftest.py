@@ -42,6 +42,14 @@ def neo4j_server():
         shutil.rmtree(server.home, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_background_embedding():
+    """Writes in tests do not queue `embed_entities` unless a test turns
+    KIKI_SYNC_QUEUE_EMBEDDINGS on to check exactly that (with a real Redis)."""
+    from django.conf import settings
+    settings.KIKI_SYNC_QUEUE_EMBEDDINGS = False
+
+
 @pytest.fixture(scope="session")
 def neo4j(neo4j_server):
     """The graph driver module, configured against the test server."""

@@ -566,3 +566,20 @@ def test_a_key_taken_concurrently_is_picked_again(scim, monkeypatch):
     uid = create_user(scim, "dana@example.com", displayName="Dana")["id"]
     assert person(uid)["key"] == "dana-2"
     assert person(key="dana")["name"] == "Dana Other"
+
+
+def test_writes_queue_a_search_refresh_of_the_written_page(scim, settings, celery_app_configured, redis_url):
+    import base64
+
+    import redis
+    settings.KIKI_SYNC_QUEUE_EMBEDDINGS = True
+    r = redis.Redis.from_url(redis_url)
+    r.delete("celery")
+    try:
+        created = create_user(scim, "lena.berg@example.com", "lena.berg@example.com", title="Data Engineer")
+        messages = [json.loads(m) for m in r.lrange("celery", 0, -1)]
+        assert [m["headers"]["task"] for m in messages] == ["kiki.embed_entities"]
+        keys = json.loads(base64.b64decode(messages[0]["body"]))[0][0]
+        assert keys == [person(scim_id=created["id"])["key"]]
+    finally:
+        r.delete("celery")

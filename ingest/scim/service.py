@@ -44,6 +44,7 @@ from graph import driver, scim_queries as q
 from graph.model import slugify_key
 from ingest.merge import rank
 from kiki.errors import GraphError
+from kiki.tasks import queue_embeddings
 
 from .schemas import ENTERPRISE_URN, MAX_RESULTS, POLICY, GroupModel, UserModel
 
@@ -321,6 +322,8 @@ def _write(steps: list[tuple[str, dict]]) -> None:
         if "ConstraintValidationFailed" in str(e) and "scim_user_name_lc" in str(e):
             raise UniquenessException(detail="userName is already taken") from e
         raise
+    # The written page's search passages (name, title, team) are now stale.
+    queue_embeddings(params["key"] for _, params in steps if isinstance(params.get("key"), str))
 
 
 def create_user(base_url: str, payload: dict) -> UserModel:
