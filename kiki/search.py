@@ -217,3 +217,19 @@ def search_passages(query: str, limit: int = 8, types: list[str] | None = None, 
     return [PassageHit(info[i]["label"], info[i]["key"], info[i]["name"], _url(info[i]["label"], info[i]["key"]),
                        info[i]["text"] or "", int(info[i]["ordinal"] or 0), round(scores[i], 6))
             for i in ranked]
+
+
+def vector_passages(query: str, limit: int = 5, types: list[str] | None = None, *,
+                    embedder: Embedder | None = None) -> list[PassageHit]:
+    """The `limit` passages closest in meaning to the query and nothing else
+    (no full text, no graph): plain RAG retrieval, which bench/eval_assistant.py
+    measures Kiki against. Empty when nothing is embedded."""
+    vector, _ = _query_vector(query, embedder)
+    if vector is None:
+        return []
+    types = _types(types)
+    limit = max(1, min(int(limit), 50))
+    rows = driver.read_once(chunk_queries.VECTOR_PASSAGES, k=limit * (1 if len(types) == len(PAGE_LABELS) else 6),
+                            vector=vector, types=types, limit=limit)
+    return [PassageHit(r["label"], r["key"], r["name"], _url(r["label"], r["key"]), r["text"] or "",
+                       int(r["ordinal"] or 0), round(float(r["score"]), 6)) for r in rows]

@@ -34,6 +34,9 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"(?:chain|line|hierarchy) (?:of|for|above) {_SUBJ}$",
         rf"^(?:what(?:'s| is) |show (?:me )?)?{_SUBJ}{_POSS} (?:full )?(?:management|reporting) (?:chain|line)$",
         rf"^(?:what(?:'s| is) |show (?:me )?)?(?P<x>my|our) (?:full )?(?:management|reporting) (?:chain|line)$",
+        rf"^(?:what(?:'s| is) |show (?:me )?)?(?:the )?chain of command (?:of|for|above) {_SUBJ}$",
+        rf"^(?:what(?:'s| is) |show (?:me )?)?{_SUBJ}{_POSS} chain of command$",
+        rf"^who(?:'s| is| are) above {_SUBJ}(?: in the (?:org chart|org|hierarchy|organi[sz]ation))?$",
     ]),
     ("manager", [
         rf"^who (?:does|do|did) {_SUBJ} (?:report|reports) to$",
@@ -41,6 +44,7 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^who(?:'s| is| are) {_SUBJ}{_POSS} (?:direct )?(?:manager|boss|supervisor|line manager)$",
         rf"^who(?:'s| is) (?:the )?(?:manager|boss|supervisor) of {_SUBJ}$",
         rf"^(?:who manages) (?P<x>me|him|her)$",
+        rf"^(?!(?:what|who|where|when|which|how|why)\b){_SUBJ}{_POSS} (?:direct |line )?(?:manager|boss|supervisor)$",
     ]),
     ("reports", [
         rf"^who (?:reports|report) (?:directly )?to {_SUBJ}$",
@@ -48,6 +52,8 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^(?:who are |list |show (?:me )?)?{_SUBJ}{_POSS} (?:direct )?reports$",
         rf"^(?:who are |list |show (?:me )?)?(?P<x>my|our) (?:direct )?reports$",
         rf"^who works for {_SUBJ}$",
+        rf"^(?:who are |list |show (?:me )?)?(?:the |all )?(?:people|persons|folks|employees|engineers) "
+        rf"(?:reporting|who report|that report) (?:directly )?to {_SUBJ}$",
     ]),
     ("who_to_ask", [
         rf"^who (?:should|can|could|do|would) (?:i|we) (?:ask|talk to|contact|ping|speak to|reach out to|"
@@ -63,6 +69,7 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^(?:what are )?(?:the )?steps (?:to|for|of|in) {_SUBJ}$",
         rf"^how (?:do|can|should|would|to) (?:i|we|you|one)? ?{_SUBJ}$",
         rf"^how to {_SUBJ}$",
+        rf"^(?:walk me through|talk me through|explain|tell me|show me) how (?:to|do i|can i|do we|can we) {_SUBJ}$",
         rf"^(?:what(?:'s| is) )?(?:the )?(?:process|procedure) (?:for|to|of) {_SUBJ}$",
     ]),
     ("owner", [
@@ -72,12 +79,14 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^who(?:'s| is) (?:the )?owner (?:of|for) {_SUBJ}$",
         rf"^(?:the )?(?:owner|owners) (?:of|for) {_SUBJ}$",
         rf"^who(?:'s| is) {_SUBJ}{_POSS} owner$",
+        rf"^(?!(?:what|who|where|when|which|how|why)\b){_SUBJ}{_POSS}? (?:owner|owners|owning team)$",
     ]),
     ("leader", [
-        rf"^who (?:leads|runs|heads|is leading|is in charge of|manages) {_SUBJ}$",
+        rf"^who (?:leads|runs|heads up|heads|is heading|is leading|is in charge of|manages) {_SUBJ}$",
         rf"^who(?:'s| is) (?:the )?(?:lead|leader|head|manager|boss|director|tech lead|team lead|"
         rf"engineering manager) (?:of|for) {_SUBJ}$",
         rf"^who(?:'s| is) {_SUBJ}{_POSS} (?:lead|leader|head|director)$",
+        rf"^(?!(?:what|who|where|when|which|how|why)\b){_SUBJ}{_POSS}? (?:team lead|tech lead|lead|leader|head)$",
     ]),
     ("members", [
         rf"^who(?:'s| is| are) (?:in|on|part of|a member of|members of|the members of) {_SUBJ}$",
@@ -88,16 +97,34 @@ PATTERNS: list[tuple[str, list[str]]] = [
     ]),
     ("deps_out", [
         rf"^what (?:does|do) {_SUBJ} (?:depend|rely|depends|relies) on$",
-        rf"^(?:what are |list |show (?:me )?)?(?:the )?(?:dependencies|upstreams) (?:of|for) {_SUBJ}$",
+        rf"^(?:what are |list |show (?:me )?)?(?:the )?(?:upstream )?(?:dependencies|upstreams) (?:of|for) {_SUBJ}$",
+        rf"^(?:what|which (?:systems?|services?|components?|apis?)) (?:does|do) {_SUBJ} "
+        rf"(?:call|use|consume|depend on|rely on|talk to)$",
         rf"^(?:what are |list |show (?:me )?)?{_SUBJ}{_POSS} dependencies$",
         rf"^what (?:does|do) {_SUBJ} (?:use|consume|call)$",
     ]),
     ("deps_in", [
         rf"^(?:what|which (?:systems?|services?|components?|apis?)) (?:depends|depend|relies|rely) on {_SUBJ}$",
-        rf"^(?:what|who|which (?:systems?|services?|components?)) (?:uses|consumes|calls) {_SUBJ}$",
+        rf"^(?:what|who|which (?:systems?|services?|components?|apis?)) (?:uses?|consumes?|calls?) {_SUBJ}$",
         rf"^(?:what are |list |show (?:me )?)?(?:the )?(?:dependents|consumers|downstreams) of {_SUBJ}$",
         rf"^what (?:would|will) break if {_SUBJ} (?:goes|went|is|were) down$",
     ]),
+]
+
+# Questions about one property of a page ("Ana Costa's email", "the budget of
+# Payments", "how many vacation days does Wei have left"): answered from the
+# page when the graph records that property, otherwise an honest "I don't know"
+# that names who would know. Tried after PATTERNS, before WHAT_IS.
+_ATTR = r"(?P<attr>[\w][\w\s,/&'-]*?)"
+ATTRIBUTE = [
+    rf"^(?:what|when|where|which|how)(?:'s| is| was| are| were)? {_SUBJ}{_POSS} {_ATTR}$",
+    rf"^(?:what|when|where|which)(?:'s| is| was| are| were) (?:the |a |an )?{_ATTR} (?:of|for) {_SUBJ}$",
+    rf"^how (?:much|many (?P<unit>[\w\s-]+?)) (?:does|do|did|is|are|has|have) {_SUBJ} "
+    rf"(?P<attr>(?:have|has|spend|spends|cost|costs|earn|earns|make|makes|pay|pays|get|gets|charge|charges|"
+    rf"need|needs|take|takes|owe|owes|weigh|weighs)\b.*)$",
+    rf"^(?!(?:what|who|where|when|which|how|why)\b){_SUBJ}{_POSS} {_ATTR}$",
+    rf"^when did {_SUBJ} (?P<attr>join|start)(?: (?:the company|at the company|here|working here))?$",
+    rf"^where (?:is|are) {_SUBJ} (?P<attr>based|located|sitting)$",
 ]
 
 WHAT_IS = [
@@ -113,6 +140,7 @@ WHAT_IS = [
 ]
 
 _COMPILED = [(intent, [re.compile(p, re.I) for p in pats]) for intent, pats in PATTERNS]
+_ATTRIBUTE = [re.compile(p, re.I) for p in ATTRIBUTE]
 _WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
 _CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
 _FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about |how about |same for |what of |and )"
@@ -133,6 +161,7 @@ INTENT_TYPES = {
     "steps": ("Process", "Topic", "System"),
     "who_to_ask": ("Topic", "System", "Process", "Team", "Department", "Person"),
     "what_is": ("Team", "Department", "System", "Process", "Topic", "Person"),
+    "attribute": ("Person", "Team", "Department", "System", "Process", "Topic"),
 }
 
 
@@ -142,9 +171,13 @@ class Plan:
     subject: str | None = None   # the phrase as asked
     as_of: str | None = None
     followup: bool = False
+    attribute: str | None = None  # for intent "attribute": the property asked about
 
     def as_dict(self) -> dict:
-        return {"intent": self.intent, "subject": self.subject, "as_of": self.as_of, "followup": self.followup}
+        out = {"intent": self.intent, "subject": self.subject, "as_of": self.as_of, "followup": self.followup}
+        if self.attribute:
+            out["attribute"] = self.attribute
+        return out
 
 
 @dataclass
@@ -182,6 +215,12 @@ def parse(question: str, state: dict | None = None) -> Plan:
     fm = _FOLLOWUP.match(q)
     if fm and last_intent and last_intent != "search":
         return Plan(last_intent, linking.clean_phrase(fm.group("x")), as_of, followup=True)
+    for pat in _ATTRIBUTE:
+        mm = pat.match(stripped)
+        if mm:
+            # "how many vacation days does X have left" is about X's vacation days.
+            attr = mm.groupdict().get("unit") or mm.group("attr")
+            return Plan("attribute", linking.clean_phrase(mm.group("x")), as_of, attribute=attr.strip().lower())
     for pat in _WHAT_IS:
         mm = pat.match(stripped)
         if mm:
@@ -519,10 +558,86 @@ class Offline:
             self.c.add("")
             self.c.bullets([f[0].upper() + f[1:] for f in facts], limit=8)
 
+    def attribute(self, s: linking.Linked):
+        attr = self.plan.attribute or ""
+        for pattern, labels, target in _ATTRIBUTE_FIELDS:
+            if s.type in labels and re.search(pattern, attr):
+                if not target.startswith("prop:"):
+                    return getattr(self, target)(s)
+                return self._property(s, target[5:], attr)
+        self._unknown(s, attr)
+
+    def _property(self, s: linking.Linked, prop: str, attr: str):
+        d = self.run("entity", tools.entity, s.key, s.type).data
+        head = self.c.link(page(d["type"], d["key"], d["name"]))
+        value = d["props"].get(prop)
+        if value in (None, "", []):
+            return self._unknown(s, attr, head)
+        self.c.add(f"{head}'s {_PROP_NAMES.get(prop, prop.replace('_', ' '))} is **{md_escape(str(value))}**.")
+
+    def _unknown(self, s: linking.Linked, attr: str, head: str | None = None):
+        """The graph has no such fact: say so, and name who would know."""
+        head = head or self.c.link(page(s.type, s.key, s.name))
+        if re.match(r"(?:have|has|spend|cost|earn|make|pay|get|charge|need|take|owe|weigh)", attr):
+            self.c.add(f"I don't know that: Kiki's graph does not record it for {head}.")
+        else:
+            self.c.add(f"I don't know {head}'s {md_escape(attr)}: Kiki's graph does not record it.")
+        if s.type == "Person":
+            chain = self.run("manager_chain", tools.manager_chain, s.key).data["chain"]
+            if chain:
+                self.c.add(f"Their manager, {self.c.link(_p(chain[0], 'Person'))}, would know; or ask "
+                           f"{self.c.link(page(s.type, s.key, s.name))} directly.")
+            else:
+                self.c.add(f"Ask {self.c.link(page(s.type, s.key, s.name))} directly.")
+        elif s.type in ("Team", "Department"):
+            leads = self.run("leader", tools.leader, s.key, type=s.type).data["leads"]
+            if leads:
+                self.c.add(f"{_lead_text(self.c, leads)}, who lead{'s' if len(leads) == 1 else ''} it, would know.")
+        else:
+            owners = self.run("owner", tools.owner, s.key, s.type).data["owners"]
+            if owners:
+                text = join_names([_contact_text(self.c, o) for o in owners])
+                self.c.add(f"Its owner{'s' if len(owners) > 1 else ''}, {text}, would know.")
+
     def not_applicable(self, s: linking.Linked, what: str):
         p = page(s.type, s.key, s.name)
         self.c.add(f"I don't know {what} for {self.c.link(p)}: it is a {s.type.lower()} page, "
                    f"and the graph records {what} only for other kinds of pages.")
+
+
+_PEOPLE = ("Person",)
+_UNITS = ("Team", "Department")
+_THINGS = ("System", "Process", "Topic")
+# (pattern over the attribute asked, page types it applies to, what answers it:
+# "prop:<property>" or the name of another handler). First match wins.
+_ATTRIBUTE_FIELDS = [
+    (r"\b(?:job )?(?:title|role|job|position)\b", _PEOPLE, "prop:title"),
+    (r"\b(?:e-?mail|mail address)\b", _PEOPLE, "prop:email"),
+    (r"\b(?:location|office|city|based|located|sitting)\b", _PEOPLE, "prop:location"),
+    (r"\b(?:start date|start|join|joined|joining date|hire date|first day)\b", _PEOPLE, "prop:start_date"),
+    (r"\bslack (?:id|user|handle)\b", _PEOPLE, "prop:slack_id"),
+    (r"\bemployee (?:id|number)\b", _PEOPLE, "prop:employee_id"),
+    (r"\b(?:slack )?channel\b", _UNITS, "prop:slack_channel"),
+    (r"\b(?:lifecycle|stage|maturity)\b", ("System",), "prop:lifecycle"),
+    (r"\b(?:kind)\b", ("System",), "prop:kind"),
+    (r"^(?:team|department|group|squad|org)$", _PEOPLE, "what_is"),
+    (r"^(?:manager|boss|line manager|supervisor)$", _PEOPLE, "manager"),
+    (r"^(?:management|reporting) (?:chain|line)$", _PEOPLE, "chain"),
+    (r"^(?:direct )?reports$", _PEOPLE, "reports"),
+    (r"^(?:team lead|tech lead|lead|leader|head|manager|boss)$", _UNITS, "leader"),
+    (r"^(?:members|people|staff)$", _UNITS, "members"),
+    (r"^(?:sub-?teams|teams|systems|services|processes)$", _UNITS, "what_is"),
+    (r"^(?:headcount|head count|size)$", _UNITS, "headcount"),
+    (r"^(?:owner|owners|owning team)$", _THINGS, "owner"),
+    (r"^(?:upstream )?(?:dependencies|upstreams)$", ("System",), "deps_out"),
+    (r"^(?:downstream )?(?:dependents|consumers|users|downstreams)$", ("System",), "deps_in"),
+    (r"^(?:steps|procedure)$", ("Process",), "steps"),
+    (r"^(?:purpose|mission|job|role|goal|description|summary|responsibilit(?:y|ies))$",
+     _UNITS + _THINGS, "what_is"),
+]
+_PROP_NAMES = {"title": "title", "email": "work email", "location": "location", "start_date": "start date",
+               "slack_id": "Slack id", "employee_id": "employee id", "slack_channel": "Slack channel",
+               "lifecycle": "lifecycle", "kind": "kind"}
 
 
 def rel_link(c: Composer, p: Page) -> str:
@@ -560,7 +675,7 @@ def _search_answer(off: Offline, text: str):
         off.c.add("I don't know. Nothing in Kiki matches that question; try naming a person, team, "
                   "system, process or topic.")
         return
-    off.c.add("I don't have a direct answer to that, but these pages look relevant:")
+    off.c.add("I don't know a direct answer to that, but these pages look relevant:")
     items = []
     for h in hits:
         p = page(h["type"], h["key"], h["name"])
