@@ -30,22 +30,26 @@ REVISION_LABEL = "Revision"
 def fetch_nodes_query(label: str) -> str:
     """Every node of a label with the requested properties (aligned with
     $fields), so the merge can resolve identities and diff in memory. Only the
-    named fields travel: embeddings and other engineers' props stay home."""
+    named fields travel: embeddings and other engineers' props stay home.
+    Returns one record holding all rows (`rows`: [[key, vals], ...]): the
+    driver's per-record cost, not the server, dominated reading 10,000 rows
+    as records (0.71 s vs 0.44 s collected)."""
     check_label(label)
-    return f"MATCH (n:{label}) RETURN n.key AS key, [f IN $fields | n[f]] AS vals"
+    return f"MATCH (n:{label}) RETURN collect([n.key, [f IN $fields | n[f]]]) AS rows"
 
 
 # Nodes a full sync of $source may have to mark stale or retire, of labels
-# not already read for the batch.
+# not already read for the batch (one collected record, as above).
 FETCH_SOURCE_NODES = """
 MATCH (n:Entity) WHERE $source IN n.sources AND none(l IN labels(n) WHERE l IN $skip_labels)
-RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, [f IN $fields | n[f]] AS vals
+RETURN collect([[l IN labels(n) WHERE l <> 'Entity'][0], n.key, [f IN $fields | n[f]]]) AS rows
 """
 
 # Current edges the merge must know: every edge of the batch's types (for
 # single-valued relations and diffs) and, for a full sync, every current edge
 # this source asserted. Types are spelled out so the relationship type index
-# is used and history (PAST_*, HAD) is never scanned.
+# is used and history (PAST_*, HAD) is never scanned. One collected record
+# (23,000 edges: 0.70 s instead of 1.39 s as one record each).
 @lru_cache(maxsize=None)
 def fetch_edges_query(types: tuple[str, ...]) -> str:
     for rel in types:
@@ -54,10 +58,8 @@ def fetch_edges_query(types: tuple[str, ...]) -> str:
     return f"""
 MATCH (a)-[r:{'|'.join(types)}]->(b)
 WHERE type(r) IN $types OR ($source IS NOT NULL AND $source IN coalesce(r.sources, [r.source]))
-RETURN type(r) AS type,
-       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
-       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
-       [f IN $fields | r[f]] AS vals
+RETURN collect([type(r), [l IN labels(a) WHERE l <> 'Entity'][0], a.key,
+                [l IN labels(b) WHERE l <> 'Entity'][0], b.key, [f IN $fields | r[f]]]) AS rows
 """
 
 

@@ -33,7 +33,10 @@ def _source_keys(cur: dict) -> list[str]:
     """"source:source_id" for every source record the merge kept in `prov`."""
     if not cur.get("prov"):
         return [f"{cur['source']}:{cur.get('source_id') or ''}"] if cur.get("source") else []
-    sources = json.loads(cur["prov"]).get("sources", {})
+    # Parsed once here and kept on the state row: the merge reuses it (`_prov`)
+    # instead of decoding every node's provenance a second time.
+    prov = cur["_prov"] = json.loads(cur["prov"])
+    sources = prov.get("sources", {})
     return [f"{s}:{info.get('source_id') or ''}" for s, info in sources.items()]
 
 

@@ -156,7 +156,9 @@ def _wins(field_name: str, incoming: str, current: str | None) -> bool:
 
 
 def _load_prov(cur: dict) -> dict:
-    if cur.get("prov"):
+    if cur.get("_prov") is not None:  # decoded by the resolver; each node is planned once
+        prov = cur.pop("_prov")
+    elif cur.get("prov"):
         prov = json.loads(cur["prov"])
     else:  # written by the basic merge path: everything came from `source`
         prov = {"fields": {}, "sources": {}}
@@ -215,11 +217,11 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     state: dict[tuple[str, str], dict] = {}
     for label in labels:
         fields = list(BOOK_FIELDS) + sorted(extra_fields[label] - set(BOOK_FIELDS))
-        for key, vals in driver.read_tuples(q.fetch_nodes_query(label), fields=fields):
+        for key, vals in _collected(q.fetch_nodes_query(label), fields=fields):
             state[(label, key)] = dict(zip(fields, vals))
     if full:
-        for label, key, vals in driver.read_tuples(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS),
-                                                   skip_labels=labels):
+        for label, key, vals in _collected(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS),
+                                           skip_labels=labels):
             state.setdefault((label, key), dict(zip(BOOK_FIELDS, vals)))
 
     # --- identities ------------------------------------------------------------
@@ -254,7 +256,7 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     current = {}
     if types or full:
         fields = sorted(set(EDGE_FIELDS) | {k for x in edges for k in x.props})
-        for rel, src_label, src, dst_label, dst, vals in driver.read_tuples(
+        for rel, src_label, src, dst_label, dst, vals in _collected(
                 q.fetch_edges_query(q.CURRENT_TYPES if full else tuple(types)), types=types,
                 source=source if full else None, fields=fields):
             current[(rel, src_label, src, dst_label, dst)] = {f: v for f, v in zip(fields, vals) if v is not None}
@@ -274,6 +276,12 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     if not dry_run:
         _write(plan, report, now_iso, progress, chunk or settings.KIKI_INGEST_CHUNK)
     return report
+
+
+def _collected(query: str, **params) -> list:
+    """The rows of a read that returns them as one collected list."""
+    records = driver.read_tuples(query, **params)
+    return records[0][0] if records else []
 
 
 def _valid_entities(batch: Batch, report: SyncReport) -> list[Entity]:
