@@ -97,7 +97,10 @@ class Grader:
             what = "system" if kind.startswith("deps") else "person"
             named = {k for _, k in self.mentions(text, what)}
             allowed = set(exp) | {subject} | set(self.org.leads(subject))
-            return set(exp) <= named and not (named - allowed)
+            # A name two pages share is fine if either bearer is allowed.
+            extra = {k for k in named - allowed
+                     if not any(o in allowed for o in self._namesakes(k))}
+            return set(exp) <= named and not extra
         if kind == "owner":
             named = [k for _, k in sorted(self.mentions(text, "unit"))]
             return bool(named) and named[0] in exp and set(exp) <= set(named)
@@ -111,6 +114,9 @@ class Grader:
             keys = {k for _, k in self.mentions(text, "person") + self.mentions(text, "unit")}
             return any(k in keys for k in exp["any_of"])
         raise ValueError(f"unknown kind {kind!r} in {item['id']}")
+
+    def _namesakes(self, key: str) -> list[str]:
+        return [k for _, k in self._names.get(self.name.get(key, ""), [])]
 
     @staticmethod
     def _in_order(text: str, names: list[str]) -> bool:

@@ -85,9 +85,15 @@ class Org:
         for e in batch.entities:
             self.labels[e.label].append(e)
         self.name = {e.key: e.name for e in batch.entities}
+        names = defaultdict(int)
+        for e in batch.entities:
+            names[(e.label, e.name.lower())] += 1
+        # Asking about "Anastasia Hansen" when two people bear that name has no
+        # single right answer: questions name pages whose name is unique.
+        self.unique = {e.key for e in batch.entities if names[(e.label, e.name.lower())] == 1}
 
     def of(self, label):
-        return sorted(self.labels[label], key=lambda e: e.key)
+        return sorted((e for e in self.labels[label] if e.key in self.unique), key=lambda e: e.key)
 
     def children(self, key):
         return [k for lab, k, _ in self.inn[("PART_OF", key)] if lab in ("Team", "Department")]
@@ -131,11 +137,12 @@ class Org:
     def owners(self, key):
         return sorted(k for _, k, _ in self.inn[("OWNS", key)])
 
+    # Consuming another system's API is depending on it.
     def deps_out(self, key):
-        return sorted(k for _, k, _ in self.out[("DEPENDS_ON", key)])
+        return sorted({k for t in ("DEPENDS_ON", "CONSUMES_API") for _, k, _ in self.out[(t, key)]})
 
     def deps_in(self, key):
-        return sorted(k for _, k, _ in self.inn[("DEPENDS_ON", key)])
+        return sorted({k for t in ("DEPENDS_ON", "CONSUMES_API") for _, k, _ in self.inn[(t, key)]})
 
     def steps(self, key):
         steps = sorted(self.out[("HAS_STEP", key)], key=lambda s: s[2].get("order", 0))

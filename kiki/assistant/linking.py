@@ -103,6 +103,8 @@ def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float]:
     identities = [cand["name"], *cand.get("aliases", []), cand["key"].replace("-", " ").replace("_", " ")]
     id_norms = [" ".join(_words(i)) for i in identities]
     id_words = {w for i in id_norms for w in i.split()}
+    if phrase_words and " ".join(phrase_words) in id_norms:
+        return True, 1.1   # every word, type words included ("Settlement API", not the Settlement team)
     core = [w for w in phrase_words if w not in TYPE_WORDS or w in id_words]
     if core and " ".join(core) in id_norms:
         return True, 1.0

@@ -93,6 +93,7 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^(?:list |show (?:me )?|who are )?(?:all )?(?:the )?(?:members|people|engineers|folks|staff) "
         rf"(?:of|in|on) {_SUBJ}$",
         rf"^who works (?:in|on|at) {_SUBJ}$",
+        rf"^who (?:belongs|belong) (?:to|in) {_SUBJ}$",
         rf"^(?:list |show (?:me )?|who are )(?:the )?{_SUBJ}{_POSS} (?:members|people)$",
     ]),
     ("deps_out", [
@@ -252,6 +253,7 @@ class Subject:
     linked: linking.Linked | None
     problem: str | None = None      # why it could not be resolved, as a sentence
     alternatives: list = field(default_factory=list)
+    namesakes: list = field(default_factory=list)  # other pages with exactly the same name
 
 
 def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
@@ -284,10 +286,13 @@ def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
     # The intent's types come first (they win ties), but any page type may match:
     # "who is the manager of the Payments team" names a team, not a person.
     preferred = INTENT_TYPES.get(intent, ())
-    found = linking.link(phrase, tuple(preferred) + tuple(t for t in PAGE_LABELS if t not in preferred))
-    if found is None:
+    found = linking.candidates(phrase, tuple(preferred) + tuple(t for t in PAGE_LABELS if t not in preferred),
+                               limit=5)
+    if not found:
         return Subject(None, f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
-    return Subject(found)
+    top = found[0]
+    namesakes = [c for c in found[1:] if c.exact and c.type == top.type and c.name.lower() == top.name.lower()]
+    return Subject(top, namesakes=namesakes)
 
 
 # --- answering ---------------------------------------------------------------
@@ -746,6 +751,14 @@ def answer_offline(question: str, asker: str | None = None, state: dict | None =
                 off.c.add(f"I don't know anything about “{md_escape(subject.linked.name)}”: "
                           "Kiki has no page for it any more.")
                 off.entity = None
+            if subject.namesakes and off.entity is not None:
+                # Two people can share a name: say which one this answer is about.
+                off.c.add("")
+                def named(n):
+                    return f"{off.c.link(page(n.type, n.key, n.name))} (`{n.key}`)"
+                off.c.add(f"Note: {len(subject.namesakes) + 1} pages are called “{md_escape(subject.linked.name)}”; "
+                          f"this answer is about {named(subject.linked)}; also "
+                          f"{join_names([named(n) for n in subject.namesakes])}.")
             if subject.alternatives and off.entity is not None:
                 lead_in = "You also report to " if subject.linked.type == "Person" else "You are also in "
                 off.c.add("")
