@@ -87,8 +87,11 @@ class Grader:
         if kind in ("manager", "lead"):
             wanted = [exp] if isinstance(exp, str) else exp
             skip = {subject, item.get("asker")}
-            named = [k for _, k in sorted(self.mentions(text, "person")) if k not in skip]
-            return bool(named) and named[0] in wanted and all(w in named for w in wanted)
+            mentions = [(pos, k) for pos, k in sorted(self.mentions(text, "person")) if k not in skip]
+            named = [k for _, k in mentions]
+            # The first person named (any bearer of a shared name) must be the expected one.
+            first = {k for pos, k in mentions if pos == mentions[0][0]} if mentions else set()
+            return bool(first & set(wanted)) and all(w in named for w in wanted)
         if kind == "chain":
             return self._in_order(text, [self.name[k] for k in exp])
         if kind == "steps":
