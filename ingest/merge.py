@@ -46,8 +46,9 @@ returns only on its next sync; connectors cannot express "field cleared"
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
@@ -64,16 +65,17 @@ from .identity import Resolver
 # Fields the merge reads for every node it may touch.
 BOOK_FIELDS = ("prov", "sources", "stale_since", "status", "retired_at",
                "body_edited_by", "first_seen", "last_seen", "source", "source_id", "name",
-               "summary", "body", "aliases", "aliases_text", "email", "employee_id", "slack_id")
+               "summary", "body", "aliases", "aliases_text", "email", "employee_id", "slack_id", "sync_fp")
 # Written by the merge for bookkeeping; never tracked as history or conflicts.
 NOT_HISTORY = {"prov", "sources", "stale_since", "first_seen", "last_seen",
                "updated_at", "created_at", "aliases_text", "source", "source_id", "retired_at",
-               "body", "aliases"}
+               "body", "aliases", "sync_fp"}
 # Single-valued relations: which end holds at most one current edge, and the
 # priority field that decides between sources.
 EDGE_FIELDS = ("sources", "source", "source_id", "first_seen", "last_seen", "valid_from", "valid_to")
 SINGLE_VALUED = {"REPORTS_TO": ("src", "manager"), "OWNS": ("dst", "owner"), "PART_OF": ("src", "parent")}
 SAMPLE_SIZE = 10
+FP_SEP = "\x1f"  # unit separator; a source id containing it only misses the fast path
 
 Progress = Callable[[str, int, int], None]
 
@@ -214,8 +216,10 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     extra_fields = defaultdict(set)
     for e in entities:
         extra_fields[e.label].update(e.props)
-    state: dict[tuple[str, str], dict] = {}
-    for label in labels:
+    # Fast path: labels whose records all match the fingerprint this source
+    # left today need only keys, not the whole state (see _settle).
+    settled, state, full_labels = _settle(entities, edges, labels, source, today, full)
+    for label in sorted(full_labels):
         fields = list(BOOK_FIELDS) + sorted(extra_fields[label] - set(BOOK_FIELDS))
         for key, vals in _collected(q.fetch_nodes_query(label), fields=fields):
             state[(label, key)] = dict(zip(fields, vals))
@@ -229,9 +233,14 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     key_map: dict[tuple[str, str], str] = {}
     incoming: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for e in entities:
+        if id(e) in settled:
+            key_map[(e.label, e.key)] = settled[id(e)]
+            report.unchanged += 1
+            continue
         key = resolver.resolve(e, source)
         key_map[(e.label, e.key)] = key
         incoming[(e.label, key)].append(e)
+    settled_nodes = {(e.label, settled[id(e)]) for e in entities if id(e) in settled}
 
     plan = _Plan()
     grace_cutoff = (now.date() - timedelta(days=settings.KIKI_STALE_GRACE_DAYS)).isoformat()
@@ -244,7 +253,8 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     missing: set[tuple[str, str]] = set()
     if full:
         for (label, key), cur in state.items():
-            if (label, key) in incoming or source not in (cur.get("sources") or []):
+            if (label, key) in incoming or (label, key) in settled_nodes \
+                    or source not in (cur.get("sources") or []):
                 continue
             missing.add((label, key))
             if _plan_stale(plan, report, label, key, cur, source, today, now_iso, grace_cutoff):
@@ -276,6 +286,69 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
     if not dry_run:
         _write(plan, report, now_iso, progress, chunk or settings.KIKI_INGEST_CHUNK)
     return report
+
+
+def _record_hash(e: Entity) -> str:
+    """Everything of a record that the merge plan depends on."""
+    return hashlib.sha1(_dump([e.label, e.key, e.source_id, e.name, e.summary, e.body,
+                               sorted(e.aliases), e.props]).encode()).hexdigest()[:24]
+
+
+def _fp_entry(source: str, sid: str, today: str, e: Entity) -> str:
+    return FP_SEP.join((source, sid, today, _record_hash(e)))
+
+
+def _settle(entities: list[Entity], edges: list[Edge], labels: list[str], source: str, today: str,
+            full: bool) -> tuple[dict[int, str], dict[tuple[str, str], dict], set[str]]:
+    """The no-op fast path. Each node the merge writes keeps, per source, the
+    fingerprint of the record it applied and the day (`sync_fp`). A record
+    whose fingerprint this source already left on a node today has nothing
+    to apply: same fields, last seen today, not stale (marking stale drops
+    the entry), and no other source changed the node's content since (a
+    content change by another source drops the other entries). So one light
+    read per label (key, fingerprints, sources) settles such records without
+    reading or resolving the label's full state.
+
+    A label is read in full, as before, when any of its records is new or
+    changed, when a node of it this source asserted is missing from a full
+    snapshot, or when an edge names one of its nodes by something other than
+    a key. Returns ({id(record): node key}, light state rows, full labels).
+
+    Writes by people or other code than the merge (wiki, SCIM service) do not
+    clear fingerprints: re-sending an unchanged record does not re-impose
+    its values over such an edit; the source's next change to the record does."""
+    per_sid = Counter((e.label, e.source_id or e.key) for e in entities)
+    light: dict[tuple[str, str], dict] = {}
+    known: dict[tuple[str, str], tuple[str, str] | None] = {}
+    for label in labels:
+        for key, fps, sources in _collected(q.fetch_fingerprints_query(label)):
+            light[(label, key)] = {"sources": sources}
+            for entry in fps or ():
+                src, sid, rest = entry.split(FP_SEP, 2)
+                if src == source:
+                    known[(label, sid)] = None if (label, sid) in known else (key, entry)
+    settled: dict[int, str] = {}
+    full_labels: set[str] = set()
+    for e in entities:
+        sid = e.source_id or e.key
+        hit = known.get((e.label, sid))
+        if per_sid[(e.label, sid)] == 1 and hit and hit[1] == _fp_entry(source, sid, today, e):
+            settled[id(e)] = hit[0]
+        else:
+            full_labels.add(e.label)
+    mapped = {(e.label, e.key) for e in entities if id(e) in settled}
+    nodes = {(e.label, settled[id(e)]) for e in entities if id(e) in settled}
+    if full:
+        full_labels |= {lbl for (lbl, key), row in light.items()
+                        if source in (row["sources"] or []) and (lbl, key) not in nodes}
+    for x in edges:
+        for lbl, key in ((x.src_label, x.src_key), (x.dst_label, x.dst_key)):
+            if (lbl, key) not in mapped and (lbl, key) not in light:
+                full_labels.add(lbl)
+    by_id = {id(e): e.label for e in entities}
+    settled = {i: k for i, k in settled.items() if by_id[i] not in full_labels}
+    state = {lk: row for lk, row in light.items() if lk[0] not in full_labels}
+    return settled, state, full_labels
 
 
 def _collected(query: str, **params) -> list:
@@ -374,6 +447,13 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
         desired["status"], desired["retired_at"] = None, None
         content_changed = True
     desired["prov"] = _dump(prov)
+    # This source's fingerprint (only for a node it sends one record of); a
+    # content change makes the other sources' fingerprints stale.
+    entries = [] if content_changed else [x for x in cur.get("sync_fp") or []
+                                          if not x.startswith(source + FP_SEP)]
+    if len(recs) == 1:
+        entries.append(_fp_entry(source, recs[0].source_id or recs[0].key, today, recs[0]))
+    desired["sync_fp"] = sorted(entries) or None
 
     changes = {f: v for f, v in desired.items() if cur.get(f) != v or (not exists and v is not None)}
     if content_changed or not exists:
@@ -420,6 +500,10 @@ def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict
         report.retired += 1
         report.changed_keys.append(key)
         report.sample("retired", f"{label}:{key} {cur.get('name') or ''}")
+    fps = cur.get("sync_fp") or []
+    kept = [] if retiring else [x for x in fps if not x.startswith(source + FP_SEP)]
+    if kept != fps:
+        changes["sync_fp"] = kept or None
     dumped = _dump(prov)
     if dumped != cur.get("prov"):
         changes["prov"] = dumped
