@@ -90,6 +90,22 @@ class Embedder:
     def loaded(self) -> bool:
         return self._model is not None
 
+    def warm_in_background(self) -> None:
+        """Start loading the model on a daemon thread (once), so an
+        interactive caller that must not wait seconds for it (typeahead) can
+        use it from a later request."""
+        with self._lock:
+            if self._model is not None or getattr(self, "_warming", False):
+                return
+            self._warming = True
+
+        def load():
+            try:
+                self._load()
+            except EmbeddingUnavailable as e:
+                log.warning("semantic search stays off: %s", e)
+        threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()
+
     @property
     def model(self):
         """The underlying SentenceTransformer (benchmarks compare against it)."""

@@ -84,6 +84,17 @@ def test_finds_a_team_by_meaning_not_by_its_words(org):
     assert result.hits[0].url == "/team/back-office"
 
 
+def test_typeahead_adds_pages_close_in_meaning_once_a_word_is_typed(org, client):
+    # "accounting ledger" shares no word with the team's name: only meaning finds it.
+    keys = [row["key"] for row in client.get("/search/suggest", {"q": "accounting ledger"}).json()]
+    assert keys and keys[0] == "back-office"
+    prefix = graph_search.fulltext("acc", None, 8)
+    assert prefix   # a fragment gets name matches only
+    assert client.get("/search/suggest", {"q": "acc"}).json() == [
+        {"type": r["label"], "key": r["key"], "name": r["name"],
+         "url": f"/{r['label'].lower()}/{r['key']}"} for r in prefix]
+
+
 def test_entity_matching_both_words_and_meaning_ranks_first(org):
     hits = search("kubernetes")
     assert hits[0].key == "platform"

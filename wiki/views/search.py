@@ -1,5 +1,5 @@
 """The search page (/search?q=&type=, ranked by kiki.search.search) and the
-typeahead endpoint (/search/suggest?q=, full-text prefix matches)."""
+typeahead endpoint (/search/suggest?q=: name prefix matches, then hybrid hits)."""
 from __future__ import annotations
 
 from django.http import JsonResponse
@@ -7,10 +7,12 @@ from django.shortcuts import render
 
 from graph import search as graph_search
 from graph.model import LABEL_SLUGS, SLUG_LABELS
-from kiki.search import search
+from kiki.embeddings import get_embedder
+from kiki.search import hybrid_search, search
 
 RESULTS = 50
 SUGGESTIONS = 8
+SEMANTIC_MIN_CHARS = 4  # shorter input is a name fragment, not a meaning
 MAX_QUERY = 200  # longer input is cut, not rejected: it is only a search box
 
 
@@ -31,10 +33,23 @@ def search_page(request):
 
 
 def suggest(request):
-    """Typeahead rows [{type, key, name, url}]. Full-text prefix matching only,
-    not the hybrid search(): a half-typed word ("Ris") has no useful meaning
-    vector, and encoding one per keystroke would cost model time for nothing."""
+    """Typeahead rows [{type, key, name, url}]: pages whose names start with
+    what is typed come first (a half-typed word like "Ris" has no useful
+    meaning), then, once a whole word is there, the hybrid search's pages
+    close in meaning ("card payments" -> the Card Processing team). The model
+    is never loaded inside a keystroke's request: until it is warm, only the
+    prefix matches are given."""
     q = _query(request)
-    rows = graph_search.fulltext(q, None, SUGGESTIONS) if q else []
-    return JsonResponse([{"type": r["label"], "key": r["key"], "name": r["name"],
-                          "url": f"/{LABEL_SLUGS[r['label']]}/{r['key']}"} for r in rows], safe=False)
+    if not q:
+        return JsonResponse([], safe=False)
+    rows = [(r["label"], r["key"], r["name"]) for r in graph_search.fulltext(q, None, SUGGESTIONS)]
+    if len(rows) < SUGGESTIONS and len(q) >= SEMANTIC_MIN_CHARS:
+        embedder = get_embedder()
+        if embedder.loaded:
+            seen = {key for _, key, _ in rows}
+            rows += [(h.type, h.key, h.name) for h in hybrid_search(q, None, SUGGESTIONS).hits
+                     if h.key not in seen][:SUGGESTIONS - len(rows)]
+        else:
+            embedder.warm_in_background()
+    return JsonResponse([{"type": label, "key": key, "name": name, "url": f"/{LABEL_SLUGS[label]}/{key}"}
+                         for label, key, name in rows], safe=False)
