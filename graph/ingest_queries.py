@@ -57,20 +57,30 @@ RETURN collect([[l IN labels(n) WHERE l <> 'Entity'][0], n.key, [f IN $fields | 
 
 # Current edges the merge must know: every edge of the batch's types (for
 # single-valued relations and diffs) and, for a full sync, every current edge
-# this source asserted. Types are spelled out so the relationship type index
-# is used and history (PAST_*, HAD) is never scanned. One collected record
-# (23,000 edges: 0.70 s instead of 1.39 s as one record each).
+# of the other types this source asserted. Types are spelled out so the
+# relationship type index is used and history (PAST_*, HAD) is never scanned.
+# The batch's types get one branch per allowed (source label, target label)
+# pair, so labels come from the pattern instead of being computed per row,
+# and the fixed properties are read by name rather than through a dynamic
+# `r[f]` (together 0.30 s instead of 0.61 s for 25,000 edges; even an empty
+# `[f IN $fields | r[f]]` costs 0.23 s there, so it is added only when the
+# batch's edges carry props of their own, read as $fields). Each branch
+# returns one collected record.
 @lru_cache(maxsize=None)
-def fetch_edges_query(types: tuple[str, ...]) -> str:
-    for rel in types:
+def fetch_edges_query(types: tuple[str, ...], others: tuple[str, ...] = (), with_fields: bool = False) -> str:
+    row = "r.sources, r.source, r.last_seen" + (", [f IN $fields | r[f]]" if with_fields else "")
+    for rel in types + others:
         if rel not in RELATIONSHIPS or rel.startswith("PAST_"):
             raise ValueError(f"not a current relationship type: {rel!r}")
-    return f"""
-MATCH (a)-[r:{'|'.join(types)}]->(b)
-WHERE type(r) IN $types OR ($source IS NOT NULL AND $source IN coalesce(r.sources, [r.source]))
-RETURN collect([type(r), [l IN labels(a) WHERE l <> 'Entity'][0], a.key,
-                [l IN labels(b) WHERE l <> 'Entity'][0], b.key, [f IN $fields | r[f]]]) AS rows
-"""
+    parts = [f"MATCH (a:{sl})-[r:{rel}]->(b:{dl})\n"
+             f"RETURN collect(['{rel}', '{sl}', a.key, '{dl}', b.key, {row}]) AS rows"
+             for rel in types for sl in RELATIONSHIPS[rel][0] for dl in RELATIONSHIPS[rel][1]]
+    if others:
+        parts.append(f"MATCH (a)-[r:{'|'.join(others)}]->(b)\n"
+                     "WHERE $source IN coalesce(r.sources, [r.source])\n"
+                     "RETURN collect([type(r), [l IN labels(a) WHERE l <> 'Entity'][0], a.key,\n"
+                     f"                [l IN labels(b) WHERE l <> 'Entity'][0], b.key, {row}]) AS rows")
+    return "\nUNION ALL\n".join(parts)
 
 
 CURRENT_TYPES = tuple(t for t in RELATIONSHIPS if not t.startswith("PAST_"))
