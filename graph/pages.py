@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import driver
-from .model import LABEL_SLUGS, PAGE_LABELS, check_key, check_label
+from .model import HISTORIZED, LABEL_SLUGS, PAGE_LABELS, check_key, check_label
 from .errors import InvalidInput
 
 # Long lists (members of a big team, reports of a busy manager, incoming links)
@@ -18,6 +18,7 @@ from .errors import InvalidInput
 # total next to a capped list.
 MAX_ROWS = 200
 MAX_LINKS = 300
+MAX_HISTORY = 30  # ended relationships shown under "Previously"
 MAX_DEPTH = 8  # PART_OF chains deeper than this are treated as data errors
 
 # Properties that are bookkeeping rather than content: never shown in an infobox.
@@ -35,6 +36,25 @@ COLLECT {{
   ORDER BY link.rel, link.name
   LIMIT {MAX_LINKS}
 }} AS links_here
+"""
+
+# "Previously": ended relationships (re-typed PAST_* by ingest, with their
+# dates) and earlier values of the page's own fields, newest first.
+PAST_TYPES = "|".join(f"PAST_{t}" for t in HISTORIZED)
+HISTORY = f"""
+COLLECT {{
+  MATCH (n)-[r:{PAST_TYPES}]-(o:Entity)
+  RETURN {{rel: substring(type(r), 5), outgoing: startNode(r) = n, label: [l IN labels(o) WHERE l <> 'Entity'][0],
+          key: o.key, name: o.name, valid_from: r.valid_from, valid_to: r.valid_to}} AS h
+  ORDER BY h.valid_to DESC, h.name
+  LIMIT {MAX_HISTORY}
+}} AS past_links,
+COLLECT {{
+  MATCH (n)-[:HAD]->(rv:Revision) WHERE NOT rv.field IN ['body', 'prov', 'aliases_text']
+  RETURN rv {{.field, .valid_from, .valid_to, .source, value: left(toString(rv.value), 200)}} AS rv
+  ORDER BY rv.valid_to DESC, rv.field
+  LIMIT 20
+}} AS revisions
 """
 
 PERSON_PAGE = f"""
@@ -80,6 +100,7 @@ RETURN properties(n) AS node,
     RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
     ORDER BY x.process.name, x.order
   }} AS responsibilities,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
@@ -127,6 +148,7 @@ RETURN properties(n) AS node,
     RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
     ORDER BY x.process.name, x.order
   }} AS responsibilities,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
@@ -161,6 +183,7 @@ RETURN properties(n) AS node,
     RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
@@ -192,6 +215,7 @@ RETURN properties(n) AS node,
     AS provided_by,
   COLLECT {{ MATCH (x:System)-[:CONSUMES_API]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
              LIMIT {MAX_ROWS} }} AS consumed_by,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
@@ -212,6 +236,7 @@ RETURN properties(n) AS node,
                }}}} AS s
     ORDER BY s.order, s.name
   }} AS steps,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
@@ -228,6 +253,7 @@ RETURN properties(n) AS node,
     RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.label, x.name
     LIMIT {MAX_ROWS}
   }} AS mentions,
+  {HISTORY},
   {WHAT_LINKS_HERE}
 """
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from graph.model import PAGE_LABELS
 
-from . import linking, tools
+from . import dates, linking, tools
 from .answer import Composer, join_names, md_escape
 from .tools import Page, ToolResult, page
 
@@ -146,7 +146,6 @@ _WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
 _CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
 _FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about |how about |same for |what of |and )"
                        r"(?P<x>.+)$", re.I)
-_AS_OF = re.compile(r"[,\s]*\b(?:as of|as at|on|at|in)\s+(\d{4}-\d{2}-\d{2})\b", re.I)
 
 # Types each intent expects its subject to be, best first (linking prefers them).
 INTENT_TYPES = {
@@ -197,14 +196,16 @@ def clean_question(question: str) -> str:
     return q
 
 
-def parse(question: str, state: dict | None = None) -> Plan:
-    """Intent and subject phrase of a question (no graph access)."""
+def parse(question: str, state: dict | None = None, today=None) -> Plan:
+    """Intent and subject phrase of a question (no graph access). A date
+    phrase ("last March", "as of 2026-03-01") becomes `as_of` (see dates.py)."""
     q = clean_question(question)
-    as_of = None
-    m = _AS_OF.search(q)
-    if m:
-        as_of = m.group(1)
-        q = (q[:m.start()] + q[m.end():]).strip(" ,")
+    try:
+        q, as_of = dates.extract(q, today)
+    except dates.DateError as e:
+        return Plan("bad_date", str(e))
+    if as_of:
+        q = dates.present_tense(q)
     stripped = _CONNECTOR.sub("", q)
     for text in (stripped, q):
         for intent, pats in _COMPILED:
@@ -573,12 +574,16 @@ class Offline:
         self._unknown(s, attr)
 
     def _property(self, s: linking.Linked, prop: str, attr: str):
-        d = self.run("entity", tools.entity, s.key, s.type).data
-        head = self.c.link(page(d["type"], d["key"], d["name"]))
-        value = d["props"].get(prop)
+        head = self.c.link(page(s.type, s.key, s.name))
+        if self.plan.as_of:
+            value = self.run("property_as_of", tools.property_as_of, s.key, prop, self.plan.as_of, s.type).data["value"]
+        else:
+            value = self.run("entity", tools.entity, s.key, s.type).data["props"].get(prop)
         if value in (None, "", []):
             return self._unknown(s, attr, head)
-        self.c.add(f"{head}'s {_PROP_NAMES.get(prop, prop.replace('_', ' '))} is **{md_escape(str(value))}**.")
+        verb = "was" if self.plan.as_of else "is"
+        self.c.add(f"{head}'s {_PROP_NAMES.get(prop, prop.replace('_', ' '))} {verb} **{md_escape(str(value))}**"
+                   f"{self.when}.")
 
     def _unknown(self, s: linking.Linked, attr: str, head: str | None = None):
         """The graph has no such fact: say so, and name who would know."""
@@ -709,6 +714,9 @@ def answer_offline(question: str, asker: str | None = None, state: dict | None =
     ctx = _Ctx(asker, state)
     off = Offline(ctx, plan)
     subject = None
+    if plan.intent == "bad_date":
+        off.c.add(f"I don't know which day you mean: {md_escape(plan.subject)}.")
+        return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
     if plan.intent == "search":
         # A bare name ("Risk Data?") is a what-is question.
         whole = linking.link(plan.subject) if plan.subject and len(plan.subject.split()) <= 6 else None

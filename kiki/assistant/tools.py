@@ -148,6 +148,21 @@ def entity(key: str, type: str | None = None, *, asker: str | None = None) -> To
     return _visible(asker, ToolResult("entity", args, data, pages))
 
 
+def property_as_of(key: str, field: str, as_of: str, type: str, *, asker: str | None = None) -> ToolResult:
+    """One property of a page as it was on a date (ingest keeps earlier values
+    as Revision nodes), e.g. a person's title last year."""
+    from graph import ingest_queries
+
+    key = _key_arg(key)
+    label = _label_arg(type, PAGE_LABELS) or "Person"
+    args = {"key": key, "field": field, "as_of": _as_of(as_of), "type": label}
+    rows = driver.read_once(ingest_queries.PROPERTY_AS_OF, label=label, key=key, field=field, date=args["as_of"])
+    if not rows:
+        return _visible(asker, ToolResult("property_as_of", args, None))
+    data = {"type": label, "key": key, "field": field, "as_of": args["as_of"], "value": rows[0]["value"]}
+    return _visible(asker, ToolResult("property_as_of", args, data))
+
+
 def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
             as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
     """People who are members of a team/department (and of its sub-teams)."""

@@ -70,6 +70,21 @@ def humanize_rel(rel):
     return str(rel).replace("_", " ").capitalize()
 
 
+_PAST_PHRASES = {
+    ("MEMBER_OF", True): "Member of", ("MEMBER_OF", False): "Member:",
+    ("LEADS", True): "Led", ("LEADS", False): "Led by",
+    ("REPORTS_TO", True): "Reported to", ("REPORTS_TO", False): "Direct report:",
+    ("PART_OF", True): "Part of", ("PART_OF", False): "Included",
+    ("OWNS", True): "Owned", ("OWNS", False): "Owned by",
+}
+
+
+@register.filter
+def past_phrase(link):
+    """An ended relationship seen from this page: ('OWNS', incoming) -> 'Owned by'."""
+    return _PAST_PHRASES.get((link.get("rel"), bool(link.get("outgoing"))), humanize_rel(link.get("rel", "")))
+
+
 @register.filter
 def highlight(text, query):
     """Escapes text and wraps words starting with a query word in <mark>.
