@@ -126,3 +126,39 @@ def test_past_tense_questions_plan_like_present_ones():
     assert parse("how many people were in Payments a year ago", today=REF).intent == "headcount"
     assert parse("who did Ana Costa report to on 3 March 2026", today=REF).intent == "manager"
     assert parse("who is on the Payments team", today=REF).as_of is None
+
+
+@pytest.mark.django_db
+def test_what_changed_lists_the_window_exactly(history):
+    answer = ask(f"What changed in Payments Core since {(CHANGED - timedelta(days=5)).isoformat()}?")
+    text_ = answer["answer"]
+    assert "3 changes recorded for [Payments Core](/team/payments-core)" in text_
+    assert f"{CHANGED}: [Ana Costa](/person/ana-costa) joined [Payments Core](/team/payments-core)" in text_
+    assert f"{CHANGED}: [Payments Core](/team/payments-core) took ownership of [Ledger](/system/ledger)" in text_
+    assert "title changed from “Data Engineer” to “Senior Data Engineer”" in text_
+    assert {s["key"] for s in answer["sources"]} == {"payments-core", "ana-costa", "ledger"}
+    # The first load is the graph's first knowledge, not a change: nobody "joined" then.
+    since_first = ask(f"What changed in Risk Data since {THEN.isoformat()}?")["answer"]
+    assert "joined" not in since_first
+    assert f"{CHANGED}: [Ana Costa](/person/ana-costa) left [Risk Data](/team/risk-data)" in since_first
+    assert f"{CHANGED}: [Risk Data](/team/risk-data) handed over [Ledger](/system/ledger)" in since_first
+
+
+@pytest.mark.django_db
+def test_a_window_without_changes_says_so(history):
+    from kiki.assistant import tools
+    quiet = tools.changes("payments-core", (THEN + timedelta(days=1)).isoformat(),
+                          (CHANGED - timedelta(days=1)).isoformat(), "Team")
+    assert quiet.data["events"] == []
+    answer = ask("What changed in Risk Data last month?")
+    assert "No changes are recorded for [Risk Data](/team/risk-data) between" in answer["answer"]
+    assert [s["key"] for s in answer["sources"]] == ["risk-data"]
+
+
+def test_changes_questions_take_a_window():
+    plan = parse("what changed in my department this quarter?", today=REF)
+    assert (plan.intent, plan.subject, plan.since, plan.as_of) == ("changes", "my department", "2026-10-01",
+                                                                   "2026-11-24")
+    plan = parse("who joined the Risk Data team last month?", today=REF)
+    assert (plan.intent, plan.since, plan.as_of) == ("changes", "2026-10-01", "2026-10-31")
+    assert parse("what's new in Payments", today=REF).since == "2026-08-26"   # default: 90 days

@@ -18,7 +18,7 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_PREP = r"(?:(?:as of|as at|at the end of|at end of|by the end of|on|at|in|during|back in|by)\s+)?"
+_PREP = r"(?:(?:as of|as at|at the end of|at end of|by the end of|on|at|in|during|back in|by|since)\s+)?"
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
@@ -34,7 +34,7 @@ PATTERNS = [
     ("last_period", rf"{_PREP}(?:the )?(?:last|previous|past) (?P<period>month|quarter|year)"),
     ("this_period", rf"{_PREP}(?:this|the current) (?P<period>month|quarter|year)"),
     ("year", rf"{_PREP}(?P<year>(?:19|20)\d{{2}})"),
-    ("month_name", rf"(?:in|during|back in) {_MONTH}"),
+    ("month_name", rf"(?:in|during|back in|since) {_MONTH}"),
 ]
 _COMPILED = [(name, re.compile(rf"(?:^|(?<=[\s,]))(?:{p})(?=$|[\s,?.!])", re.I)) for name, p in PATTERNS]
 
@@ -116,6 +116,50 @@ def extract(question: str, today: date | None = None) -> tuple[str, str | None]:
         rest = re.sub(r"\s+", " ", rest).strip(" ,")
         return rest, day.isoformat()
     return question, None
+
+
+def _start(name: str, m: re.Match, end: date, today: date) -> date:
+    """First day of the period a phrase names (the day itself for a day)."""
+    g = m.groupdict()
+    if name in ("month_year", "last_month_name", "month_name"):
+        return end.replace(day=1)
+    if name in ("year",):
+        return date(end.year, 1, 1)
+    if name in ("last_period", "this_period"):
+        period = g["period"].lower()
+        if name == "this_period":
+            end = today
+        if period == "month":
+            return end.replace(day=1)
+        if period == "year":
+            return date(end.year, 1, 1)
+        return date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
+    return end
+
+
+DEFAULT_WINDOW_DAYS = 90
+
+
+def window(question: str, today: date | None = None) -> tuple[str, str, str]:
+    """(question without the date phrase, since, until) for "what changed"
+    questions: a period phrase is that period ("this quarter": its first day
+    to today; "last month": that month); a day or "since …" runs to today; no
+    phrase means the last 90 days. Raises DateError like `extract`."""
+    today = today or date.today()
+    for name, pattern in _COMPILED:
+        m = pattern.search(question)
+        if not m:
+            continue
+        try:
+            end = _resolve(name, m, today)
+        except ValueError as e:
+            raise DateError(f"“{m.group(0).strip()}” is not a date I can read: {e}") from None
+        start = _start(name, m, end, today)
+        if start == end or m.group(0).strip().lower().startswith("since"):
+            end = today
+        rest = re.sub(r"\s+", " ", question[:m.start()] + " " + question[m.end():]).strip(" ,")
+        return rest, start.isoformat(), end.isoformat()
+    return question, (today - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat(), today.isoformat()
 
 
 # With a date, questions come in the past tense: map the verbs the question

@@ -22,6 +22,14 @@ _POSS = r"(?:'s|’s|s'|s’)"
 _SUBJ = r"(?P<x>.+?)"
 
 PATTERNS: list[tuple[str, list[str]]] = [
+    ("changes", [
+        rf"^what(?:'s| has| have)? (?:changed|happened|been happening) (?:in|on|at|for|to|with|around) {_SUBJ}$",
+        rf"^what(?:'s| is)? new (?:in|on|at|for|with) {_SUBJ}$",
+        rf"^(?:(?:are there |were there )?any |what |list |show (?:me )?)?(?:the )?(?:recent )?changes "
+        rf"(?:in|to|for|on|at) {_SUBJ}$",
+        rf"^who (?:joined|left|has joined|has left|moved to|moved into|came to) {_SUBJ}$",
+        rf"^(?:how has|has) {_SUBJ} changed$",
+    ]),
     ("headcount", [
         rf"^how many (?:people|persons|employees|engineers|staff|folks|members|heads|humans|developers)\b.*?"
         rf"\b(?:in|on|at|within|under|does|do|of)\s+{_SUBJ}(?:\s+(?:have|has|employ|got))?$",
@@ -149,6 +157,7 @@ _FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about 
 
 # Types each intent expects its subject to be, best first (linking prefers them).
 INTENT_TYPES = {
+    "changes": ("Department", "Team", "Person", "System", "Process", "Topic"),
     "headcount": ("Team", "Department"),
     "members": ("Team", "Department"),
     "leader": ("Team", "Department", "System", "Process", "Topic", "Person"),
@@ -172,11 +181,14 @@ class Plan:
     as_of: str | None = None
     followup: bool = False
     attribute: str | None = None  # for intent "attribute": the property asked about
+    since: str | None = None      # for intent "changes": the window is since..as_of
 
     def as_dict(self) -> dict:
         out = {"intent": self.intent, "subject": self.subject, "as_of": self.as_of, "followup": self.followup}
         if self.attribute:
             out["attribute"] = self.attribute
+        if self.since:
+            out["since"] = self.since
         return out
 
 
@@ -196,11 +208,25 @@ def clean_question(question: str) -> str:
     return q
 
 
+def _changes_plan(q: str, today) -> Plan | None:
+    """'what changed in X this quarter': a window of dates, not one day."""
+    rest, since, until = dates.window(q, today)
+    rest = _CONNECTOR.sub("", rest)
+    for pat in dict(_COMPILED)["changes"]:
+        mm = pat.match(rest)
+        if mm:
+            return Plan("changes", linking.clean_phrase(mm.group("x")), until, since=since)
+    return None
+
+
 def parse(question: str, state: dict | None = None, today=None) -> Plan:
     """Intent and subject phrase of a question (no graph access). A date
     phrase ("last March", "as of 2026-03-01") becomes `as_of` (see dates.py)."""
     q = clean_question(question)
     try:
+        plan = _changes_plan(q, today)
+        if plan:
+            return plan
         q, as_of = dates.extract(q, today)
     except dates.DateError as e:
         return Plan("bad_date", str(e))
@@ -564,6 +590,29 @@ class Offline:
             self.c.add("")
             self.c.bullets([f[0].upper() + f[1:] for f in facts], limit=8)
 
+    def changes(self, s: linking.Linked):
+        d = self.run("changes", tools.changes, s.key, self.plan.since, self.plan.as_of, s.type).data
+        head = self.c.link(_p(d["scope"], d["scope"]["label"]))
+        window = f"between {d['since']} and {d['until']}"
+        if not d["events"]:
+            self.c.add(f"No changes are recorded for {head} {window}.")
+            return
+        n = len(d["events"])
+        self.c.add(f"{n} change{'s' if n != 1 else ''} recorded for {head} {window}, newest first:")
+        self.c.bullets([f"{e['date']}: {self._event(e)}" for e in d["events"]], limit=40)
+
+    def _event(self, e: dict) -> str:
+        me = self.c.link(_p(e["page"], e["page"]["label"]))
+        if e["kind"] == "changed":
+            field = e["field"].replace("_", " ")
+            return f"{me}'s {md_escape(field)} changed from “{md_escape(e['old'])}” to “{md_escape(e['new'])}”"
+        other = self.c.link(_p(e["other"], e["other"]["label"]))
+        started = e["kind"] == "started"
+        phrases = _EVENT_PHRASES[(e["rel"], e["outgoing"])]
+        subject, verb, obj = (me, phrases[0 if started else 1], other) if e["outgoing"] else \
+            (other, phrases[0 if started else 1], me)
+        return f"{subject} {verb} {obj}"
+
     def attribute(self, s: linking.Linked):
         attr = self.plan.attribute or ""
         for pattern, labels, target in _ATTRIBUTE_FIELDS:
@@ -614,6 +663,18 @@ class Offline:
         self.c.add(f"I don't know {what} for {self.c.link(p)}: it is a {s.type.lower()} page, "
                    f"and the graph records {what} only for other kinds of pages.")
 
+
+# (relationship, seen from its start node?) -> (verb when it started, when it ended);
+# the sentence always reads start node -> verb -> end node.
+_EVENT_PHRASES = {
+    ("MEMBER_OF", True): ("joined", "left"), ("MEMBER_OF", False): ("joined", "left"),
+    ("LEADS", True): ("became a lead of", "stopped leading"), ("LEADS", False): ("became a lead of", "stopped leading"),
+    ("REPORTS_TO", True): ("started reporting to", "stopped reporting to"),
+    ("REPORTS_TO", False): ("started reporting to", "stopped reporting to"),
+    ("PART_OF", True): ("became part of", "stopped being part of"),
+    ("PART_OF", False): ("became part of", "stopped being part of"),
+    ("OWNS", True): ("took ownership of", "handed over"), ("OWNS", False): ("took ownership of", "handed over"),
+}
 
 _PEOPLE = ("Person",)
 _UNITS = ("Team", "Department")

@@ -163,6 +163,41 @@ def property_as_of(key: str, field: str, as_of: str, type: str, *, asker: str | 
     return _visible(asker, ToolResult("property_as_of", args, data))
 
 
+def changes(key: str, since: str, until: str, type: str | None = None, *, asker: str | None = None) -> ToolResult:
+    """What changed around a page between two dates (inclusive): relationships
+    that started or ended (for a team or department: across its sub-teams) and
+    fields that changed, including its members' (graph/history_queries.py)."""
+    from graph import history_queries as HQ
+
+    key = _key_arg(key)
+    label = _label_arg(type, PAGE_LABELS)
+    since, until = _as_of(since), _as_of(until)
+    if not since or not until or since > until:
+        raise InvalidInput(f"since and until must be dates with since <= until, not {since!r}..{until!r}",
+                           code="bad_window")
+    args = {"key": key, "type": label, "since": since, "until": until}
+    rows = driver.read_once(HQ.CHANGES, key=key, label=label or "Entity", since=since, until=until,
+                            skip=HQ.SKIP_FIELDS)
+    if not rows:
+        return _visible(asker, ToolResult("changes", args, None))
+    row = rows[0]
+    events, seen = [], set()
+    for kind in ("started", "ended"):
+        for e in row[kind]:
+            # An edge between two pages of the scope is seen from both ends: once is enough.
+            ident = (kind, e["rel"], e["date"], *sorted([e["page"]["key"], e["other"]["key"]]))
+            if ident not in seen:
+                seen.add(ident)
+                events.append({"kind": kind, **e})
+    events += [{"kind": "changed", **e} for e in row["changed"]]
+    events.sort(key=lambda e: (e["date"], e["kind"]), reverse=True)
+    scope = row["scope"]
+    refs = [scope] + [x for e in events for x in (e["page"], e.get("other")) if x]
+    data = {"scope": scope, "since": since, "until": until, "events": events}
+    return _visible(asker, ToolResult("changes", args, data,
+                                      _pages(*(page(x["label"], x["key"], x["name"]) for x in refs))))
+
+
 def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
             as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
     """People who are members of a team/department (and of its sub-teams)."""
