@@ -47,6 +47,7 @@ returns only on its next sync; connectors cannot express "field cleared"
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -79,6 +80,7 @@ NOT_HISTORY = {"prov", "sources", "stale_since", "first_seen", "last_seen",
 EDGE_FIELDS = ("sources", "source", "last_seen")
 SINGLE_VALUED = {"REPORTS_TO": ("src", "manager"), "OWNS": ("dst", "owner"), "PART_OF": ("src", "parent")}
 SAMPLE_SIZE = 10
+NODE_WRITERS = 2  # concurrent node-chunk transactions (see _write)
 FP_SEP = "\x1f"  # unit separator; a source id containing it only misses the fast path
 
 Progress = Callable[[str, int, int], None]
@@ -656,10 +658,23 @@ def _write(plan: _Plan, report: SyncReport, now_iso: str, progress: Progress | N
         jobs += [("closing", q.close_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
     if progress:
         progress("writing", 0, len(jobs))
-    for done, (phase, query, rows) in enumerate(jobs, 1):
-        _, counters = driver.write(query, rows=rows, now=now_iso)
-        for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
-                     "properties_set", "labels_added", "labels_removed"):
-            report.counters[name] += getattr(counters, name)
-        if progress:
-            progress(phase, done, len(jobs))
+
+    def run(job):
+        return job[0], driver.write(job[1], rows=job[2], now=now_iso)[1]
+
+    # Node chunks touch disjoint nodes (each node is one row), so two run at
+    # once: a Cypher query uses about one core, and node writes are half of a
+    # first sync. Edge chunks share their end nodes (a team's members span
+    # chunks) and would deadlock, so they and the closings run one at a time,
+    # after every node exists.
+    node_jobs = [j for j in jobs if j[0] == "nodes"]
+    done = 0
+    with ThreadPoolExecutor(max_workers=NODE_WRITERS, thread_name_prefix="sync-write") as pool:
+        results = pool.map(run, node_jobs)
+        for phase, counters in itertools.chain(results, map(run, jobs[len(node_jobs):])):
+            for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                         "properties_set", "labels_added", "labels_removed"):
+                report.counters[name] += getattr(counters, name)
+            done += 1
+            if progress:
+                progress(phase, done, len(jobs))
