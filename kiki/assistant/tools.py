@@ -395,6 +395,17 @@ TOOLS: dict[str, tuple[Callable[..., ToolResult], dict]] = {
     "who_to_ask": (who_to_ask, {
         "description": "Who to ask about a topic: the owning team, its lead and Slack channel.",
         "properties": {"topic": {"type": "string"}}, "required": ["topic"]}),
+    "changes": (changes, {
+        "description": "What changed around a page between two dates: people who joined or left (a team or "
+                       "department includes its sub-teams), lead, manager and ownership changes, changed fields.",
+        "properties": {"key": _KEY, "since": _AS_OF_PARAM, "until": _AS_OF_PARAM,
+                       "type": {"type": "string", "enum": list(PAGE_LABELS)}},
+        "required": ["key", "since", "until"]}),
+    "property_as_of": (property_as_of, {
+        "description": "One field of a page (e.g. a person's title) as it was on a date.",
+        "properties": {"key": _KEY, "field": {"type": "string"}, "as_of": _AS_OF_PARAM,
+                       "type": {"type": "string", "enum": list(PAGE_LABELS)}},
+        "required": ["key", "field", "as_of", "type"]}),
 }
 
 
