@@ -1,12 +1,14 @@
 """Ingest merge benchmark: a 10,000-person HR export plus a ~2,000-entity
 service catalog (both cut from `ingest.synthetic.generate`) synced into an
-empty graph, then an identical no-op re-sync; then the same rows loaded with
-Neo4j's own `LOAD CSV` + MERGE into an emptied graph, for a baseline.
+empty graph, then an identical no-op re-sync (and, once, a re-sync dated the
+next day); then exactly what the sync stored, exported to CSV, loaded with
+Neo4j's own `LOAD CSV` + MERGE into an emptied graph, for a baseline. Rounds
+(default 2) interleave both; the best of each is reported.
 
 Runs against a throwaway Neo4j it starts (and stops) under a temp dir, or
 against NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD when KIKI_BENCH_USE_URI=1.
 
-    python bench/sync.py [--people 10000] [--keep]
+    python bench/sync.py [--people 10000] [--rounds 2] [--keep]
 
 Targets on 2 cores: full sync < 20 s, no-op re-sync < 3 s, full sync / LOAD CSV <= 2.
 """
@@ -18,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -149,6 +152,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--catalog", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=2, help="repeat and report the best (default 2)")
     parser.add_argument("--keep", action="store_true", help="leave the throwaway server's files")
     args = parser.parse_args()
 
@@ -181,32 +185,56 @@ def main() -> int:
 
         def full():
             return sync(hr, full=True), sync(cat, full=True)
-        (r_hr, r_cat), t_full = timed("full sync (HR + catalog)", full)
-        for r in (r_hr, r_cat):
-            print("   ", r.summary())
-        (n_hr, n_cat), t_noop = timed("no-op re-sync (HR + catalog)", full)
-        counters = {k: n_hr.counters.get(k, 0) + n_cat.counters.get(k, 0)
-                    for k in set(n_hr.counters) | set(n_cat.counters)}
-        print(f"    no-op writes: {sum(counters.values())} (Neo4j counters {counters or 'all zero'})")
-
-        synced = driver.read(TOTALS)[0]
-        statements = export_csvs(import_dir, hr, cat)
-        schema.wipe()
 
         def load_csv():
             for query in statements:
                 driver.write(query)
-        _, t_csv = timed("LOAD CSV baseline (same rows)", load_csv)
-        loaded = driver.read(TOTALS)[0]
-        print(f"    sync stored     {synced}")
-        print(f"    LOAD CSV stored {loaded}")
-        if loaded != synced:
-            print("    WARNING: the baseline did not store the same graph; the ratio is not comparable")
 
+        # Rounds interleave the sync and LOAD CSV, so both meet the same
+        # background load (other people's work on a shared 2-core machine);
+        # the best of each is reported, every round printed.
+        fulls, noops, csvs, statements = [], [], [], []
+        for rnd in range(1, args.rounds + 1):
+            print(f"-- round {rnd}")
+            schema.wipe()
+            (r_hr, r_cat), t = timed("full sync (HR + catalog)", full)
+            fulls.append(t)
+            if rnd == 1:
+                for r in (r_hr, r_cat):
+                    print("   ", r.summary())
+            (n_hr, n_cat), t = timed("no-op re-sync (HR + catalog)", full)
+            noops.append(t)
+            counters = {k: n_hr.counters.get(k, 0) + n_cat.counters.get(k, 0)
+                        for k in set(n_hr.counters) | set(n_cat.counters)}
+            print(f"    no-op writes: {sum(counters.values())} (Neo4j counters {counters or 'all zero'})")
+            if rnd == 1:
+                # Not a target: the next day every record's last-seen date moves, so
+                # the merge rewrites provenance on every node and last_seen on every edge.
+                tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+                (d_hr, d_cat), t_next = timed("next-day re-sync (last_seen moves)", lambda: (
+                    sync(hr, full=True, now=tomorrow), sync(cat, full=True, now=tomorrow)))
+                print(f"    {d_hr.counters.get('properties_set', 0) + d_cat.counters.get('properties_set', 0)} "
+                      f"properties set")
+                synced = driver.read(TOTALS)[0]
+                statements = export_csvs(import_dir, hr, cat)
+            schema.wipe()
+            _, t = timed("LOAD CSV baseline (same rows)", load_csv)
+            csvs.append(t)
+            if rnd == 1:
+                loaded = driver.read(TOTALS)[0]
+                print(f"    sync stored     {synced}")
+                print(f"    LOAD CSV stored {loaded}")
+                if loaded != synced:
+                    print("    WARNING: the baseline did not store the same graph; the ratio is not comparable")
+            print(f"    round ratio {fulls[-1] / csvs[-1]:.2f} x")
+        t_full, t_noop, t_csv = min(fulls), min(noops), min(csvs)
+        print(f"\nbest of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f} "
+              f"(1 min), {os.cpu_count()} cores")
         ratio = t_full / t_csv if t_csv else float("inf")
         print()
         print(f"full sync        {t_full:6.2f} s   target < 20 s   {'OK' if t_full < 20 else 'MISSED'}")
         print(f"no-op re-sync    {t_noop:6.2f} s   target < 3 s    {'OK' if t_noop < 3 else 'MISSED'}")
+        print(f"next-day sync    {t_next:6.2f} s   (no target, round 1)")
         print(f"sync / LOAD CSV  {ratio:6.2f} x   target <= 2     {'OK' if ratio <= 2 else 'MISSED'}")
         return 0
     finally:
