@@ -4,9 +4,13 @@ per-field provenance and priorities, history, staleness and dry runs.
 
 How a sync runs (round trips are per label or per chunk, never per row):
 1. validate records (bad ones are rejected with their source id and reason);
-2. read the current state: one query per label in the batch (only the fields
-   the merge needs), all current edges of the batch's types and, for a full
-   snapshot, every node and edge this source asserted before;
+2. read the current state: first one light query per label (keys and the
+   per-source record fingerprints `sync_fp`); records whose fingerprint this
+   source left today are settled without more reading (`_settle`); labels
+   with any other record are read in full (only the fields the merge needs).
+   All current edges of the batch's types and, for a full snapshot, every
+   node and edge this source asserted before, are read too (the edges on a
+   helper thread, overlapping the node work);
 3. resolve identities in memory (`ingest.identity`): source id, employee id,
    work email, Slack id, key, then a unique alias/name match — so a person
    from HR, SCIM and the catalog is one node; edges are re-pointed;
@@ -14,7 +18,8 @@ How a sync runs (round trips are per label or per chunk, never per row):
    a source always overrides itself), record conflicts, and diff against the
    current state — only rows that change are written, so an identical
    re-sync writes nothing (Neo4j's counters stay at zero);
-5. write in `UNWIND` chunks of `KIKI_INGEST_CHUNK` rows (one transaction each;
+5. write in `UNWIND` chunks of `KIKI_INGEST_CHUNK` rows (one transaction each,
+   node chunks two at a time;
    a crash mid-way leaves a prefix that the next run completes, because the
    desired state is recomputed from the graph).
 
