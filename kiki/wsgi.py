@@ -5,3 +5,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiki.settings")
 application = get_wsgi_application()
+
+from kiki import warmup  # noqa: E402  (needs the app registry loaded above)
+
+warmup.start()

@@ -96,3 +96,18 @@ def test_500_page_renders_with_debug_off(settings):
     html = response.content.decode()
     assert response.status_code == 500
     assert "Something went wrong" in html and "/static/wiki.css" in html
+
+
+def test_healthz_reports_warm_up(client, monkeypatch):
+    import threading
+
+    from kiki import warmup
+    monkeypatch.setattr(warmup, "_done", threading.Event())
+    monkeypatch.setattr(warmup, "_started", False)
+    assert client.get("/healthz", {"warm": "1"}).status_code == 503
+    assert client.get("/healthz").status_code == 200
+    warmup.start()
+    assert warmup._done.wait(120)
+    assert client.get("/healthz", {"warm": "1"}).status_code == 200
+    from kiki.embeddings import get_embedder
+    assert get_embedder().loaded
