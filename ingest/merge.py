@@ -230,8 +230,8 @@ def sync(batch: Batch, *, full: bool, dry_run: bool = False, now: datetime | Non
                      progress=progress, chunk=chunk)
 
 
-def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_reader, report: SyncReport, *, full: bool, dry_run: bool,
-          now: datetime, progress: Progress | None, chunk: int | None) -> SyncReport:
+def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_reader, report: SyncReport, *,
+          full: bool, dry_run: bool, now: datetime, progress: Progress | None, chunk: int | None) -> SyncReport:
     today = now.date().isoformat()
     now_iso = now.isoformat(timespec="seconds")
     source = batch.source
@@ -363,7 +363,7 @@ def _settle(entities: list[Entity], edges: list[Edge], labels: list[str], source
         for key, fps, sources in _collected(q.fetch_fingerprints_query(label)):
             light[(label, key)] = {"sources": sources}
             for entry in fps or ():
-                src, sid, rest = entry.split(FP_SEP, 2)
+                src, sid, *_ = entry.split(FP_SEP, 2) + [""]
                 if src == source:
                     known[(label, sid)] = None if (label, sid) in known else (key, entry)
     settled: dict[int, str] = {}
