@@ -68,3 +68,17 @@ def test_another_sources_change_sends_the_next_resync_through_the_full_path(clea
     assert [(c.field, c.kept_value, c.kept_source, c.other_value) for c in report.conflicts] == \
         [("title", "Data Engineer", "hris", "Wizard")]
     assert driver.read("MATCH (p:Person {key: 'ana'}) RETURN p.title AS t")[0]["t"] == "Data Engineer"
+
+
+def test_edge_naming_a_node_by_alias_still_resolves_on_a_settled_resync(clean_graph):
+    hr_team = Batch("hris", [Entity("Team", "risk", "Risk", aliases=["Risk Data"], source_id="t1")])
+    sync(hr_team, full=True, now=DAY1)
+
+    def catalog():
+        return Batch("catalog", [Entity("System", "ledger", "Ledger", source_id="component:ledger")],
+                     [Edge("OWNS", "Team", "risk-data", "System", "ledger")])  # the team's alias, not its key
+    first = sync(catalog(), full=True, now=DAY1)
+    assert first.edges_created == 1 and not first.rejected_records
+    again = sync(catalog(), full=True, now=DAY1)
+    assert again.wrote_nothing and not again.rejected_records and again.unchanged == 1
+    assert driver.read("MATCH (t:Team)-[:OWNS]->(:System {key: 'ledger'}) RETURN t.key AS k") == [{"k": "risk"}]
