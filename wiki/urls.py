@@ -14,4 +14,5 @@ urlpatterns = [
     path("search/suggest", search.suggest, name="search-suggest"),
     path("<slug:slug>/", pages.type_index, name="type-index"),
     path("<slug:slug>/<str:key>", pages.entity_page, name="entity"),
+    path("<slug:slug>/<str:key>/edit", pages.edit_page, name="entity-edit"),
 ]

@@ -1,0 +1,119 @@
+"""Editing a page on the wiki against the real Neo4j: the edit is saved and
+rendered sanitized, the old text is kept as history, a stale form does not
+overwrite a newer version, login is required, and ingest never overwrites
+the article afterwards while still updating the fields it owns."""
+from datetime import datetime, timezone
+
+import pytest
+
+from graph import driver
+from graph.model import Batch, Entity
+from ingest.merge import sync
+
+pytestmark = pytest.mark.django_db
+
+DAY1 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+DAY2 = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def catalog(body, lifecycle):
+    return Batch("catalog", [Entity("System", "ledger", "Ledger", summary="The general ledger", body=body,
+                                    props={"lifecycle": lifecycle}, source_id="component:ledger")], [])
+
+
+@pytest.fixture
+def ledger(clean_graph):
+    sync(catalog("Imported text.", "production"), full=True, now=DAY1)
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_user("ana", password="pw-for-tests")
+    client.force_login(user)
+    return client
+
+
+def version(client):
+    html = client.get("/system/ledger/edit").content.decode()
+    return html.split('name="version" value="', 1)[1].split('"', 1)[0]
+
+
+def node():
+    return driver.read("MATCH (s:System {key: 'ledger'}) RETURN s {.*} AS s")[0]["s"]
+
+
+def test_edit_saves_renders_sanitized_and_keeps_the_old_text(ledger, editor):
+    body = "## How to use it\n\nAsk in #ledger.\n\n<script>alert('x')</script>"
+    response = editor.post("/system/ledger/edit", {"summary": "Double-entry ledger", "body": body,
+                                                   "version": version(editor), "save": "1"})
+    assert response.status_code == 302 and response["Location"] == "/system/ledger"
+    saved = node()
+    assert (saved["summary"], saved["body"], saved["body_edited_by"]) == ("Double-entry ledger", body, "ana")
+    page = editor.get("/system/ledger").content.decode()
+    assert "<h2" in page and "How to use it" in page and "<script>alert" not in page
+    assert "Article last edited by ana" in page
+    history = driver.read("MATCH (:System {key: 'ledger'})-[:HAD]->(r:Revision) "
+                          "RETURN r.field AS field, r.value AS value, r.source AS source ORDER BY field")
+    assert history == [{"field": "body", "value": "Imported text.", "source": "wiki:ana"},
+                       {"field": "summary", "value": "The general ledger", "source": "wiki:ana"}]
+
+
+def test_a_stale_form_writes_nothing_and_keeps_the_editors_text(ledger, editor):
+    opened = version(editor)
+    first = editor.post("/system/ledger/edit", {"summary": "A", "body": "First edit.", "version": opened})
+    assert first.status_code == 302
+    late = editor.post("/system/ledger/edit", {"summary": "B", "body": "Second edit, from an old form.",
+                                               "version": opened})
+    assert late.status_code == 409
+    html = late.content.decode()
+    assert "changed since you opened it" in html and "Second edit, from an old form." in html
+    assert node()["body"] == "First edit."
+
+
+def test_preview_renders_without_saving(ledger, editor):
+    response = editor.post("/system/ledger/edit", {"summary": "x", "body": "**bold idea**",
+                                                   "version": version(editor), "preview": "1"})
+    assert response.status_code == 200 and "<strong>bold idea</strong>" in response.content.decode()
+    assert node()["body"] == "Imported text."
+
+
+def test_bad_input_names_the_field_and_writes_nothing(ledger, editor):
+    response = editor.post("/system/ledger/edit", {"summary": "s" * 501, "body": "ok", "version": version(editor)})
+    assert response.status_code == 400 and "The summary is 501 characters" in response.content.decode()
+    assert node()["body"] == "Imported text."
+
+
+def test_login_is_required_and_unknown_pages_are_404(ledger, client, editor):
+    from django.test import Client
+    anonymous = Client()
+    response = anonymous.get("/system/ledger/edit")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=/system/ledger/edit")
+    assert anonymous.post("/system/ledger/edit", {"body": "x"}).status_code == 302
+    assert node()["body"] == "Imported text."
+    assert editor.get("/system/no-such-system/edit").status_code == 404
+    assert editor.get("/widget/ledger/edit").status_code == 404
+
+
+def test_the_edit_survives_a_resync_that_still_updates_ingest_fields(ledger, editor):
+    editor.post("/system/ledger/edit", {"summary": "Mine", "body": "Written by a person.", "version": version(editor)})
+    report = sync(catalog("New imported text.", "deprecated"), full=True, now=DAY2)
+    assert not report.rejected_records
+    saved = node()
+    assert saved["body"] == "Written by a person." and saved["lifecycle"] == "deprecated"
+
+
+def test_an_edit_queues_a_search_refresh_of_the_page(ledger, editor, settings, celery_app_configured, redis_url):
+    import base64
+    import json
+
+    import redis
+    settings.KIKI_SYNC_QUEUE_EMBEDDINGS = True
+    r = redis.Redis.from_url(redis_url)
+    r.delete("celery")
+    try:
+        editor.post("/system/ledger/edit", {"summary": "x", "body": "New words.", "version": version(editor)})
+        messages = [json.loads(m) for m in r.lrange("celery", 0, -1)]
+        assert [m["headers"]["task"] for m in messages] == ["kiki.embed_entities"]
+        assert json.loads(base64.b64decode(messages[0]["body"]))[0] == [["ledger"]]
+    finally:
+        r.delete("celery")
