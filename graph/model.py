@@ -82,13 +82,14 @@ def check_relationship(rel: str, src_label: str, dst_label: str) -> str:
 
 
 _SCALARS = (str, int, float, bool)
+_PROP_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # compiled once: a sync validates ~50,000 names
 
 
 def clean_props(props: dict[str, Any], where: str) -> dict[str, Any]:
     """Neo4j stores scalars and homogeneous lists of scalars only; None drops the key."""
     out = {}
     for k, v in props.items():
-        if not re.match(r"^[a-z][a-z0-9_]*$", k):
+        if not _PROP_NAME_RE.match(k):
             raise InvalidInput(f"{where}: invalid property name {k!r}")
         if v is None:
             continue
