@@ -328,9 +328,11 @@ def _read_edges(edges: list[Edge], source: str, full: bool) -> dict[tuple, dict]
 
 
 def _record_hash(e: Entity) -> str:
-    """Everything of a record that the merge plan depends on."""
-    return hashlib.sha1(_dump([e.label, e.key, e.source_id, e.name, e.summary, e.body,
-                               sorted(e.aliases), e.props]).encode()).hexdigest()[:24]
+    """Everything of a record that the merge plan depends on. `repr` is
+    canonical here (validated props are scalars or lists of scalars; items
+    sorted) and twice as fast as JSON."""
+    return hashlib.sha1(repr((e.label, e.key, e.source_id, e.name, e.summary, e.body, sorted(e.aliases),
+                              sorted(e.props.items()))).encode()).hexdigest()[:24]
 
 
 def _fp_entry(source: str, sid: str, today: str, e: Entity) -> str:
@@ -588,6 +590,14 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
             continue
         seen.add(ident)
         cur = current.get(ident)
+        if cur is not None and cur.get("last_seen") == today:
+            # Seen today already: unchanged when this source is among its
+            # (sorted) sources and its props match -- the common re-sync case,
+            # decided without building the desired row.
+            srcs = cur.get("sources") or ()
+            if source in srcs and (len(srcs) == 1 or list(srcs) == sorted(set(srcs))) \
+                    and all(cur.get(k) == v for k, v in ed.props.items()):
+                continue
         if ed.type in SINGLE_VALUED and cur is None:
             end, prio_field = SINGLE_VALUED[ed.type]
             anchor = (ed.type, ed.src_label, src) if end == "src" else (ed.type, ed.dst_label, dst)
