@@ -100,10 +100,10 @@ def _resolve(name: str, m: re.Match, today: date) -> date:
     raise AssertionError(name)
 
 
-def extract(question: str, today: date | None = None) -> tuple[str, str | None]:
-    """(question without the date phrase, 'YYYY-MM-DD' or None). Raises
-    DateError for a phrase that names an impossible day."""
-    today = today or date.today()
+def _find(question: str, today: date) -> tuple[str, re.Match, date, str] | None:
+    """The first date phrase in the question: (its pattern's name, the match,
+    the day it names, the question without it), or None. Raises DateError for
+    a phrase that names an impossible day."""
     for name, pattern in _COMPILED:
         m = pattern.search(question)
         if not m:
@@ -112,10 +112,19 @@ def extract(question: str, today: date | None = None) -> tuple[str, str | None]:
             day = _resolve(name, m, today)
         except ValueError as e:
             raise DateError(f"“{m.group(0).strip()}” is not a date I can read: {e}") from None
-        rest = (question[:m.start()] + " " + question[m.end():])
-        rest = re.sub(r"\s+", " ", rest).strip(" ,")
-        return rest, day.isoformat()
-    return question, None
+        rest = re.sub(r"\s+", " ", question[:m.start()] + " " + question[m.end():]).strip(" ,")
+        return name, m, day, rest
+    return None
+
+
+def extract(question: str, today: date | None = None) -> tuple[str, str | None]:
+    """(question without the date phrase, 'YYYY-MM-DD' or None). Raises
+    DateError for a phrase that names an impossible day."""
+    found = _find(question, today or date.today())
+    if not found:
+        return question, None
+    _, _, day, rest = found
+    return rest, day.isoformat()
 
 
 def _start(name: str, m: re.Match, end: date, today: date) -> date:
@@ -146,20 +155,14 @@ def window(question: str, today: date | None = None) -> tuple[str, str, str]:
     to today; "last month": that month); a day or "since …" runs to today; no
     phrase means the last 90 days. Raises DateError like `extract`."""
     today = today or date.today()
-    for name, pattern in _COMPILED:
-        m = pattern.search(question)
-        if not m:
-            continue
-        try:
-            end = _resolve(name, m, today)
-        except ValueError as e:
-            raise DateError(f"“{m.group(0).strip()}” is not a date I can read: {e}") from None
-        start = _start(name, m, end, today)
-        if start == end or m.group(0).strip().lower().startswith("since"):
-            end = today
-        rest = re.sub(r"\s+", " ", question[:m.start()] + " " + question[m.end():]).strip(" ,")
-        return rest, start.isoformat(), end.isoformat()
-    return question, (today - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat(), today.isoformat()
+    found = _find(question, today)
+    if not found:
+        return question, (today - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat(), today.isoformat()
+    name, m, end, rest = found
+    start = _start(name, m, end, today)
+    if start == end or m.group(0).strip().lower().startswith("since"):
+        end = today
+    return rest, start.isoformat(), end.isoformat()
 
 
 # With a date, questions come in the past tense: map the verbs the question
