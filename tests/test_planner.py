@@ -106,6 +106,38 @@ def test_follow_ups_use_the_conversation():
     assert "I'm not sure what “it” refers to" in alone["answer"] and alone["sources"] == []
 
 
+def test_compound_questions_answer_each_part_about_the_same_subject():
+    r = ask("Who owns the ledger service and what depends on it?")
+    owner, deps = r["answer"].split("\n\n", 1)
+    assert "[Ledger Service](/system/ledger-service) is owned by [Payments](/team/payments)" in owner
+    assert "These depend on [Ledger Service](/system/ledger-service)" in deps
+    assert "[Risk Engine](/system/risk-engine)" in deps
+    # Sources: the union of both parts' pages, each once.
+    keys = [s["key"] for s in r["sources"]]
+    assert sorted(keys) == ["eve-adams", "ledger-service", "payments", "risk-engine"]
+    m = Message.objects.get(pk=r["message_id"])
+    assert m.plan["intent"] == "compound"
+    assert [p["intent"] for p in m.plan["parts"]] == ["owner", "deps_in"]
+    # A follow-up continues from the last part: "it" is still the ledger service.
+    nxt = ask("and who leads it?", conversation=r["conversation"])
+    assert "[Ledger Service](/system/ledger-service) is owned by" in nxt["answer"]
+
+    three = ask("how many people are in Risk Data, and who leads it and what does it own?")
+    parts = three["answer"].split("\n\n")
+    assert "[Risk Data](/team/risk-data) has **3** people" in parts[0]
+    assert "[Risk Data](/team/risk-data) is led by [Dan Okafor](/person/dan-okafor)" in parts[1]
+    assert "Risk Data" in parts[2] and "risk-engine" in {s["key"] for s in three["sources"]}
+
+
+def test_and_inside_a_name_or_an_unknown_second_part_does_not_split():
+    assert planner.split_compound("who owns Payouts and Refunds?") == ["who owns Payouts and Refunds"]
+    assert planner.split_compound("who is in Research and Development") == ["who is in Research and Development"]
+    assert planner.split_compound("who leads Payments and what colour is the sky") == [
+        "who leads Payments and what colour is the sky"]
+    assert planner.split_compound("who leads Payments and how many people are in it?") == [
+        "who leads Payments", "how many people are in it"]
+
+
 def test_unknowns_say_i_dont_know_and_name_who_would():
     moon = ask("who leads the moon base?")
     assert moon["answer"].startswith("I don't know “moon base”") and moon["sources"] == []

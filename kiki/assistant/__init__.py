@@ -42,13 +42,8 @@ def _check(question, channel) -> str:
 def _offline(question, asker, state, note):
     out = planner.answer_offline(question, asker, state)
     calls = [r.summary() for r in out.tools]
-    new_state = dict(state)
-    if out.entity:
-        new_state["last_entity"] = out.entity
-    if out.plan.get("intent") not in (None, "search"):
-        new_state["last_intent"] = out.plan["intent"]
     return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note}, \
-        {**out.plan, "engine": "planner"}, calls, new_state
+        {**out.plan, "engine": "planner"}, calls, planner.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,

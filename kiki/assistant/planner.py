@@ -141,6 +141,7 @@ WHAT_IS = [
     rf"(?:in|on|part of|belong to|work in|work on|work for)$",
     rf"^where does {_SUBJ} work$",
     rf"^what (?:does|do) {_SUBJ} do$",
+    rf"^what (?:systems |services |processes )?(?:does|do) {_SUBJ} (?:own|run|look after|maintain)$",
     rf"^how does {_SUBJ} work$",
     rf"^(?:what|who)(?:'s| is| are| was) {_SUBJ}$",
     rf"^tell me (?:more )?about {_SUBJ}$",
@@ -769,8 +770,56 @@ def _search_words(text: str) -> str:
     return " ".join(words[:8])
 
 
+# "who owns the ledger service and what depends on it": two questions, the second
+# about the first's subject. Split only before a question word, and only when
+# both halves are questions the planner knows, so a name with "and" in it
+# ("Research and Development") stays whole.
+_AND_QUESTION = re.compile(r",?\s+and\s+(?=(?:who|whom|whose|what|which|how|where|when)\b)", re.I)
+_STRUCTURED = set(INTENT_TYPES)
+
+
+def split_compound(question: str, today=None) -> list[str]:
+    """The sub-questions of a compound question, in order ([question] if it is one)."""
+    q = clean_question(question)
+    for m in _AND_QUESTION.finditer(q):
+        left, right = q[:m.start()], q[m.end():]
+        first = parse(left, today=today)
+        if first.intent in _STRUCTURED and parse(right, {"last_intent": first.intent}, today).intent in _STRUCTURED:
+            return [left] + split_compound(right, today)
+    return [q]
+
+
+def next_state(state: dict | None, out: Outcome) -> dict:
+    """The conversation state after an answer: what follow-ups ("and who leads it?") refer to."""
+    new = dict(state or {})
+    if out.entity:
+        new["last_entity"] = out.entity
+    intent = out.plan.get("intent")
+    if intent == "compound":
+        intent = out.plan["parts"][-1].get("intent")
+    if intent not in (None, "search", "bad_date"):
+        new["last_intent"] = intent
+    return new
+
+
 def answer_offline(question: str, asker: str | None = None, state: dict | None = None) -> Outcome:
     """The whole offline path. Raises GraphUnavailable if Neo4j is down."""
+    parts = split_compound(question)
+    if len(parts) == 1:
+        return _answer_one(question, asker, state)
+    outcomes = []
+    for part in parts:
+        # Each part sees the one before it, so "it" in the second is the first's subject.
+        outcomes.append(_answer_one(part, asker, state))
+        state = next_state(state, outcomes[-1])
+    sources = {(s["type"], s["key"]): s for o in outcomes for s in o.sources}
+    entity = next((o.entity for o in reversed(outcomes) if o.entity), None)
+    return Outcome("\n\n".join(o.answer for o in outcomes), list(sources.values()),
+                   {"intent": "compound", "parts": [o.plan for o in outcomes]},
+                   [r for o in outcomes for r in o.tools], entity)
+
+
+def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome:
     plan = parse(question, state)
     ctx = _Ctx(asker, state)
     off = Offline(ctx, plan)
