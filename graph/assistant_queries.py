@@ -194,6 +194,68 @@ CALL (t) {{
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
 """
 
+# Teams directly under a team or department, each with its leads, headcount
+# (its own sub-teams included) and number of sub-teams; `total` counts teams
+# at any depth below.
+_HEAD = "COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->({v}) " \
+        "WHERE u:Team OR u:Department RETURN DISTINCT p }}"
+
+SUBUNITS = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (c:Team)-[:PART_OF]->(t)
+  WITH c ORDER BY c.name
+  RETURN collect(c {{.key, .name,
+    leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(c) RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+    headcount: {_HEAD.format(v='c')},
+    subteams: COUNT {{ MATCH (x:Team)-[:PART_OF*1..10]->(c) RETURN DISTINCT x }}}}) AS teams
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
+       COUNT {{ MATCH (u:Team)-[:PART_OF*1..10]->(t) RETURN DISTINCT u }} AS total
+"""
+
+_PATH_VALID = f"all(r IN relationships(path) WHERE {_valid('r')})"
+
+SUBUNITS_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (c:Team)-[e:PART_OF|PAST_PART_OF]->(t) WHERE {_valid('e')}
+  WITH DISTINCT c ORDER BY c.name
+  RETURN collect(c {{.key, .name,
+    leads: COLLECT {{ MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(c) WHERE {_valid('r')}
+                      RETURN DISTINCT l {{.key, .name}} AS l ORDER BY l.name }},
+    headcount: COUNT {{ MATCH path = (p:Person)-[:MEMBER_OF|PAST_MEMBER_OF]->(u)-[:PART_OF|PAST_PART_OF*0..10]->(c)
+                        WHERE (u:Team OR u:Department) AND {_PATH_VALID} RETURN DISTINCT p }},
+    subteams: COUNT {{ MATCH path = (x:Team)-[:PART_OF|PAST_PART_OF*1..10]->(c) WHERE {_PATH_VALID}
+                       RETURN DISTINCT x }}}}) AS teams
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
+       COUNT {{ MATCH path = (u:Team)-[:PART_OF|PAST_PART_OF*1..10]->(t) WHERE {_PATH_VALID}
+                RETURN DISTINCT u }} AS total
+"""
+
+# The whole organization today: people who are members of a team or department,
+# every department that is not retired with its headcount and leads (largest
+# first), and the number of teams. One pass per count; no per-department query.
+ORGANIZATION = """
+CALL () {
+  MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE u:Team OR u:Department
+  RETURN count(DISTINCT p) AS headcount
+}
+CALL () {
+  MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired'
+  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d) WHERE u:Team OR u:Department
+  WITH d, count(DISTINCT p) AS n
+  ORDER BY n DESC, d.name
+  RETURN collect(d {.key, .name, headcount: n,
+    leads: COLLECT { MATCH (l:Person)-[:LEADS]->(d) RETURN l {.key, .name} AS l ORDER BY l.name }}) AS departments
+}
+RETURN headcount, departments,
+       COUNT { MATCH (t:Team) WHERE coalesce(t.status, '') <> 'retired' } AS teams
+"""
+
 MANAGER_CHAIN = """
 MATCH (p:Person {key: $key})
 CALL (p) {

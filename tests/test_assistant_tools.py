@@ -149,3 +149,31 @@ def test_linking_exact_alias_fuzzy_and_unknown(org):
     assert [t["key"] for t in ctx["teams"]] == ["risk-data"]
     assert [d["key"] for d in ctx["departments"]] == ["engineering"]
     assert [m["key"] for m in ctx["managers"]] == ["dan-okafor"]
+
+
+def test_subunits_lists_teams_under_a_unit_with_leads_and_headcounts(org, round_trips):
+    eng = tools.subunits("engineering")
+    assert [(t["key"], t["headcount"], t["subteams"], [l["key"] for l in t["leads"]]) for t in eng.data["teams"]] \
+        == [("payments", 2, 1, ["eve-adams"]), ("platform", 4, 1, ["bruno-silva"])]
+    assert eng.data["total"] == 4
+    assert keys(eng.pages) == {"Department:engineering", "Team:payments", "Person:eve-adams", "Team:platform",
+                               "Person:bruno-silva"}
+    # As of 2023-01-01 Hugo was still in Risk Data and Ana and Gina had not joined.
+    then = tools.subunits("platform", as_of="2023-01-01")
+    assert [(t["key"], t["headcount"]) for t in then.data["teams"]] == [("risk-data", 2)]
+    assert tools.subunits("risk-data").data["teams"] == []
+    assert tools.subunits("no-such-team").data is None
+    assert len(round_trips) == 4
+    with pytest.raises(InvalidInput):
+        tools.subunits("engineering", type="Person")
+
+
+def test_organization_counts_people_in_units_and_lists_departments(org, round_trips):
+    r = tools.organization()
+    assert r.data["headcount"] == 8          # Mallory belongs to no team or department
+    assert r.data["teams"] == 4
+    assert [(d["key"], d["headcount"], [l["key"] for l in d["leads"]]) for d in r.data["departments"]] == [
+        ("engineering", 7, ["carla-mendes"]), ("finance", 1, [])]
+    assert keys(r.pages) == {"Department:engineering", "Person:carla-mendes", "Department:finance"}
+    assert len(round_trips) == 1
+    assert {"subunits", "organization"} <= {s["function"]["name"] for s in tools.openai_tool_specs()}

@@ -138,6 +138,41 @@ def test_and_inside_a_name_or_an_unknown_second_part_does_not_split():
         "who leads Payments", "how many people are in it"]
 
 
+def test_teams_under_a_unit_and_the_whole_organization():
+    r = ask("which teams are in Engineering?")
+    assert "[Engineering](/department/engineering) has 2 teams directly under it (4 counting their sub-teams)" \
+        in r["answer"]
+    assert "[Platform](/team/platform) (4 people, led by [Bruno Silva](/person/bruno-silva), 1 sub-team)" \
+        in r["answer"]
+    assert cited(r) == {"engineering", "payments", "eve-adams", "platform", "bruno-silva"}
+    assert "has 1 team directly under it" in ask("how many teams does Platform have?")["answer"]
+    for question in ("How many people work at the company?", "how many employees do we have",
+                     "list all departments", "how many departments are there?"):
+        r = ask(question)
+        assert r["answer"].startswith("The organization has **8** people in a team or department, across "
+                                      "2 departments and 4 teams:"), (question, r["answer"])
+        assert "- [Engineering](/department/engineering): 7 people, led by [Carla Mendes](/person/carla-mendes)" \
+            in r["answer"]
+        assert cited(r) == {"engineering", "carla-mendes", "finance"}
+
+
+def test_how_many_people_a_person_manages_lists_their_direct_reports():
+    r = ask("how many people does Dan Okafor manage?")
+    assert "2 people report directly to [Dan Okafor](/person/dan-okafor)" in r["answer"]
+    assert cited(r) == {"dan-okafor", "ana-costa", "gina-park"}
+
+
+def test_sources_are_only_the_pages_left_in_a_cut_list():
+    from kiki.assistant.answer import Composer
+    from kiki.assistant.tools import Page
+
+    c = Composer()
+    c.add("People:")
+    c.bullets([c.link(Page("Person", f"p{i}", f"P {i}")) for i in range(5)], limit=2)
+    assert [s["key"] for s in c.sources] == ["p0", "p1"]
+    assert "… and 3 more" in c.text
+
+
 def test_unknowns_say_i_dont_know_and_name_who_would():
     moon = ask("who leads the moon base?")
     assert moon["answer"].startswith("I don't know “moon base”") and moon["sources"] == []

@@ -57,7 +57,10 @@ class Composer:
 
     @property
     def sources(self) -> list[dict]:
-        return [p.as_source() for p in self._cited.values()]
+        # Only pages whose link made it into the text: a handler may link every
+        # item of a list that bullets() then cuts at its limit.
+        text = self.text
+        return [p.as_source() for p in self._cited.values() if f"]({p.url})" in text]
 
 
 def join_names(parts: list[str]) -> str:

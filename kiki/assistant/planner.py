@@ -30,9 +30,32 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^who (?:joined|left|has joined|has left|moved to|moved into|came to) {_SUBJ}$",
         rf"^(?:how has|has) {_SUBJ} changed$",
     ]),
+    ("org", [
+        r"^how many (?:people|persons|employees|engineers|staff|folks|humans|heads|colleagues)"
+        r"(?: (?:are there|do we have|work here|are employed|are on staff|in total|overall|altogether|total))*$",
+        r"^(?:what(?:'s| is) )?(?:the |our )?(?:total |overall |company )?(?:headcount|head count|number of "
+        r"(?:people|employees))(?: (?:in total|overall))?$",
+        r"^(?:list |show (?:me )?|what are |which are |name )?(?:all )?(?:the |our )?departments"
+        r"(?: (?:are there|do we have|exist|there are))?$",
+        r"^(?:what|which) departments (?:are there|do we have|exist)$",
+        r"^how many (?:departments|teams)(?: (?:are there|do we have|exist|in total|overall|altogether))*$",
+        r"^(?:how is|how's) (?:the |our )?(?:company|organi[sz]ation|org) (?:organi[sz]ed|structured)$",
+    ]),
+    ("subteams", [
+        rf"^(?:which|what) (?:teams|sub-?teams|groups|squads) (?:are|exist|sit|are there) "
+        rf"(?:in|under|within|inside|part of) {_SUBJ}$",
+        rf"^(?:which|what) (?:teams|sub-?teams|groups|squads) (?:does|do) {_SUBJ} (?:have|contain|include)$",
+        rf"^how many (?:teams|sub-?teams|groups|squads) (?:are there |are |exist |sit )?"
+        rf"(?:in|under|within|inside|part of) {_SUBJ}$",
+        rf"^how many (?:teams|sub-?teams|groups|squads) (?:does|do) {_SUBJ} (?:have|contain|include)$",
+        rf"^(?:list |show (?:me )?|what are |name )?(?:all )?(?:the )?(?:teams|sub-?teams|groups|squads) "
+        rf"(?:in|of|under|within|inside) {_SUBJ}$",
+        rf"^(?:list |show (?:me )?|what are |name )?{_SUBJ}{_POSS} (?:teams|sub-?teams|squads)$",
+    ]),
     ("headcount", [
         rf"^how many (?:people|persons|employees|engineers|staff|folks|members|heads|humans|developers)\b.*?"
-        rf"\b(?:in|on|at|within|under|does|do|of)\s+{_SUBJ}(?:\s+(?:have|has|employ|got))?$",
+        rf"\b(?:in|on|at|within|under|does|do|of)\s+{_SUBJ}(?:\s+(?:have|has|employ|got|manage|lead|supervise|"
+        rf"look after))?$",
         rf"^(?:what(?:'s| is) )?(?:the )?(?:headcount|head count|size|number of people) (?:of|for|in) {_SUBJ}$",
         rf"^how (?:big|large) is {_SUBJ}$",
         rf"^{_SUBJ}{_POSS}? (?:headcount|head count|size)$",
@@ -150,6 +173,9 @@ WHAT_IS = [
 ]
 
 _COMPILED = [(intent, [re.compile(p, re.I) for p in pats]) for intent, pats in PATTERNS]
+# Subjects that mean the whole company ("how many people work at the company").
+_ORG_SCOPE = re.compile(r"^(?:(?:the|this|our|whole|entire|all of|all|of) )*(?:company|org|organi[sz]ation|firm|"
+                        r"business|enterprise|here|we|us|everyone|everybody)(?: (?:in total|overall))?$", re.I)
 _ATTRIBUTE = [re.compile(p, re.I) for p in ATTRIBUTE]
 _WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
 _CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
@@ -158,6 +184,8 @@ _FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about 
 
 # Types each intent expects its subject to be, best first (linking prefers them).
 INTENT_TYPES = {
+    "org": (),
+    "subteams": ("Department", "Team"),
     "changes": ("Department", "Team", "Person", "System", "Process", "Topic"),
     "headcount": ("Team", "Department"),
     "members": ("Team", "Department"),
@@ -239,7 +267,11 @@ def parse(question: str, state: dict | None = None, today=None) -> Plan:
             for pat in pats:
                 mm = pat.match(text)
                 if mm:
-                    return Plan(intent, linking.clean_phrase(mm.group("x")), as_of)
+                    subject = linking.clean_phrase(mm.group("x")) if "x" in pat.groupindex else None
+                    if intent == "org" or (intent in ("headcount", "members", "subteams") and
+                                           _ORG_SCOPE.match(subject or "")):
+                        return Plan("org", None, as_of)
+                    return Plan(intent, subject, as_of)
     last_intent = (state or {}).get("last_intent")
     fm = _FOLLOWUP.match(q)
     if fm and last_intent and last_intent != "search":
@@ -370,6 +402,9 @@ class Offline:
 
     # each handler writes into self.c ------------------------------------------
     def headcount(self, s: linking.Linked):
+        if s.type == "Person":
+            # "how many people does Ana manage": her direct reports, counted and listed.
+            return self.reports(s)
         if s.type not in ("Team", "Department"):
             return self.not_applicable(s, "a headcount")
         r = self.run("headcount", tools.headcount, s.key, as_of=self.plan.as_of, type=s.type)
@@ -378,6 +413,44 @@ class Offline:
         people = "person" if n == 1 else "people"
         sub = f", including its {d['subteams']} sub-team{'s' if d['subteams'] != 1 else ''}" if d["subteams"] else ""
         self.c.add(f"{self.c.link(_p(d, d['label']))} has **{n}** {people}{sub}{self.when}.")
+
+    def subteams(self, s: linking.Linked):
+        if s.type not in ("Team", "Department"):
+            return self.not_applicable(s, "teams")
+        d = self.run("subunits", tools.subunits, s.key, as_of=self.plan.as_of, type=s.type).data
+        head = self.c.link(_p(d, d["label"]))
+        teams = d["teams"]
+        if not teams:
+            self.c.add(f"The graph records no teams under {head}{self.when}.")
+            return
+        n = len(teams)
+        deeper = f" ({d['total']} counting their sub-teams)" if d["total"] > n else ""
+        self.c.add(f"{head} has {n} team{'s' if n != 1 else ''} directly under it{deeper}{self.when}:")
+        items = []
+        for t in teams:
+            bits = [f"{t['headcount']} {'person' if t['headcount'] == 1 else 'people'}"]
+            if t["leads"]:
+                bits.append(f"led by {_lead_text(self.c, t['leads'])}")
+            if t["subteams"]:
+                bits.append(f"{t['subteams']} sub-team{'s' if t['subteams'] != 1 else ''}")
+            items.append(f"{self.c.link(page('Team', t['key'], t['name']))} ({', '.join(bits)})")
+        self.c.bullets(items, limit=30)
+
+    def org(self):
+        d = self.run("organization", tools.organization).data
+        depts = d["departments"]
+        if self.plan.as_of:
+            self.c.add(f"I can only describe the whole organization as it is today, not on {self.plan.as_of}.")
+        n = d["headcount"]
+        self.c.add(f"The organization has **{n}** {'person' if n == 1 else 'people'} in a team or department, "
+                   f"across {len(depts)} department{'s' if len(depts) != 1 else ''} and {d['teams']} "
+                   f"team{'s' if d['teams'] != 1 else ''}:")
+        items = []
+        for dep in depts:
+            lead = f", led by {_lead_text(self.c, dep['leads'])}" if dep["leads"] else ""
+            items.append(f"{self.c.link(page('Department', dep['key'], dep['name']))}: {dep['headcount']} "
+                         f"{'person' if dep['headcount'] == 1 else 'people'}{lead}")
+        self.c.bullets(items, limit=40)
 
     def members(self, s: linking.Linked):
         if s.type == "Person":
@@ -826,6 +899,9 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
     subject = None
     if plan.intent == "bad_date":
         off.c.add(f"I don't know which day you mean: {md_escape(plan.subject)}.")
+        return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
+    if plan.intent == "org":
+        off.org()
         return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
     if plan.intent == "search":
         # A bare name ("Risk Data?") is a what-is question.

@@ -246,6 +246,33 @@ def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
     return _visible(asker, ToolResult("leader", args, row, pages))
 
 
+def subunits(team: str, *, asker: str | None = None, as_of: str | None = None,
+             type: str | None = None) -> ToolResult:
+    """The teams directly under a team or department, with their leads and headcounts."""
+    key = _key_arg(team)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, ("Team", "Department"))
+    args = {"team": key, "as_of": as_of}
+    rows = driver.read_once(Q.SUBUNITS_AS_OF if as_of else Q.SUBUNITS, key=key, label=label, as_of=as_of)
+    if not rows:
+        return _visible(asker, ToolResult("subunits", args, None))
+    row = rows[0]
+    pages = _pages(Page(row["label"], row["key"], row["name"]),
+                   *(p for t in row["teams"]
+                     for p in [Page("Team", t["key"], t["name"])] + [Page("Person", l["key"], l["name"])
+                                                                     for l in t["leads"]]))
+    return _visible(asker, ToolResult("subunits", args, row, pages))
+
+
+def organization(*, asker: str | None = None) -> ToolResult:
+    """The whole organization today: headcount, departments (headcount, leads), number of teams."""
+    row = driver.read_once(Q.ORGANIZATION)[0]
+    pages = _pages(*(p for d in row["departments"]
+                     for p in [Page("Department", d["key"], d["name"])] + [Page("Person", l["key"], l["name"])
+                                                                           for l in d["leads"]]))
+    return _visible(asker, ToolResult("organization", {}, row, pages))
+
+
 def manager_chain(person: str, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
     """A person's managers, nearest first, up to the top of the org."""
     key = _key_arg(person)
@@ -374,6 +401,13 @@ TOOLS: dict[str, tuple[Callable[..., ToolResult], dict]] = {
     "leader": (leader, {
         "description": "Who leads a team or department.",
         "properties": {"team": _KEY, "as_of": _AS_OF_PARAM}, "required": ["team"]}),
+    "subunits": (subunits, {
+        "description": "The teams directly under a team or department, with their leads and headcounts.",
+        "properties": {"team": _KEY, "as_of": _AS_OF_PARAM}, "required": ["team"]}),
+    "organization": (organization, {
+        "description": "The whole company today: total headcount, every department with its headcount and "
+                       "leads, and the number of teams.",
+        "properties": {}, "required": []}),
     "manager_chain": (manager_chain, {
         "description": "A person's manager and management chain up to the top.",
         "properties": {"person": _KEY, "as_of": _AS_OF_PARAM}, "required": ["person"]}),
