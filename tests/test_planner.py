@@ -129,6 +129,23 @@ def test_compound_questions_answer_each_part_about_the_same_subject():
     assert "Risk Data" in parts[2] and "risk-engine" in {s["key"] for s in three["sources"]}
 
 
+def test_a_pronoun_that_cannot_be_the_subject_is_the_page_the_last_answer_named():
+    r = ask("who leads Payments and who do they report to?")
+    assert "[Payments](/team/payments) is led by [Eve Adams](/person/eve-adams)" in r["answer"]
+    assert "[Eve Adams](/person/eve-adams) reports to [Carla Mendes](/person/carla-mendes)" in r["answer"]
+    # Across turns: a team has no manager, so "he" is the lead just named...
+    first = ask("who leads Risk Data?")
+    nxt = ask("who does he report to?", conversation=first["conversation"])
+    assert "[Dan Okafor](/person/dan-okafor) reports to [Bruno Silva](/person/bruno-silva)" in nxt["answer"]
+    # ...while "it" stays the team when the question fits a team.
+    other = ask("who leads Risk Data?")
+    again = ask("how many people are in it?", conversation=other["conversation"])
+    assert "[Risk Data](/team/risk-data) has **3** people" in again["answer"]
+    owned = ask("does anyone own the risk engine, and how many people are in it?")
+    assert "[Risk Engine](/system/risk-engine) is owned by [Risk Data](/team/risk-data)" in owned["answer"]
+    assert "[Risk Data](/team/risk-data) has **3** people" in owned["answer"]
+
+
 def test_and_inside_a_name_or_an_unknown_second_part_does_not_split():
     assert planner.split_compound("who owns Payouts and Refunds?") == ["who owns Payouts and Refunds"]
     assert planner.split_compound("who is in Research and Development") == ["who is in Research and Development"]

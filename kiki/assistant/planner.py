@@ -108,6 +108,8 @@ PATTERNS: list[tuple[str, list[str]]] = [
         rf"^(?:which|what) (?:team|group|department|people|squad) (?:owns|maintains|is responsible for|runs|"
         rf"looks after) {_SUBJ}$",
         rf"^who(?:'s| is) (?:the )?owner (?:of|for) {_SUBJ}$",
+        rf"^(?:does|do|is there) (?:anyone|anybody|someone|somebody|a team|any team) (?:own|owns|maintain|"
+        rf"maintains|look after|looks after|responsible for|take care of) {_SUBJ}$",
         rf"^(?:the )?(?:owner|owners) (?:of|for) {_SUBJ}$",
         rf"^who(?:'s| is) {_SUBJ}{_POSS} owner$",
         rf"^(?!(?:what|who|where|when|which|how|why)\b){_SUBJ}{_POSS}? (?:owner|owners|owning team)$",
@@ -164,7 +166,7 @@ WHAT_IS = [
     rf"(?:in|on|part of|belong to|work in|work on|work for)$",
     rf"^where does {_SUBJ} work$",
     rf"^what (?:does|do) {_SUBJ} do$",
-    rf"^what (?:systems |services |processes )?(?:does|do) {_SUBJ} (?:own|run|look after|maintain)$",
+    rf"^(?:what|which) (?:systems |services |processes )?(?:does|do) {_SUBJ} (?:own|run|look after|maintain)$",
     rf"^how does {_SUBJ} work$",
     rf"^(?:what|who)(?:'s| is| are| was) {_SUBJ}$",
     rf"^tell me (?:more )?about {_SUBJ}$",
@@ -228,6 +230,7 @@ class Outcome:
     plan: dict
     tools: list[ToolResult] = field(default_factory=list)
     entity: dict | None = None   # the entity discussed, for follow-ups
+    answered: dict | None = None  # the one page the answer named (a lead, a manager, an owning team)
 
 
 def clean_question(question: str) -> str:
@@ -340,6 +343,12 @@ def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
                        alternatives=[linking.Linked(label, i["key"], i["name"], via="self") for i in items[1:]])
     if linking.is_pronoun(phrase):
         last = ctx.state.get("last_entity")
+        answered = ctx.state.get("last_answer")
+        wanted = INTENT_TYPES.get(intent, ())
+        # "who leads Ledger and who do they report to": "they" is the lead the
+        # last answer named, because a team has no manager but a person does.
+        if answered and answered["type"] in wanted and (not last or last["type"] not in wanted):
+            last = answered
         if not last:
             return Subject(None, f"I'm not sure what “{md_escape(phrase)}” refers to. Ask again with its name.")
         return Subject(linking.Linked(last["type"], last["key"], last["name"], via="context"))
@@ -388,6 +397,12 @@ class Offline:
         self.c = Composer()
         self.results: list[ToolResult] = []
         self.entity: linking.Linked | None = None
+        self.answered: linking.Linked | None = None
+
+    def named(self, label: str, items: list[dict]):
+        """Remember the page the answer named, when it named exactly one."""
+        if len(items) == 1:
+            self.answered = linking.Linked(label, items[0]["key"], items[0]["name"], via="answer")
 
     def run(self, name: str, fn, *args, **kwargs) -> ToolResult:
         result = fn(*args, asker=self.ctx.asker, **kwargs)
@@ -481,6 +496,7 @@ class Offline:
         d = r.data
         head = self.c.link(_p(d, d["label"]))
         if d["leads"]:
+            self.named("Person", d["leads"])
             verb = "is led by" if len(d["leads"]) == 1 else "is co-led by"
             self.c.add(f"{head} {verb} {_lead_text(self.c, d['leads'])}{self.when}.")
             return
@@ -503,6 +519,7 @@ class Offline:
         d = r.data
         head = self.c.link(_p(d, d["label"]))
         if d["owners"]:
+            self.named(d["owners"][0].get("label") or "Team", d["owners"])
             owners = join_names([_contact_text(self.c, o) for o in d["owners"]])
             self.c.add(f"{head} is owned by {owners}{self.when}.")
             return
@@ -532,6 +549,7 @@ class Offline:
                     self.c.add(f"{who} is in {where}.")
             return
         mgr = chain[0]
+        self.named("Person", [mgr])
         title = f" ({md_escape(mgr['title'])})" if mgr.get("title") else ""
         self.c.add(f"{who} reports to {self.c.link(_p(mgr, 'Person'))}{title}{self.when}.")
         if full or len(chain) > 1:
@@ -801,9 +819,15 @@ _RELATED = {
 }
 
 
+def _one_per_page(hits: list[dict]) -> list[dict]:
+    """The best passage of each page (hits come best first)."""
+    seen: set = set()
+    return [h for h in hits if (h["type"], h["key"]) not in seen and not seen.add((h["type"], h["key"]))]
+
+
 def _search_answer(off: Offline, text: str):
     words = _search_words(text)
-    hits = off.run("search", tools.search, words, limit=3).data if words else []
+    hits = _one_per_page(off.run("search", tools.search, words, limit=8).data)[:3] if words else []
     if not hits and len(words.split()) > 1:
         # Full text wants every word; retry with the most specific words alone
         # and keep pages matched by the most of them.
@@ -867,6 +891,9 @@ def next_state(state: dict | None, out: Outcome) -> dict:
     new = dict(state or {})
     if out.entity:
         new["last_entity"] = out.entity
+    new.pop("last_answer", None)
+    if out.answered:
+        new["last_answer"] = out.answered
     intent = out.plan.get("intent")
     if intent == "compound":
         intent = out.plan["parts"][-1].get("intent")
@@ -889,7 +916,7 @@ def answer_offline(question: str, asker: str | None = None, state: dict | None =
     entity = next((o.entity for o in reversed(outcomes) if o.entity), None)
     return Outcome("\n\n".join(o.answer for o in outcomes), list(sources.values()),
                    {"intent": "compound", "parts": [o.plan for o in outcomes]},
-                   [r for o in outcomes for r in o.tools], entity)
+                   [r for o in outcomes for r in o.tools], entity, outcomes[-1].answered)
 
 
 def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome:
@@ -962,4 +989,5 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
     if off.entity is not None:
         plan_dict["entity"] = off.entity.as_dict()
     return Outcome(off.c.text, off.c.sources, plan_dict, off.results,
-                   off.entity.as_dict() if off.entity else None)
+                   off.entity.as_dict() if off.entity else None,
+                   off.answered.as_dict() if off.answered and off.entity else None)
