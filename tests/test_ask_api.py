@@ -86,7 +86,10 @@ def test_bad_requests_are_400_naming_the_field(client, url, payload, field):
 def test_bad_json_and_wrong_method(client):
     r = client.post("/api/ask", data="{nope", content_type="application/json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json"
-    assert client.get("/api/ask").status_code == 405
+    r = client.get("/api/ask")
+    assert r.status_code == 405 and r["Allow"] == "POST"
+    assert r.json()["error"] == {"code": "method_not_allowed", "message": "GET is not allowed here; use POST"}
+    assert client.get("/api/answers/123/rating").json()["error"]["code"] == "method_not_allowed"
 
 
 def test_stream_sends_deltas_then_done(client):

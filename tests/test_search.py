@@ -206,7 +206,9 @@ def test_api_rejects_bad_parameters_naming_them(client, params, param):
 
 
 def test_api_only_answers_get(client):
-    assert client.post("/api/search", {"q": "books"}).status_code == 405
+    r = client.post("/api/search", {"q": "books"})
+    assert r.status_code == 405 and r["Allow"] == "GET"
+    assert r.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_search_passages_surface_exact_name_matches_too(org):

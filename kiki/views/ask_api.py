@@ -11,11 +11,13 @@ import logging
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from kiki import assistant
 from kiki.assistant import linking
 from kiki.errors import GraphUnavailable, InvalidInput, KikiError
+
+from .methods import json_methods
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ def _invalid(e: InvalidInput) -> JsonResponse:
 
 
 @csrf_exempt
-@require_POST
+@json_methods("POST")
 def ask_view(request):
     args = _ask_args(request)
     if isinstance(args, JsonResponse):
@@ -97,7 +99,7 @@ def _sse(event: dict) -> bytes:
 
 
 @csrf_exempt
-@require_POST
+@json_methods("POST")
 def ask_stream_view(request):
     args = _ask_args(request)
     if isinstance(args, JsonResponse):
@@ -131,7 +133,7 @@ def ask_stream_view(request):
 
 
 @csrf_exempt
-@require_POST
+@json_methods("POST")
 def rating_view(request, message_id: str):
     data = _body(request)
     if isinstance(data, JsonResponse):

@@ -8,10 +8,11 @@ graph becomes a 503 in wiki.middleware.
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
 
 from graph.model import LABEL_SLUGS, PAGE_LABELS, SLUG_LABELS
 from kiki.search import hybrid_search
+
+from .methods import json_methods
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -38,7 +39,7 @@ def _parse_types(values: list[str]) -> tuple[list[str], str | None]:
     return labels, None
 
 
-@require_GET
+@json_methods("GET")
 def search_api(request):
     q = (request.GET.get("q") or "").strip()
     if not q:
