@@ -11,6 +11,9 @@ cites. Names are found with one regex per kind of page, longest name first, so
 - reports, members, deps_out, deps_in: every expected name appears and no other
   person (resp. system) is named, the subject and its leads aside;
 - owner: every owning team is named and the first team named is an owner;
+- subteams: every team under the unit is named and no other team or department;
+- organization: like count, with the number of people in a team or department;
+- compound ("who owns X and what depends on it?"): graded as owner and as deps_in;
 - description: the page's summary appears (or 80 % of its words of 4+ letters);
 - who_to_ask: the owning team or its lead is named;
 - unanswerable: the answer says "I don't know" and names who would know (when
@@ -81,9 +84,17 @@ class Grader:
             return not exp["who"] or any(w in keys for w in exp["who"])
         if idk:
             return False
-        if kind == "count":
+        if kind in ("count", "organization"):
             m = _BOLD_NUMBER.search(answer or "") or _NUMBER.search(text)
             return bool(m) and int(m.group(1)) == exp
+        if kind == "compound":
+            return self.grade({**item, "kind": "owner", "expected": exp["owners"]}, answer) and \
+                self.grade({**item, "kind": "deps_in", "expected": exp["deps_in"]}, answer)
+        if kind == "subteams":
+            named = {k for _, k in self.mentions(text, "unit")}
+            allowed = set(exp) | {subject}
+            extra = {k for k in named - allowed if not any(o in allowed for o in self._namesakes(k))}
+            return set(exp) <= named and not extra
         if kind in ("manager", "lead"):
             wanted = [exp] if isinstance(exp, str) else exp
             skip = {subject, item.get("asker")}

@@ -8,7 +8,9 @@ Each line: {"id", "kind", "question", "asker", "subject", "expected", "sources"}
 where `expected` depends on the kind (see bench/eval_grade.py) and `sources`
 are the keys a correct answer must cite (the subject and the pages named in
 the answer). Kinds: count, manager, chain, reports, members, lead, owner,
-deps_out, deps_in, steps, description, who_to_ask, unanswerable. Phrasings are
+deps_out, deps_in, steps, subteams (the teams under a unit), organization (the
+whole company's headcount), compound ("who owns X and what depends on it?"),
+description, who_to_ask, unanswerable. Phrasings are
 varied on purpose (templates picked by a seeded random), including "my team"
 questions asked as a given person.
 """
@@ -25,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-STRUCTURED = ("count", "manager", "chain", "reports", "members", "lead", "owner", "deps_out", "deps_in", "steps")
+STRUCTURED = ("count", "manager", "chain", "reports", "members", "lead", "owner", "deps_out", "deps_in", "steps",
+              "subteams", "organization", "compound")
 KINDS = STRUCTURED + ("description", "who_to_ask", "unanswerable")
 
 PHRASINGS = {
@@ -52,6 +55,12 @@ PHRASINGS = {
     "steps": ["walk me through how to {x}", "what's the procedure to {x}?", "What are the steps to {x}?", "How do I {x}?", "what's the process for {x}?",
               "Steps for {x}?"],
     "description": ["what's {x}?", "What is {x} responsible for?", "explain {x}", "What does {x} do?", "Tell me about {x}", "what is {x}?", "Describe {x}."],
+    "subteams": ["Which teams are in {x}?", "what teams does {x} have?", "list the teams in {x}", "{x}'s teams",
+                 "which sub-teams are under {x}?", "show me the teams under {x}"],
+    "organization": ["How many people work at the company?", "how many employees do we have?",
+                     "what's the total headcount?", "How many people are in the organization?"],
+    "compound": ["Who owns {x} and what depends on it?", "who maintains {x}, and what relies on it?",
+                 "Which team owns {x} and which systems use it?", "who is responsible for {x} and what calls it?"],
     "who_to_ask": ["who is the contact for {x}?", "who's the expert on {x}?", "Who should I ask about {x}?", "who can help me with {x}?", "Who do I talk to about {x}?",
                    "who knows about {x}?"],
 }
@@ -94,6 +103,9 @@ class Org:
 
     def of(self, label):
         return sorted((e for e in self.labels[label] if e.key in self.unique), key=lambda e: e.key)
+
+    def child_teams(self, key):
+        return sorted(k for lab, k, _ in self.inn[("PART_OF", key)] if lab == "Team")
 
     def children(self, key):
         return [k for lab, k, _ in self.inn[("PART_OF", key)] if lab in ("Team", "Department")]
@@ -286,6 +298,20 @@ def build(people: int = 500, seed: int = 42, per_kind: int = 24) -> list[dict]:
     for name in MADE_UP:
         q = rnd.choice(MADE_UP_QUESTIONS).format(x=name)
         items.append(_item("unanswerable", q, None, {"idk": True, "who": []}, []))
+
+    # Kinds added later come last, so the questions above keep their ids and draws.
+    for u in sample([u for u in teams + depts if org.child_teams(u.key)], per_kind // 2):
+        children = org.child_teams(u.key)
+        items.append(_item("subteams", phr("subteams", x=u.name), u.key, children, [u.key, *children]))
+    members = len({k for lab, k, _ in (x for (t, _), xs in org.inn.items() if t == "MEMBER_OF" for x in xs)
+                   if lab == "Person"})
+    for q in PHRASINGS["organization"]:
+        items.append(_item("organization", q, None, members, [d.key for d in org.labels["Department"]]))
+    for s in sample([s for s in systems if org.owners(s.key) and 1 <= len(org.deps_in(s.key)) <= 20],
+                    per_kind // 2):
+        o, d = org.owners(s.key), org.deps_in(s.key)
+        items.append(_item("compound", phr("compound", x=s.name), s.key, {"owners": o, "deps_in": d},
+                           [s.key, *o, *d]))
 
     for n, item in enumerate(items, 1):
         item["id"] = f"q{n:03d}"
