@@ -101,6 +101,20 @@ def test_grader_accepts_right_answers_and_rejects_wrong_ones(items, grader):
     assert not grader.grade(unknown, "I don't know that.")                      # names nobody
     assert not grader.grade(unknown, f"It is 42. {who} would know.")            # a guess
 
+    sub = by_kind(items, "subteams")[0]
+    teams = [grader.org.name[k] for k in sub["expected"]]
+    assert grader.grade(sub, "Teams: " + ", ".join(teams))
+    assert not grader.grade(sub, "Teams: " + ", ".join(teams[:-1]))
+    stranger = next(t.name for t in grader.org.of("Team") if t.key not in sub["expected"] + [sub["subject"]])
+    assert not grader.grade(sub, "Teams: " + ", ".join(teams + [stranger]))
+
+    both = by_kind(items, "compound")[0]
+    owner = grader.org.name[both["expected"]["owners"][0]]
+    users = [grader.org.name[k] for k in both["expected"]["deps_in"]]
+    assert grader.grade(both, f"Owned by {owner}.\n\nThese depend on it: {', '.join(users)}")
+    assert not grader.grade(both, f"Owned by {owner}.")                               # second part missing
+    assert not grader.grade(both, f"These depend on it: {', '.join(users)}")          # first part missing
+
     assert grader.citations(count, [count["subject"]]) == (1.0, 1.0)
     far = next(e.key for e in grader.org.of("Process"))
     precision, _ = grader.citations(count, [count["subject"], far])
@@ -115,7 +129,8 @@ def test_generated_questions_through_the_offline_assistant(clean_graph, settings
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = None
     merge_batch(generate(500, 42))
     wanted = {"count": 4, "manager": 4, "chain": 3, "reports": 3, "members": 3, "lead": 3, "owner": 4,
-              "deps_out": 3, "deps_in": 3, "steps": 3, "unanswerable": 6}
+              "deps_out": 3, "deps_in": 3, "steps": 3, "subteams": 2, "organization": 2, "compound": 2,
+              "unanswerable": 6}
     picked = [i for kind, n in wanted.items() for i in by_kind(items, kind)[:n]]
     wrong = []
     for item in picked:
