@@ -190,6 +190,35 @@ def test_sources_are_only_the_pages_left_in_a_cut_list():
     assert "… and 3 more" in c.text
 
 
+def test_greetings_thanks_and_help_are_answered_without_the_graph():
+    from graph import driver
+
+    with driver.count_queries() as counter:
+        hello = ask("Hello!")
+        thanks = ask("thanks a lot")
+        helping = ask("what can you do?")
+    assert counter.count == 0
+    assert hello["answer"].startswith("Hi! I'm Kiki, an AI assistant") and hello["sources"] == []
+    assert thanks["answer"].startswith("You're welcome!")
+    assert "who owns *system* and what depends on it?" in helping["answer"]
+    # A greeting in front of a question is not the whole message.
+    r = ask("Hey Kiki, quick question: who leads Payments?")
+    assert "[Payments](/team/payments) is led by [Eve Adams](/person/eve-adams)" in r["answer"]
+    # Smalltalk does not become the intent a follow-up repeats.
+    nxt = ask("and what about Risk Data?", conversation=thanks["conversation"])
+    assert "Hi!" not in nxt["answer"] and "You're welcome" not in nxt["answer"]
+
+
+def test_typos_short_words_and_ties():
+    r = ask("whos the lead of risk dta")
+    assert "[Risk Data](/team/risk-data) is led by [Dan Okafor](/person/dan-okafor)" in r["answer"]
+    # "ledger" is part of two systems' names and neither is called just that: Kiki asks.
+    r = ask("who owns ledger?")
+    assert r["answer"].startswith("Several pages match “ledger”; which one do you mean?")
+    assert cited(r) == {"ledger-service", "ledger-api"}
+    assert "owned by" not in r["answer"]
+
+
 def test_unknowns_say_i_dont_know_and_name_who_would():
     moon = ask("who leads the moon base?")
     assert moon["answer"].startswith("I don't know “moon base”") and moon["sources"] == []

@@ -36,6 +36,7 @@ class Linked:
     score: float = 0.0
     exact: bool = False
     via: str = "name"      # name | self | context
+    fit: tuple = ()        # (coverage, tightness) of a non-exact match; equal fits are a tie
 
     def as_dict(self) -> dict:
         return {"type": self.type, "key": self.key, "name": self.name, "via": self.via}
@@ -59,13 +60,19 @@ def _words(text: str) -> list[str]:
     return [w for w in normalize(text).split() if w not in _NOISE]
 
 
-def _close(a: str, b: str) -> bool:
-    """Same word, a prefix of at least 3 letters, or one edit apart (for words of 4+)."""
+def _closeness(a: str, b: str) -> float:
+    """1 for the same word or a prefix of at least 3 letters, 0.9 for one edit apart
+    (words of 4+; a 3-letter word may miss one letter of a 4-letter one: "dta" for
+    "data"), else 0 — so "ana" fits Ana Costa better than Anna Kaya."""
     if a == b:
-        return True
+        return 1.0
     if len(a) >= 3 and b.startswith(a) or len(b) >= 3 and a.startswith(b):
-        return True
-    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return 1.0
+    return 0.9 if _one_edit(a, b) else 0.0
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3 or max(len(a), len(b)) < 4:
         return False
     # one substitution, insertion or deletion
     if len(a) == len(b):
@@ -86,7 +93,7 @@ def lucene_terms(phrase: str) -> str:
     for w in words:
         esc = _LUCENE_SPECIAL.sub(r"\\\1", w)
         term = f"{esc} OR {esc}*"
-        if len(w) >= 4:
+        if len(w) >= 3:
             term += f" OR {esc}~1"
         terms.append(f"({term})")
     return f"({' AND '.join(terms)})^4 OR " + " OR ".join(terms)
@@ -98,20 +105,24 @@ TYPE_WORDS = {"team", "squad", "department", "dept", "system", "service", "compo
               "topic", "person", "group"}
 
 
-def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float]:
-    """(exact, fraction of the phrase's words found in the candidate's identity)."""
+def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float, float]:
+    """(exact, fraction of the phrase's words found in the candidate's identity,
+    fraction of the identity's words the phrase covers: "risk dta" fits Risk
+    Data better than Risk Data Tooling)."""
     identities = [cand["name"], *cand.get("aliases", []), cand["key"].replace("-", " ").replace("_", " ")]
     id_norms = [" ".join(_words(i)) for i in identities]
     id_words = {w for i in id_norms for w in i.split()}
     if phrase_words and " ".join(phrase_words) in id_norms:
-        return True, 1.1   # every word, type words included ("Settlement API", not the Settlement team)
+        return True, 1.1, 1.0   # every word, type words included ("Settlement API", not the Settlement team)
     core = [w for w in phrase_words if w not in TYPE_WORDS or w in id_words]
     if core and " ".join(core) in id_norms:
-        return True, 1.0
+        return True, 1.0, 1.0
     if not core:
-        return False, 0.0
-    hits = sum(1 for w in core if any(_close(w, iw) for iw in id_words))
-    return False, hits / len(core)
+        return False, 0.0, 0.0
+    hits = sum(max((_closeness(w, iw) for iw in id_words), default=0.0) for w in core)
+    tight = max((sum(1 for iw in i.split() if any(_closeness(w, iw) for w in core)) / len(i.split())
+                 for i in id_norms if i), default=0.0)
+    return False, hits / len(core), tight
 
 
 def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, limit: int = 10) -> list[Linked]:
@@ -130,14 +141,16 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     rows = driver.read_once(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
     out = []
     for row in rows:
-        exact, coverage = _match_quality(words, row)
+        exact, coverage, tight = _match_quality(words, row)
         if not exact and coverage < 0.6:
             continue
-        # Exact identity first, then how much of the phrase matched, then full-text score;
-        # type order breaks remaining ties in favour of the types the question asked for.
-        rank = (100.0 if exact else 0.0) + coverage * 10 + min(float(row["score"]), 50.0) / 10 \
+        # Exact identity first, then how much of the phrase matched, then how little of the
+        # name is left unmatched, then full-text score; type order breaks remaining ties in
+        # favour of the types the question asked for.
+        rank = (100.0 if exact else 0.0) + coverage * 10 + tight * 3 + min(float(row["score"]), 50.0) / 10 \
             - types.index(row["label"]) * 0.01
-        out.append(Linked(row["label"], row["key"], row["name"], rank, exact))
+        out.append(Linked(row["label"], row["key"], row["name"], rank, exact,
+                          fit=() if exact else (round(coverage, 3), round(tight, 3))))
     out.sort(key=lambda c: c.score, reverse=True)
     return out[:limit]
 

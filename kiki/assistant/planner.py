@@ -180,7 +180,30 @@ _ORG_SCOPE = re.compile(r"^(?:(?:the|this|our|whole|entire|all of|all|of) )*(?:c
                         r"business|enterprise|here|we|us|everyone|everybody)(?: (?:in total|overall))?$", re.I)
 _ATTRIBUTE = [re.compile(p, re.I) for p in ATTRIBUTE]
 _WHAT_IS = [re.compile(p, re.I) for p in WHAT_IS]
-_CONNECTOR = re.compile(r"^(?:and|also|so|ok|okay|then|now|hey kiki|kiki|hi|hello|please|pls)\b[,:]?\s*", re.I)
+# Words people put before the question ("hey Kiki, quick question: who ..."), any number of them.
+_CONNECTOR = re.compile(r"^(?:(?:and|also|so|ok|okay|then|now|hey|hi|hello|hiya|yo|kiki|please|pls|um|uh|btw|"
+                        r"sorry|quick question|question|one more thing|good (?:morning|afternoon|evening))"
+                        r"\b[,:;!.-]*\s*)+", re.I)
+# Messages that are not questions about the graph: answered without touching it.
+SMALLTALK = [
+    ("greeting", re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+                            r"(?: there)?(?: kiki)?$", re.I)),
+    ("thanks", re.compile(r"^(?:thanks|thank you|thx|ty|cheers|great|perfect|awesome|cool|nice|ok|okay|got it)"
+                          r"(?: (?:so much|a lot|very much|kiki|thanks|thank you))*$", re.I)),
+    ("help", re.compile(r"^(?:help|\?|what can you do|what can i ask(?: you)?|who are you|what are you|"
+                        r"how do(?:es)? (?:you|this|kiki) work|what is kiki|what's kiki)$", re.I)),
+]
+_EXAMPLES = ("“who leads *team*?”, “how many people are in *department*?”, “who owns *system* and what "
+             "depends on it?”, “what are the steps to *process*?”, “who should I ask about *topic*?”, "
+             "“what changed in *team* this quarter?”")
+SMALLTALK_REPLIES = {
+    "greeting": "Hi! I'm Kiki, an AI assistant that answers from the company's knowledge graph of people, "
+                f"teams, departments, systems and processes, and links the pages it used. Try {_EXAMPLES}.",
+    "help": "I'm Kiki, an AI assistant. I answer questions about people, teams, departments, systems and "
+            "processes from the company's knowledge graph, link every page I used, and say so when the graph "
+            f"doesn't know. Try {_EXAMPLES}. Follow-ups work too: “and who leads it?”.",
+    "thanks": "You're welcome! Ask me anything else about people, teams, systems or processes.",
+}
 _FOLLOWUP = re.compile(r"^(?:and what about |and how about |and for |what about |how about |same for |what of |and )"
                        r"(?P<x>.+)$", re.I)
 
@@ -235,6 +258,7 @@ class Outcome:
 
 def clean_question(question: str) -> str:
     q = " ".join((question or "").split())
+    q = re.sub(r"\b(who|what|where|when|how)s\b", r"\1's", q, flags=re.I)  # "whos the lead of ..."
     q = q.strip().rstrip("?!. ").strip()
     q = re.sub(r"^@?kiki[,:]?\s+", "", q, flags=re.I)
     return q
@@ -255,6 +279,9 @@ def parse(question: str, state: dict | None = None, today=None) -> Plan:
     """Intent and subject phrase of a question (no graph access). A date
     phrase ("last March", "as of 2026-03-01") becomes `as_of` (see dates.py)."""
     q = clean_question(question)
+    for kind, pat in SMALLTALK:
+        if pat.match(q.strip("!?., ")) or (q.strip() == "" and kind == "help"):
+            return Plan("smalltalk", kind)
     try:
         plan = _changes_plan(q, today)
         if plan:
@@ -317,6 +344,7 @@ class Subject:
     problem: str | None = None      # why it could not be resolved, as a sentence
     alternatives: list = field(default_factory=list)
     namesakes: list = field(default_factory=list)  # other pages with exactly the same name
+    ambiguous: list = field(default_factory=list)  # equally good partial matches ("ana": Ana Costa, Ana Dekker…)
 
 
 def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
@@ -360,6 +388,12 @@ def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
     if not found:
         return Subject(None, f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
     top = found[0]
+    if not top.exact:
+        # "who is ana" with three Anas and no page called Ana: ask, don't pick one.
+        ties = [c for c in found[1:] if not c.exact and c.fit == top.fit and c.type == top.type]
+        if ties:
+            return Subject(None, f"Several pages match “{md_escape(phrase)}”; which one do you mean?",
+                           ambiguous=[top, *ties])
     namesakes = [c for c in found[1:] if c.exact and c.type == top.type and c.name.lower() == top.name.lower()]
     return Subject(top, namesakes=namesakes)
 
@@ -897,7 +931,7 @@ def next_state(state: dict | None, out: Outcome) -> dict:
     intent = out.plan.get("intent")
     if intent == "compound":
         intent = out.plan["parts"][-1].get("intent")
-    if intent not in (None, "search", "bad_date"):
+    if intent not in (None, "search", "bad_date", "smalltalk", "org"):
         new["last_intent"] = intent
     return new
 
@@ -927,6 +961,9 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
     if plan.intent == "bad_date":
         off.c.add(f"I don't know which day you mean: {md_escape(plan.subject)}.")
         return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
+    if plan.intent == "smalltalk":
+        off.c.add(SMALLTALK_REPLIES[plan.subject])
+        return Outcome(off.c.text, [], plan.as_dict(), [], None)
     if plan.intent == "org":
         off.org()
         return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
@@ -942,7 +979,7 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
     if plan.intent != "search":
         subject = subject or resolve(plan.subject, plan.intent, ctx)
         closest = None
-        if subject.linked is None and plan.intent == "who_to_ask" and plan.subject and \
+        if subject.linked is None and not subject.ambiguous and plan.intent == "who_to_ask" and plan.subject and \
                 not linking.self_reference(plan.subject) and not linking.is_pronoun(plan.subject):
             # No page by that name: who_to_ask's own text match finds the closest page.
             found = tools.who_to_ask(plan.subject, asker=asker)
@@ -953,6 +990,11 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
             off.c.add(f"I have no page called “{md_escape(plan.subject)}”; the closest match is "
                       f"{off.c.link(page(closest['label'], closest['key'], closest['name']))}.")
             off._render_contacts(closest)
+        elif subject.ambiguous:
+            off.c.add(subject.problem)
+            off.c.bullets([off.c.link(page(a.type, a.key, a.name)) for a in subject.ambiguous])
+            off.c.add("")
+            off.c.add("Ask again with the full name.")
         elif subject.linked is None:
             off.c.add(subject.problem)
             if plan.intent in ("who_to_ask", "steps", "what_is") and plan.subject and \
