@@ -41,7 +41,8 @@ UNWIND [x IN exact | {{n: x, score: 50.0}}] + coalesce(fuzzy, []) AS c
 WITH c.n AS n, max(c.score) AS score
 WITH n, score, {_label('n')} AS label
 WHERE label IN $types
-RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score
+RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score,
+       coalesce(n.title, n.summary) AS detail
 ORDER BY score DESC
 LIMIT $limit
 """

@@ -215,6 +215,7 @@ def test_typos_short_words_and_ties():
     # "ledger" is part of two systems' names and neither is called just that: Kiki asks.
     r = ask("who owns ledger?")
     assert r["answer"].startswith("Several pages match “ledger”; which one do you mean?")
+    assert "- [Ledger API](/system/ledger-api), REST API of the ledger." in r["answer"]
     assert cited(r) == {"ledger-service", "ledger-api"}
     assert "owned by" not in r["answer"]
 

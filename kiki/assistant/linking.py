@@ -37,6 +37,7 @@ class Linked:
     exact: bool = False
     via: str = "name"      # name | self | context
     fit: tuple = ()        # (coverage, tightness) of a non-exact match; equal fits are a tie
+    detail: str = ""       # a person's title or a page's summary, to tell candidates apart
 
     def as_dict(self) -> dict:
         return {"type": self.type, "key": self.key, "name": self.name, "via": self.via}
@@ -150,7 +151,8 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
         rank = (100.0 if exact else 0.0) + coverage * 10 + tight * 3 + min(float(row["score"]), 50.0) / 10 \
             - types.index(row["label"]) * 0.01
         out.append(Linked(row["label"], row["key"], row["name"], rank, exact,
-                          fit=() if exact else (round(coverage, 3), round(tight, 3))))
+                          fit=() if exact else (round(coverage, 3), round(tight, 3)),
+                          detail=row.get("detail") or ""))
     out.sort(key=lambda c: c.score, reverse=True)
     return out[:limit]
 

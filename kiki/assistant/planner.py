@@ -853,6 +853,11 @@ _RELATED = {
 }
 
 
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def _one_per_page(hits: list[dict]) -> list[dict]:
     """The best passage of each page (hits come best first)."""
     seen: set = set()
@@ -992,7 +997,8 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
             off._render_contacts(closest)
         elif subject.ambiguous:
             off.c.add(subject.problem)
-            off.c.bullets([off.c.link(page(a.type, a.key, a.name)) for a in subject.ambiguous])
+            off.c.bullets([off.c.link(page(a.type, a.key, a.name)) +
+                           (f", {md_escape(_short(a.detail))}" if a.detail else "") for a in subject.ambiguous])
             off.c.add("")
             off.c.add("Ask again with the full name.")
         elif subject.linked is None:
