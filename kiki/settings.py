@@ -187,6 +187,15 @@ SLACK_BOT_TOKEN = _env("SLACK_BOT_TOKEN") or None
 SLACK_SIGNING_SECRET = _env("SLACK_SIGNING_SECRET") or None
 SLACK_APP_TOKEN = _env("SLACK_APP_TOKEN") or None
 SLACK_API_URL = _env("SLACK_API_URL", "https://slack.com/api/")
+# Installing into several workspaces (optional): with both set, /slack/install
+# starts Slack's OAuth flow and each workspace's bot token is kept in the database.
+SLACK_CLIENT_ID = _env("SLACK_CLIENT_ID") or None
+SLACK_CLIENT_SECRET = _env("SLACK_CLIENT_SECRET") or None
+# The bot scopes of the app manifest in docs/slack.md.
+SLACK_SCOPES = [s.strip() for s in _env("SLACK_SCOPES", "app_mentions:read,chat:write,commands,im:history,im:read,"
+                                        "channels:history,groups:history,users:read,users:read.email").split(",")
+                if s.strip()]
+SLACK_AUTHORIZE_URL = _env("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
 
 # --- Wiki --------------------------------------------------------------
 KIKI_BASE_URL = _env("KIKI_BASE_URL", "http://127.0.0.1:8000")

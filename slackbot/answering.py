@@ -83,7 +83,7 @@ def answer(request_id: str, client: WebClient | None = None) -> str:
     # a second answer (a lost answer after a worker crash is the lesser evil).
     if not state.claim("answered:" + request_id):
         return "duplicate"
-    client = client or web_client()
+    client = client or web_client(req.get("team"), req.get("enterprise"))
     poster = Poster(client, req)
     try:
         poster.thinking()
@@ -110,7 +110,7 @@ def _answer(req: dict, client: WebClient, poster: Poster) -> str:
 
     if handoff.wants_human(text):
         topic = handoff.topic_of(text) or handoff.topic_of((thread or {}).get("topic", ""))
-        owners = handoff.owners_for(topic, client)
+        owners = handoff.owners_for(topic, client, team=req.get("team"))
         poster.finish([blocks.handoff_blocks(topic, owners)],
                       "Here are the people to talk to." if owners else "I couldn't find the owners.")
         if in_thread:
@@ -118,7 +118,7 @@ def _answer(req: dict, client: WebClient, poster: Poster) -> str:
                                   (thread or {}).get("topic") or text)
         return "handoff"
 
-    asker = identity.resolve(req["user"], client)
+    asker = identity.resolve(req["user"], client, req.get("team"))
     result = ask(text, asker=asker.key, conversation=(thread or {}).get("conversation") or None, channel="slack")
     notes = []
     if asker.key is None and _FIRST_PERSON.search(text):
@@ -131,14 +131,14 @@ def _answer(req: dict, client: WebClient, poster: Poster) -> str:
 
 
 def rate(message_id: str, score: int, slack_user: str, response_url: str | None,
-         client: WebClient | None = None) -> str:
+         client: WebClient | None = None, team: str | None = None, enterprise: str | None = None) -> str:
     """Store a 👍/👎 click with the conversation and thank the user (ephemeral)."""
     from kiki.assistant import rate as assistant_rate
     from kiki.errors import InvalidInput
 
-    client = client or web_client()
+    client = client or web_client(team, enterprise)
     try:
-        asker = identity.resolve(slack_user, client)
+        asker = identity.resolve(slack_user, client, team)
         assistant_rate(message_id, score, user=asker.key or f"slack:{slack_user}")
         outcome, reply = "rated", ("Thanks! I recorded your 👍." if score > 0
                                    else "Thanks, I recorded your 👎; it helps us improve the answers.")
@@ -154,11 +154,12 @@ def rate(message_id: str, score: int, slack_user: str, response_url: str | None,
     return outcome
 
 
-def publish_home(slack_user: str, client: WebClient | None = None) -> None:
+def publish_home(slack_user: str, client: WebClient | None = None, team: str | None = None,
+                 enterprise: str | None = None) -> None:
     """Publish the App Home tab; a graph outage only loses the greeting by name."""
-    client = client or web_client()
+    client = client or web_client(team, enterprise)
     try:
-        name, known = identity.resolve(slack_user, client).name, True
+        name, known = identity.resolve(slack_user, client, team).name, True
     except GraphUnavailable:
         log.warning("graph unavailable; publishing the home tab of %s without a name", slack_user)
         name, known = None, False

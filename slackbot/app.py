@@ -28,12 +28,31 @@ def api_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def web_client() -> WebClient:
-    """A Web API client for the single workspace's bot token."""
+def oauth_enabled() -> bool:
+    """Installed into workspaces through Slack's OAuth flow (SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET), rather than one workspace's SLACK_BOT_TOKEN."""
+    return bool(settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET)
+
+
+def _client(token: str | None) -> WebClient:
+    return WebClient(token=token, base_url=api_url(), timeout=15, retry_handlers=retry_handlers())
+
+
+def web_client(team: str | None = None, enterprise: str | None = None) -> WebClient:
+    """A Web API client with the bot token of the workspace `team` (from its
+    OAuth installation), or the single workspace's SLACK_BOT_TOKEN."""
+    if oauth_enabled():
+        from .installations import DjangoInstallationStore
+
+        bot = DjangoInstallationStore().find_bot(enterprise_id=enterprise, team_id=team)
+        if bot is not None:
+            return _client(bot.bot_token)
+        if not settings.SLACK_BOT_TOKEN:
+            raise ImproperlyConfigured(f"Kiki is not installed in Slack workspace {team or enterprise or '(none)'}: "
+                                       "install it from /slack/install")
     if not settings.SLACK_BOT_TOKEN:
         raise ImproperlyConfigured("SLACK_BOT_TOKEN must be set to talk to Slack")
-    return WebClient(token=settings.SLACK_BOT_TOKEN, base_url=api_url(), timeout=15,
-                     retry_handlers=retry_handlers())
+    return _client(settings.SLACK_BOT_TOKEN)
 
 
 def webhook_client(response_url: str) -> WebhookClient:
@@ -49,11 +68,17 @@ def build_app(client: WebClient | None = None, socket_mode: bool = False) -> App
     that keeps listener errors visible (500) instead of lost in a thread."""
     if not settings.SLACK_SIGNING_SECRET and not socket_mode:
         raise ImproperlyConfigured("SLACK_SIGNING_SECRET must be set to receive Slack requests")
+    oauth = {}
+    if oauth_enabled() and not socket_mode:
+        # Each request's token comes from the installation of the workspace it is from.
+        oauth = {"oauth_settings": oauth_settings()}
+        client = client or _client(None)
     app = App(
         name="kiki",
         signing_secret=settings.SLACK_SIGNING_SECRET,
         request_verification_enabled=not socket_mode,
         client=client or web_client(),
+        **oauth,
         # No auth.test at construction: the app is built in web and worker
         # processes at import-free moments; bolt calls auth.test on the first
         # request instead and caches the bot's own ids.
@@ -65,6 +90,22 @@ def build_app(client: WebClient | None = None, socket_mode: bool = False) -> App
 
     register(app)
     return app
+
+
+def oauth_settings():
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+    from .installations import DjangoInstallationStore, DjangoOAuthStateStore
+
+    return OAuthSettings(
+        client_id=settings.SLACK_CLIENT_ID, client_secret=settings.SLACK_CLIENT_SECRET,
+        scopes=settings.SLACK_SCOPES, installation_store=DjangoInstallationStore(),
+        state_store=DjangoOAuthStateStore(), install_path="/slack/install",
+        install_page_rendering_enabled=False,  # /slack/install goes straight to Slack's consent page
+        redirect_uri_path="/slack/oauth_redirect",
+        redirect_uri=settings.KIKI_BASE_URL.rstrip("/") + "/slack/oauth_redirect",
+        authorization_url=settings.SLACK_AUTHORIZE_URL,
+        success_url=settings.KIKI_BASE_URL.rstrip("/") + "/ask")
 
 
 def get_app() -> App:

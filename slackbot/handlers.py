@@ -58,7 +58,7 @@ def _queue_question(event: dict, body: dict, context, source: str) -> None:
     request_id = f"{event['channel']}-{event['ts']}"
     payload = {"source": source, "channel": event["channel"], "user": event["user"],
                "text": event.get("text") or "", "ts": event["ts"], "thread_ts": event.get("thread_ts"),
-               "bot_user": context.bot_user_id, "team": context.team_id}
+               "bot_user": context.bot_user_id, "team": context.team_id, "enterprise": context.enterprise_id}
     if state.admit_question(body.get("event_id"), request_id, payload):
         _enqueue(answer_in_slack, body.get("event_id"), request_id)
 
@@ -107,22 +107,24 @@ def on_command(ack, command, context):
     request_id = "cmd-" + command["trigger_id"]
     payload = {"source": "command", "channel": command.get("channel_id"), "user": command["user_id"],
                "text": text, "ts": None, "thread_ts": None, "response_url": command["response_url"],
-               "bot_user": context.bot_user_id, "team": command.get("team_id")}
+               "bot_user": context.bot_user_id, "team": command.get("team_id"),
+               "enterprise": context.enterprise_id}
     if state.admit_question(None, request_id, payload):
         _enqueue(answer_in_slack, None, request_id)
 
 
-def on_rating(ack, body, action):
+def on_rating(ack, body, action, context):
     from .tasks import rate_in_slack
 
     ack()
     score = 1 if action["action_id"] == blocks.RATE_UP else -1
-    rate_in_slack.delay(action["value"], score, body["user"]["id"], body.get("response_url"))
+    rate_in_slack.delay(action["value"], score, body["user"]["id"], body.get("response_url"),
+                        team=context.team_id, enterprise=context.enterprise_id)
 
 
-def on_home_opened(ack, event):
+def on_home_opened(ack, event, context):
     from .tasks import publish_home
 
     ack()
     if event.get("tab", "home") == "home":
-        publish_home.delay(event["user"])
+        publish_home.delay(event["user"], team=context.team_id, enterprise=context.enterprise_id)

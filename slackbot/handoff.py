@@ -54,7 +54,7 @@ def _hits(topic: str) -> list:
     return [h for h in hits if h.type in LABEL_SLUGS]
 
 
-def owners_for(topic: str, client: WebClient, limit: int = 3) -> list[dict]:
+def owners_for(topic: str, client: WebClient, limit: int = 3, team: str | None = None) -> list[dict]:
     """The owning teams (or people) for a topic, each with its channel and
     leads (Slack user ids where known), best match first."""
     if not topic:
@@ -71,7 +71,7 @@ def owners_for(topic: str, client: WebClient, limit: int = 3) -> list[dict]:
             "about_name": None if about_is_owner else r["about_name"],
             "about_url": f"/{LABEL_SLUGS.get(r['about_type'], 'topic')}/{r['about_key']}",
             "leads": [{"key": l["key"], "name": l["name"], "url": f"/person/{l['key']}",
-                       "slack_user": identity.slack_user_for(l, client),
+                       "slack_user": identity.slack_user_for(l, client, team),
                        "is_lead": not r["owner_is_person"]} for l in r["leads"]],
         })
     return owners

@@ -29,11 +29,17 @@ class Asker:
     why_unknown: str = ""       # a short, user-facing reason when key is None
 
 
-def resolve(slack_user: str, client: WebClient) -> Asker:
+def _cache_key(kind: str, team: str | None, value: str) -> str:
+    # Per workspace: with several installed, one email has a user id in each.
+    return f"{kind}:{team}:{value}" if team else f"{kind}:{value}"
+
+
+def resolve(slack_user: str, client: WebClient, team: str | None = None) -> Asker:
     """The Person behind a Slack user. Never raises for Slack API failures
     (the user is then unknown, with the reason); raises GraphUnavailable if
     Neo4j is down."""
-    cached = state.cache_get("who:" + slack_user)
+    who = _cache_key("who", team, slack_user)
+    cached = state.cache_get(who)
     if cached is not None:
         if cached.startswith(MISSING):
             return Asker(slack_user, why_unknown=cached[len(MISSING):])
@@ -56,20 +62,21 @@ def resolve(slack_user: str, client: WebClient) -> Asker:
         else:
             why = "your Slack account isn't linked to a person page in the wiki and Slack shared no email"
     if row is None:
-        state.cache_set("who:" + slack_user, MISSING + why, MISSING_TTL)
+        state.cache_set(who, MISSING + why, MISSING_TTL)
         return Asker(slack_user, why_unknown=why)
-    state.cache_set("who:" + slack_user, f"{row['key']}|{row['name'] or ''}", FOUND_TTL)
+    state.cache_set(who, f"{row['key']}|{row['name'] or ''}", FOUND_TTL)
     return Asker(slack_user, row["key"], row.get("name"))
 
 
-def slack_user_for(person: dict, client: WebClient) -> str | None:
+def slack_user_for(person: dict, client: WebClient, team: str | None = None) -> str | None:
     """A Person's Slack user id: their `slack_id`, else users.lookupByEmail."""
     if person.get("slack_id"):
         return person["slack_id"]
     email = person.get("email")
     if not email:
         return None
-    cached = state.cache_get("email:" + email.lower())
+    key = _cache_key("email", team, email.lower())
+    cached = state.cache_get(key)
     if cached is not None:
         return cached or None
     user_id = ""
@@ -78,5 +85,5 @@ def slack_user_for(person: dict, client: WebClient) -> str | None:
     except SlackApiError as e:
         # users_not_found is the normal answer for people not in this workspace.
         log.info("users.lookupByEmail(%s): %s", email, e.response.get("error"))
-    state.cache_set("email:" + email.lower(), user_id, FOUND_TTL if user_id else MISSING_TTL)
+    state.cache_set(key, user_id, FOUND_TTL if user_id else MISSING_TTL)
     return user_id or None

@@ -4,6 +4,7 @@ tests and the ack benchmark. It records every call so tests can assert on
 what Kiki posted."""
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -18,9 +19,15 @@ TEAM = "T0ACME"
 class SlackStandIn:
     def __init__(self, token: str = "xoxb-test-token", users: dict | None = None):
         self.token = token
+        # Bot token -> (team id, bot user id): the workspaces Kiki is installed in.
+        self.workspaces = {token: (TEAM, BOT_USER)}
+        # OAuth: the app's (client_id, client_secret) and one-time codes -> workspace.
+        self.oauth_client: tuple[str, str] | None = None
+        self.oauth_codes: dict[str, dict] = {}
         # Slack user id -> email (what users.info / users.lookupByEmail know)
         self.users = dict(users or {})
         self.calls: list[tuple[str, dict]] = []
+        self.tokens_used: list[tuple[str, str]] = []   # (method, bot token) of each authorized call
         self.hooks: list[tuple[str, dict]] = []
         self._rate_limits: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -87,8 +94,17 @@ class SlackStandIn:
         with self._lock:
             self._rate_limits[method] = retry_after
 
+    def add_install_code(self, code: str, team: str, team_name: str, token: str, bot_user: str) -> None:
+        """Slack's answer to oauth.v2.access with `code`: an installation into `team`."""
+        with self._lock:
+            self.oauth_codes[code] = {"team": team, "team_name": team_name, "token": token, "bot_user": bot_user}
+
     def reset(self) -> None:
         with self._lock:
+            self.workspaces = {self.token: (TEAM, BOT_USER)}
+            self.oauth_codes.clear()
+            self.oauth_client = None
+            self.tokens_used.clear()
             self.calls.clear()
             self.hooks.clear()
             self._rate_limits.clear()
@@ -124,19 +140,39 @@ class SlackStandIn:
             retry_after = self._rate_limits.pop(method, None)
         if retry_after is not None:
             return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
-        if headers.get("Authorization") != f"Bearer {self.token}":
+        if method == "oauth.v2.access":
+            return 200, {}, self._oauth_access(params, headers.get("Authorization") or "")
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token not in self.workspaces:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
-        return 200, {}, self._answer(method, params)
+        with self._lock:
+            self.tokens_used.append((method, token))
+        return 200, {}, self._answer(method, params, *self.workspaces[token])
+
+    def _oauth_access(self, params: dict, authorization: str) -> dict:
+        """oauth.v2.access: the app's credentials (HTTP Basic) and a one-time code."""
+        expected = self.oauth_client and "Basic " + base64.b64encode(":".join(self.oauth_client).encode()).decode()
+        if not expected or authorization != expected:
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._lock:
+            grant = self.oauth_codes.pop(params.get("code") or "", None)
+            if grant is None:
+                return {"ok": False, "error": "invalid_code"}
+            self.workspaces[grant["token"]] = (grant["team"], grant["bot_user"])
+        return {"ok": True, "app_id": "A0KIKI", "authed_user": {"id": "U0ADMIN"}, "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands", "access_token": grant["token"],
+                "bot_user_id": grant["bot_user"], "team": {"id": grant["team"], "name": grant["team_name"]},
+                "enterprise": None, "is_enterprise_install": False}
 
     def _next_ts(self) -> str:
         with self._lock:
             self._ts += 1
             return f"{int(time.time())}.{self._ts:06d}"
 
-    def _answer(self, method: str, p: dict) -> dict:
+    def _answer(self, method: str, p: dict, team: str = TEAM, bot_user: str = BOT_USER) -> dict:
         if method == "auth.test":
             return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "kiki",
-                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+                    "team_id": team, "user_id": bot_user, "bot_id": BOT_ID, "is_enterprise_install": False}
         if method == "chat.postMessage":
             ts = self._next_ts()
             return {"ok": True, "channel": p.get("channel"), "ts": ts,

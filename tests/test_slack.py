@@ -117,11 +117,12 @@ _n = [0]
 
 def event_body(event: dict, event_id: str | None = None) -> str:
     _n[0] += 1
+    team = event.get("team", TEAM)
     return json.dumps({
-        "token": "legacy", "team_id": TEAM, "api_app_id": "A0KIKI", "event": event,
+        "token": "legacy", "team_id": team, "api_app_id": "A0KIKI", "event": event,
         "type": "event_callback", "event_id": event_id or f"Ev{time.time_ns()}{_n[0]}",
         "event_time": int(time.time()), "event_context": "4-eyJldCI6ImFwcF9tZW50aW9uIn0",
-        "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER,
+        "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": BOT_USER,
                             "is_bot": True, "is_enterprise_install": False}],
         "is_ext_shared_channel": False})
 
@@ -132,9 +133,9 @@ def new_ts() -> str:
 
 
 def mention(text: str, user: str = "U0ANA", channel: str = "C0GENERAL", ts: str | None = None,
-            thread_ts: str | None = None) -> dict:
-    ev = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "ts": ts or new_ts(),
-          "channel": channel, "event_ts": ts, "team": TEAM,
+            thread_ts: str | None = None, team: str = TEAM, bot_user: str = BOT_USER) -> dict:
+    ev = {"type": "app_mention", "user": user, "text": f"<@{bot_user}> {text}", "ts": ts or new_ts(),
+          "channel": channel, "event_ts": ts, "team": team,
           "blocks": [{"type": "rich_text", "block_id": "b1", "elements": []}]}
     if thread_ts:
         ev["thread_ts"] = thread_ts
@@ -543,3 +544,80 @@ def test_socket_mode_command_needs_an_app_token(settings, slack):
     settings.SLACK_APP_TOKEN = None
     with pytest.raises(CommandError, match="SLACK_APP_TOKEN"):
         call_command("slack_socket")
+
+
+# --- installing into several workspaces (OAuth) ---------------------------------
+CLIENT_ID, CLIENT_SECRET = "1111.2222", "oauth-client-secret"
+
+
+@pytest.fixture
+def oauth(settings, slack):
+    """OAuth installation on, and no single-workspace token: every token comes from an installation."""
+    settings.SLACK_CLIENT_ID, settings.SLACK_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
+    settings.SLACK_BOT_TOKEN = None
+    settings.SLACK_AUTHORIZE_URL = slack.url + "/oauth/v2/authorize"
+    slack.oauth_client = (CLIENT_ID, CLIENT_SECRET)
+    slack.add_install_code("code-beta", "T0BETA", "Beta Corp", "xoxb-beta-token", "U0KIKIB")
+    reset_app()
+    yield slack
+    reset_app()
+
+
+def _install(client, code: str = "code-beta", state: str | None = None):
+    from urllib.parse import parse_qs, urlparse
+
+    start = client.get("/slack/install")
+    assert start.status_code == 302
+    consent = urlparse(start["Location"])
+    query = parse_qs(consent.query)
+    return start, consent, query, client.get("/slack/oauth_redirect",
+                                             {"code": code, "state": state or query["state"][0]})
+
+
+def test_oauth_install_stores_the_workspace_and_answers_there_with_its_token(client, oauth):
+    from slackbot.models import SlackInstallation
+
+    start, consent, query, done = _install(client)
+    assert f"{consent.scheme}://{consent.netloc}{consent.path}" == oauth.url + "/oauth/v2/authorize"
+    assert query["client_id"] == [CLIENT_ID] and "chat:write" in query["scope"][0].split(",")
+    assert query["redirect_uri"] == [f"{BASE}/slack/oauth_redirect"]
+    assert done.status_code in (200, 302), done.content
+    row = SlackInstallation.objects.get(team_id="T0BETA")
+    assert (row.team_name, row.bot_token, row.bot_user_id) == ("Beta Corp", "xoxb-beta-token", "U0KIKIB")
+
+    # Admins see the workspace, never its token.
+    from django.contrib.auth.models import User
+    client.force_login(User.objects.create_superuser("slack-admin", "a@example.test", "pw"))
+    page = client.get("/admin/slackbot/slackinstallation/")
+    assert page.status_code == 200 and b"Beta Corp" in page.content and b"xoxb-beta-token" not in page.content
+    detail = client.get(f"/admin/slackbot/slackinstallation/{row.pk}/change/")
+    assert detail.status_code == 200 and b"xoxb-beta-token" not in detail.content
+    client.logout()
+
+    # A mention in the new workspace is answered with that workspace's bot token.
+    event = mention("who leads the Payments team?", team="T0BETA", bot_user="U0KIKIB", channel="C0BETA")
+    assert send_event(client, event).status_code == 200
+    [update] = answers(oauth)
+    assert update["channel"] == "C0BETA" and "Ana Costa" in all_text(blocks_of(update))
+    posting = [t for m, t in oauth.tokens_used if m in ("chat.postMessage", "chat.update")]
+    assert posting and set(posting) == {"xoxb-beta-token"}
+
+    # A workspace nobody installed Kiki in gets nothing posted.
+    before = len(oauth.calls)
+    send_event(client, mention("who leads the Payments team?", team="T0NOWHERE", channel="C0X"))
+    assert not [c for c in oauth.calls[before:] if c[0].startswith("chat.")]
+
+
+def test_oauth_redirect_with_a_forged_state_or_bad_code_installs_nothing(client, oauth):
+    from slackbot.models import SlackInstallation
+
+    *_, forged = _install(client, state="not-the-issued-state")
+    assert forged.status_code >= 400
+    *_, bad_code = _install(client, code="code-nobody-issued")
+    assert bad_code.status_code >= 400
+    assert not SlackInstallation.objects.exists()
+
+
+def test_install_pages_are_absent_without_oauth_settings(client, slack):
+    assert client.get("/slack/install").status_code == 404
+    assert client.get("/slack/oauth_redirect", {"code": "x", "state": "y"}).status_code == 404
