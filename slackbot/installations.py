@@ -39,7 +39,13 @@ class DjangoInstallationStore(InstallationStore):
             })
 
     def save_bot(self, bot: Bot) -> None:
-        raise NotImplementedError("Kiki stores whole installations (save), not bots alone")
+        # A bot alone (token rotation) is an installation without an installing user.
+        self.save(Installation(
+            app_id=bot.app_id, enterprise_id=bot.enterprise_id, enterprise_name=bot.enterprise_name,
+            team_id=bot.team_id, team_name=bot.team_name, bot_token=bot.bot_token, bot_id=bot.bot_id,
+            bot_user_id=bot.bot_user_id, bot_scopes=bot.bot_scopes, bot_refresh_token=bot.bot_refresh_token,
+            bot_token_expires_at=bot.bot_token_expires_at, is_enterprise_install=bot.is_enterprise_install,
+            installed_at=bot.installed_at, user_id=""))
 
     def _row(self, enterprise_id, team_id, is_enterprise_install) -> SlackInstallation | None:
         row = SlackInstallation.objects.filter(**_where(enterprise_id, team_id, is_enterprise_install)).first()

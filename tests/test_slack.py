@@ -621,3 +621,21 @@ def test_oauth_redirect_with_a_forged_state_or_bad_code_installs_nothing(client,
 def test_install_pages_are_absent_without_oauth_settings(client, slack):
     assert client.get("/slack/install").status_code == 404
     assert client.get("/slack/oauth_redirect", {"code": "x", "state": "y"}).status_code == 404
+
+
+def test_installation_store_keeps_one_row_per_workspace():
+    from slack_sdk.oauth.installation_store import Bot
+
+    from slackbot.installations import DjangoInstallationStore
+    from slackbot.models import SlackInstallation
+
+    store = DjangoInstallationStore()
+    assert store.find_bot(enterprise_id=None, team_id="T0NEW") is None
+    store.save_bot(Bot(team_id="T0NEW", team_name="New", bot_token="xoxb-1", bot_id="B1", bot_user_id="U1",
+                       installed_at=time.time()))
+    store.save_bot(Bot(team_id="T0NEW", team_name="New", bot_token="xoxb-2", bot_id="B1", bot_user_id="U1",
+                       installed_at=time.time()))     # a rotated token replaces the old one
+    assert store.find_bot(enterprise_id=None, team_id="T0NEW").bot_token == "xoxb-2"
+    assert SlackInstallation.objects.filter(team_id="T0NEW").count() == 1
+    store.delete_installation(enterprise_id=None, team_id="T0NEW")
+    assert store.find_bot(enterprise_id=None, team_id="T0NEW") is None

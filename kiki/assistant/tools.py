@@ -198,78 +198,65 @@ def changes(key: str, since: str, until: str, type: str | None = None, *, asker:
                                       _pages(*(page(x["label"], x["key"], x["name"]) for x in refs))))
 
 
+_UNITS = ("Team", "Department")
+
+
+def _unit_tool(tool: str, team: str, type: str | None, as_of: str | None, current: str, historical: str,
+               pages_of: Callable[[dict], Any], asker: str | None, extra_args: dict | None = None,
+               **params) -> ToolResult:
+    """The shape every team/department tool shares: validate the arguments, one
+    round trip (the *_AS_OF query when a date is given), the unit's page plus
+    the pages `pages_of(row)` names."""
+    key = _key_arg(team)
+    as_of = _as_of(as_of)
+    label = _label_arg(type, _UNITS)
+    args = {"team": key, **(extra_args or {}), "as_of": as_of}
+    rows = driver.read_once(historical if as_of else current, key=key, label=label, as_of=as_of, **params)
+    if not rows:
+        return _visible(asker, ToolResult(tool, args, None))
+    row = rows[0]
+    return _visible(asker, ToolResult(tool, args, row,
+                                      _pages(Page(row["label"], row["key"], row["name"]), *pages_of(row))))
+
+
+def _people(items: list[dict]) -> list[Page]:
+    return [Page("Person", p["key"], p["name"]) for p in items]
+
+
 def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
             as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
     """People who are members of a team/department (and of its sub-teams)."""
-    key = _key_arg(team)
-    as_of = _as_of(as_of)
-    label = _label_arg(type, ("Team", "Department"))
-    args = {"team": key, "include_subteams": bool(include_subteams), "as_of": as_of}
-    query = Q.MEMBERS_AS_OF if as_of else Q.MEMBERS
-    rows = driver.read_once(query, key=key, label=label, subteams=bool(include_subteams), limit=limit,
-                            as_of=as_of)
-    if not rows:
-        return _visible(asker, ToolResult("members", args, None))
-    row = rows[0]
-    pages = _pages(Page(row["label"], row["key"], row["name"]),
-                   *(Page("Person", m["key"], m["name"]) for m in row["members"]))
-    return _visible(asker, ToolResult("members", args, row, pages))
+    return _unit_tool("members", team, type, as_of, Q.MEMBERS, Q.MEMBERS_AS_OF,
+                      lambda row: _people(row["members"]), asker,
+                      {"include_subteams": bool(include_subteams)}, subteams=bool(include_subteams), limit=limit)
 
 
 def headcount(team: str, *, asker: str | None = None, as_of: str | None = None,
               type: str | None = None) -> ToolResult:
     """Distinct people in a team or department, sub-teams included."""
-    key = _key_arg(team)
-    as_of = _as_of(as_of)
-    label = _label_arg(type, ("Team", "Department"))
-    args = {"team": key, "as_of": as_of}
-    rows = driver.read_once(Q.HEADCOUNT_AS_OF if as_of else Q.HEADCOUNT, key=key, label=label, as_of=as_of)
-    if not rows:
-        return _visible(asker, ToolResult("headcount", args, None))
-    row = rows[0]
-    return _visible(asker, ToolResult("headcount", args, row, [Page(row["label"], row["key"], row["name"])]))
+    return _unit_tool("headcount", team, type, as_of, Q.HEADCOUNT, Q.HEADCOUNT_AS_OF, lambda row: (), asker)
 
 
 def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
            type: str | None = None) -> ToolResult:
     """Who leads a team or department (and the parent's lead, for when nobody does)."""
-    key = _key_arg(team)
-    as_of = _as_of(as_of)
-    label = _label_arg(type, ("Team", "Department"))
-    args = {"team": key, "as_of": as_of}
-    rows = driver.read_once(Q.LEADER_AS_OF if as_of else Q.LEADER, key=key, label=label, as_of=as_of)
-    if not rows:
-        return _visible(asker, ToolResult("leader", args, None))
-    row = rows[0]
-    pages = _pages(Page(row["label"], row["key"], row["name"]),
-                   *(Page("Person", p["key"], p["name"]) for p in row["leads"]))
-    return _visible(asker, ToolResult("leader", args, row, pages))
+    return _unit_tool("leader", team, type, as_of, Q.LEADER, Q.LEADER_AS_OF,
+                      lambda row: _people(row["leads"]), asker)
 
 
 def subunits(team: str, *, asker: str | None = None, as_of: str | None = None,
              type: str | None = None) -> ToolResult:
     """The teams directly under a team or department, with their leads and headcounts."""
-    key = _key_arg(team)
-    as_of = _as_of(as_of)
-    label = _label_arg(type, ("Team", "Department"))
-    args = {"team": key, "as_of": as_of}
-    rows = driver.read_once(Q.SUBUNITS_AS_OF if as_of else Q.SUBUNITS, key=key, label=label, as_of=as_of)
-    if not rows:
-        return _visible(asker, ToolResult("subunits", args, None))
-    row = rows[0]
-    pages = _pages(Page(row["label"], row["key"], row["name"]),
-                   *(p for t in row["teams"]
-                     for p in [Page("Team", t["key"], t["name"])] + [Page("Person", l["key"], l["name"])
-                                                                     for l in t["leads"]]))
-    return _visible(asker, ToolResult("subunits", args, row, pages))
+    return _unit_tool("subunits", team, type, as_of, Q.SUBUNITS, Q.SUBUNITS_AS_OF,
+                      lambda row: [p for t in row["teams"]
+                                   for p in [Page("Team", t["key"], t["name"]), *_people(t["leads"])]], asker)
 
 
 def organization(*, asker: str | None = None) -> ToolResult:
     """The whole organization today: headcount, departments (headcount, leads), number of teams."""
     row = driver.read_once(Q.ORGANIZATION)[0]
     pages = _pages(*(p for d in row["departments"]
-                     for p in [Page("Department", d["key"], d["name"])] + [Page("Person", l["key"], l["name"])
-                                                                           for l in d["leads"]]))
+                     for p in [Page("Department", d["key"], d["name"]), *_people(d["leads"])]))
     return _visible(asker, ToolResult("organization", {}, row, pages))
 
 
