@@ -570,14 +570,14 @@ def _install(client, code: str = "code-beta", state: str | None = None):
     assert start.status_code == 302
     consent = urlparse(start["Location"])
     query = parse_qs(consent.query)
-    return start, consent, query, client.get("/slack/oauth_redirect",
+    return consent, query, client.get("/slack/oauth_redirect",
                                              {"code": code, "state": state or query["state"][0]})
 
 
 def test_oauth_install_stores_the_workspace_and_answers_there_with_its_token(client, oauth):
     from slackbot.models import SlackInstallation
 
-    start, consent, query, done = _install(client)
+    consent, query, done = _install(client)
     assert f"{consent.scheme}://{consent.netloc}{consent.path}" == oauth.url + "/oauth/v2/authorize"
     assert query["client_id"] == [CLIENT_ID] and "chat:write" in query["scope"][0].split(",")
     assert query["redirect_uri"] == [f"{BASE}/slack/oauth_redirect"]
