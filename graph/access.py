@@ -1,16 +1,29 @@
-"""Who may see a page: the one visibility predicate every read query shares.
+"""Who may see what: the page-visibility predicate every read query shares,
+the field policy for personal data, the per-type allow-list of fields that
+may leave graph/, and the queries that materialize restriction rules onto
+the nodes they cover.
 
 A page limited to groups carries `restricted_to` (a list of Django group
 names); a page without it is visible to every signed-in reader. Type- and
-source-wide rules are materialized onto the nodes they cover, so a read pays
-for one property check per node, not a rule lookup.
+source-wide rules are materialized onto the nodes they cover
+(`apply_restrictions`), so a read pays for one property check per node, not
+a rule lookup.
 
 Queries that show or count pages append `visible("n")` for each page variable
-and pass `viewer_params(viewer)` with their parameters.
+and pass `viewer_params(viewer)` with their parameters. A relationship walk
+through a page the viewer may not see stops there (`all(x IN nodes(path)
+WHERE ...)`), so a hidden team neither shows nor adds its members to a
+department's headcount.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from . import driver
+from .errors import InvalidInput
 
 _VAR_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -19,29 +32,222 @@ _VAR_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 class Viewer:
     """What a reader may see. `everything` is for admins and internal jobs;
     `public_only` for Slack channels, guests and unmapped users (only pages
-    with no restriction at all)."""
+    with no restriction at all, and personal fields open to everyone).
+    `person_key` is the reader's own Person page (for "the person's
+    management chain" fields); `hr` grants the HR field levels."""
     groups: frozenset[str] = field(default_factory=frozenset)
     person_key: str | None = None
     everything: bool = False
     public_only: bool = False
+    hr: bool = False
 
 
 # Internal jobs (ingest, indexing, benchmarks) read the whole graph.
 SYSTEM = Viewer(everything=True)
+# What everybody in a shared place (a Slack channel) may see.
+PUBLIC = Viewer(public_only=True)
+
+
+def _check_var(var: str) -> str:
+    if not var or not set(var) <= _VAR_OK or var[0].isdigit():
+        raise ValueError(f"not a Cypher variable: {var!r}")
+    return var
 
 
 def visible(var: str) -> str:
     """A Cypher boolean for 'the viewer may see page `var`'. `var` must be a
     plain identifier chosen by graph/ code, never user text."""
-    if not var or not set(var) <= _VAR_OK or var[0].isdigit():
-        raise ValueError(f"not a Cypher variable: {var!r}")
+    _check_var(var)
     return (f"($viewer_all OR {var}.restricted_to IS NULL OR size({var}.restricted_to) = 0 "
             f"OR any(g IN {var}.restricted_to WHERE g IN $viewer_groups))")
 
 
+def path_visible(path: str) -> str:
+    """Every node of path `path` is visible (a walk stops at a hidden page)."""
+    _check_var(path)
+    return f"all(x_ IN nodes({path}) WHERE {visible('x_')})"
+
+
+def in_chain(var: str) -> str:
+    """A Cypher boolean: the viewer may see the 'management chain and HR'
+    fields of Person `var`: HR, the person themself, or anyone above them in
+    the REPORTS_TO tree."""
+    _check_var(var)
+    return (f"($viewer_all OR $viewer_hr OR {var}.key = $viewer_person OR "
+            f"EXISTS {{ MATCH ({var})-[:REPORTS_TO*1..15]->(m_:Person) WHERE m_.key = $viewer_person }})")
+
+
 def viewer_params(viewer: Viewer | None) -> dict:
-    """The parameters `visible()` reads. No viewer means the internal view."""
+    """The parameters `visible()` and `in_chain()` read. No viewer means the internal view."""
     viewer = viewer or SYSTEM
     if viewer.public_only:
-        return {"viewer_all": False, "viewer_groups": []}
-    return {"viewer_all": viewer.everything, "viewer_groups": sorted(viewer.groups)}
+        return {"viewer_all": False, "viewer_groups": [], "viewer_person": None, "viewer_hr": False}
+    return {"viewer_all": viewer.everything, "viewer_groups": sorted(viewer.groups),
+            "viewer_person": viewer.person_key, "viewer_hr": viewer.hr or viewer.everything}
+
+
+# --- field policy -----------------------------------------------------------
+# Personal fields of a Person and who may see each (settings.KIKI_FIELD_POLICY):
+#   "everyone": every reader who may see the page; "chain": the person, their
+#   management chain and HR; "hr": HR only. "past_values" is the level for the
+#   earlier values of personal fields (Revision history): a reader sees an old
+#   value only if both that level and the field's own level allow it.
+PERSONAL_FIELDS = ("email", "phone", "location", "start_date", "employee_id", "slack_id")
+LEVELS = ("everyone", "chain", "hr")
+
+# Fields that may leave graph/ for each page type (tools, pages, APIs). Raw
+# stores (scim_doc and the other scim_* columns, prov, sync fingerprints,
+# content hashes) are never in these lists.
+_COMMON = ("key", "name", "summary", "body", "aliases", "status", "source", "first_seen", "last_seen", "updated_at",
+           "created_at", "stale_since", "retired_at", "body_edited_by", "body_edited_at")
+SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "Person": _COMMON + ("title",) + PERSONAL_FIELDS,
+    "Team": _COMMON + ("slack_channel",),
+    "Department": _COMMON + ("slack_channel",),
+    "System": _COMMON + ("kind", "type", "lifecycle"),
+    "Process": _COMMON,
+    "Topic": _COMMON,
+}
+
+
+def field_levels() -> dict[str, str]:
+    """The configured level of each personal field (and of past values)."""
+    policy = getattr(settings, "KIKI_FIELD_POLICY", {}) or {}
+    out = {}
+    for name in PERSONAL_FIELDS + ("past_values",):
+        level = policy.get(name, "hr")  # an unlisted personal field is the strictest
+        if level not in LEVELS:
+            raise ImproperlyConfigured(f"KIKI_FIELD_POLICY[{name!r}] must be one of {', '.join(LEVELS)}, "
+                                       f"not {level!r}")
+        out[name] = level
+    return out
+
+
+def may_see_field(name: str, viewer: Viewer | None, chain: bool) -> bool:
+    """Whether the viewer may see personal field `name` of a person; `chain`
+    is the in_chain() value the query returned for that person."""
+    viewer = viewer or SYSTEM
+    level = field_levels()[name]
+    if level == "everyone":
+        return True
+    if viewer.public_only:
+        return False
+    if viewer.everything or viewer.hr:
+        return True
+    return level == "chain" and chain
+
+
+def shown_fields(label: str, props: dict, viewer: Viewer | None, chain: bool = False) -> dict:
+    """`props` cut to the fields of `label`'s allow-list that the viewer may see."""
+    allowed = SHOWN_FIELDS.get(label, _COMMON)
+    out = {}
+    for k, v in props.items():
+        if k not in allowed or v is None:
+            continue
+        if label == "Person" and k in PERSONAL_FIELDS and not may_see_field(k, viewer, chain):
+            continue
+        out[k] = v
+    return out
+
+
+def may_see_past_value(label: str, name: str, viewer: Viewer | None, chain: bool = False) -> bool:
+    """Whether an earlier value of field `name` may be shown: never for raw
+    stores or fields outside the allow-list; for personal fields, only when
+    both the field's level and the past-values level allow it."""
+    if name not in SHOWN_FIELDS.get(label, _COMMON):
+        return False
+    if label != "Person" or name not in PERSONAL_FIELDS:
+        return True
+    return may_see_field(name, viewer, chain) and may_see_field("past_values", viewer, chain)
+
+
+# --- restriction rules ---------------------------------------------------------
+# Rules come from Django (authz.models.RestrictionRule) as plain dicts:
+#   {"kind": "page", "label": "Team", "key": "reorg", "groups": ["HR"]}
+#   {"kind": "type", "label": "Process", "groups": ["Engineering"]}
+#   {"kind": "source", "source": "hris-confidential", "label": None, "groups": ["HR"]}
+# A page rule is the most specific and wins over type and source rules; type
+# and source rules covering the same page add up (a member of any of their
+# groups may see it). A node no rule covers has no `restricted_to`.
+_RULES_FOR_NODE = """
+WITH n, [r IN $rules WHERE r.kind = 'page' AND r.label IN labels(n) AND r.key = n.key] AS own,
+     [r IN $rules WHERE (r.kind = 'type' AND r.label IN labels(n))
+        OR (r.kind = 'source' AND (r.label IS NULL OR r.label IN labels(n))
+            AND (n.source = r.source OR r.source IN coalesce(n.sources, [])))] AS wide
+WITH n, CASE WHEN size(own) > 0 THEN own ELSE wide END AS rules
+WITH n, reduce(acc = [], r IN rules | acc + [g IN r.groups WHERE NOT g IN acc]) AS groups,
+     coalesce(n.restricted_to, []) AS old
+WHERE size(groups) <> size(old) OR any(g IN groups WHERE NOT g IN old)
+SET n.restricted_to = CASE WHEN size(groups) = 0 THEN null ELSE groups END
+RETURN n.key AS key
+"""
+
+APPLY_RESTRICTIONS_ALL = "MATCH (n:Entity)" + _RULES_FOR_NODE
+APPLY_RESTRICTIONS_KEYS = "UNWIND $keys AS k MATCH (n:Entity {key: k})" + _RULES_FOR_NODE
+
+# Pages whose facts passage names a page that changed visibility: their
+# passages must be rebuilt (chunk text names only unrestricted neighbours).
+NEIGHBOURS = """
+UNWIND $keys AS k
+MATCH (n:Entity {key: k})-[r]-(o:Entity)
+WHERE NOT type(r) STARTS WITH 'PAST_'
+RETURN DISTINCT o.key AS key
+"""
+
+RESTRICTED_PAGES = """
+MATCH (n:Entity) WHERE n.restricted_to IS NOT NULL AND size(n.restricted_to) > 0
+RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, n.name AS name, n.restricted_to AS groups
+ORDER BY label, key
+"""
+
+_RULE_KINDS = ("page", "type", "source")
+
+
+def _check_rules(rules: list[dict]) -> list[dict]:
+    from .model import PAGE_LABELS
+    out = []
+    for r in rules:
+        kind = r.get("kind")
+        if kind not in _RULE_KINDS:
+            raise InvalidInput(f"restriction rule kind must be one of {', '.join(_RULE_KINDS)}, not {kind!r}")
+        label = r.get("label") or None
+        if label is not None and label not in PAGE_LABELS:
+            raise InvalidInput(f"restriction rule label must be a page type, not {label!r}")
+        if kind in ("page", "type") and label is None:
+            raise InvalidInput(f"a {kind} rule needs a page type")
+        if kind == "page" and not r.get("key"):
+            raise InvalidInput("a page rule needs a page key")
+        if kind == "source" and not r.get("source"):
+            raise InvalidInput("a source rule needs a source name")
+        groups = sorted({str(g) for g in r.get("groups") or [] if str(g)})
+        if not groups:
+            raise InvalidInput(f"restriction rule {r!r} names no group")
+        out.append({"kind": kind, "label": label, "key": r.get("key") or None,
+                    "source": r.get("source") or None, "groups": groups})
+    return out
+
+
+def apply_restrictions(rules: list[dict], keys: list[str] | None = None) -> list[str]:
+    """Materialize `rules` onto `restricted_to` of every page (or only the
+    pages `keys`, after a write brought new ones). Idempotent: only nodes
+    whose groups change are written. Returns the keys that changed."""
+    rules = _check_rules(rules)
+    if keys is None:
+        rows, _ = driver.write(APPLY_RESTRICTIONS_ALL, rules=rules)
+    else:
+        if not keys:
+            return []
+        rows, _ = driver.write(APPLY_RESTRICTIONS_KEYS, rules=rules, keys=sorted(set(keys)))
+    return sorted({r["key"] for r in rows})
+
+
+def neighbours(keys: list[str]) -> list[str]:
+    """Keys of the pages directly linked to `keys` (their passages mention them)."""
+    if not keys:
+        return []
+    return [r["key"] for r in driver.read(NEIGHBOURS, keys=sorted(set(keys)))]
+
+
+def restricted_pages() -> list[dict]:
+    """Every page that carries a restriction, for the admin."""
+    return driver.read(RESTRICTED_PAGES)

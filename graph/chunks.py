@@ -9,6 +9,7 @@ in graph.queries.SCHEMA_STATEMENTS. Every write here is an UNWIND batch.
 """
 from __future__ import annotations
 
+from .access import visible
 from .queries import FULLTEXT_INDEX, VECTOR_INDEX
 
 # --- reading entities to chunk ------------------------------------------
@@ -27,32 +28,36 @@ RETURN [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key
 
 # Text plus the facts chunking.facts_text needs, and the entity's current
 # chunks, for a page of entities in one round trip. Name lists are sorted so
-# the same graph always gives the same text (and hash).
-ENTITY_DOCS = """
+# the same graph always gives the same text (and hash). Passages are shared by
+# every reader, so they name only neighbours everybody may see (run with
+# access.viewer_params(access.PUBLIC)), and a location only when the field
+# policy shows locations to everyone.
+ENTITY_DOCS = f"""
 UNWIND $refs AS ref
-MATCH (n:Entity {key: ref.key}) WHERE ref.label IN labels(n)
+MATCH (n:Entity {{key: ref.key}}) WHERE ref.label IN labels(n)
 RETURN ref.label AS label, n.key AS key, n.name AS name,
        coalesce(n.summary, '') AS summary, coalesce(n.body, '') AS body,
        coalesce(n.aliases, []) AS aliases,
-       n {.title, .location, .status, .kind, .type, .lifecycle, .slack_channel} AS props,
-       COLLECT { MATCH (n)-[:MEMBER_OF]->(t) RETURN t.name ORDER BY t.name } AS member_of,
-       COLLECT { MATCH (n)-[:REPORTS_TO]->(m) RETURN m.name ORDER BY m.name } AS reports_to,
-       COLLECT { MATCH (n)-[:LEADS]->(t) RETURN t.name ORDER BY t.name } AS leads,
-       COLLECT { MATCH (n)-[:PART_OF]->(p) RETURN p.name ORDER BY p.name } AS part_of,
-       COLLECT { MATCH (p)-[:PART_OF]->(n) RETURN p.name ORDER BY p.name } AS parts,
-       COLLECT { MATCH (l:Person)-[:LEADS]->(n) RETURN l.name ORDER BY l.name } AS led_by,
-       COLLECT { MATCH (n)-[:OWNS]->(x) RETURN x.name ORDER BY x.name } AS owns,
-       COLLECT { MATCH (o)-[:OWNS]->(n) RETURN o.name ORDER BY o.name } AS owned_by,
-       COLLECT { MATCH (n)-[:DEPENDS_ON]->(d) RETURN d.name ORDER BY d.name } AS depends_on,
-       COLLECT { MATCH (n)-[:PROVIDES_API]->(d) RETURN d.name ORDER BY d.name } AS provides_api,
-       COLLECT { MATCH (n)-[:CONSUMES_API]->(d) RETURN d.name ORDER BY d.name } AS consumes_api,
-       COLLECT { MATCH (n)-[h:HAS_STEP]->(s:Step)
+       n {{.title, .status, .kind, .type, .lifecycle, .slack_channel,
+            location: CASE WHEN $location_public THEN n.location END}} AS props,
+       COLLECT {{ MATCH (n)-[:MEMBER_OF]->(t) WHERE {visible('t')} RETURN t.name ORDER BY t.name }} AS member_of,
+       COLLECT {{ MATCH (n)-[:REPORTS_TO]->(m) WHERE {visible('m')} RETURN m.name ORDER BY m.name }} AS reports_to,
+       COLLECT {{ MATCH (n)-[:LEADS]->(t) WHERE {visible('t')} RETURN t.name ORDER BY t.name }} AS leads,
+       COLLECT {{ MATCH (n)-[:PART_OF]->(p) WHERE {visible('p')} RETURN p.name ORDER BY p.name }} AS part_of,
+       COLLECT {{ MATCH (p)-[:PART_OF]->(n) WHERE {visible('p')} RETURN p.name ORDER BY p.name }} AS parts,
+       COLLECT {{ MATCH (l:Person)-[:LEADS]->(n) WHERE {visible('l')} RETURN l.name ORDER BY l.name }} AS led_by,
+       COLLECT {{ MATCH (n)-[:OWNS]->(x) WHERE {visible('x')} RETURN x.name ORDER BY x.name }} AS owns,
+       COLLECT {{ MATCH (o)-[:OWNS]->(n) WHERE {visible('o')} RETURN o.name ORDER BY o.name }} AS owned_by,
+       COLLECT {{ MATCH (n)-[:DEPENDS_ON]->(d) WHERE {visible('d')} RETURN d.name ORDER BY d.name }} AS depends_on,
+       COLLECT {{ MATCH (n)-[:PROVIDES_API]->(d) WHERE {visible('d')} RETURN d.name ORDER BY d.name }} AS provides_api,
+       COLLECT {{ MATCH (n)-[:CONSUMES_API]->(d) WHERE {visible('d')} RETURN d.name ORDER BY d.name }} AS consumes_api,
+       COLLECT {{ MATCH (n)-[h:HAS_STEP]->(s:Step)
                  WITH s, coalesce(s.order, h.order) AS step_order
-                 RETURN s {order: step_order, .name, .summary,
-                           responsible: COLLECT { MATCH (r)-[:RESPONSIBLE_FOR]->(s)
-                                                  RETURN r.name ORDER BY r.name }}
-                 ORDER BY step_order } AS steps,
-       COLLECT { MATCH (c:Chunk)-[:CHUNK_OF]->(n) RETURN c {.key, .hash, .ordinal} } AS chunks
+                 RETURN s {{order: step_order, .name, .summary,
+                           responsible: COLLECT {{ MATCH (r)-[:RESPONSIBLE_FOR]->(s) WHERE {visible('r')}
+                                                  RETURN r.name ORDER BY r.name }}}}
+                 ORDER BY step_order }} AS steps,
+       COLLECT {{ MATCH (c:Chunk)-[:CHUNK_OF]->(n) RETURN c {{.key, .hash, .ordinal}} }} AS chunks
 """
 
 # --- writing chunks ------------------------------------------------------
@@ -115,14 +120,14 @@ HYBRID_CANDIDATES = f"""
 CALL () {{
   CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $fetch}}) YIELD node, score
   WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
-  WHERE label IS NOT NULL
+  WHERE label IS NOT NULL AND {visible('node')}
   WITH node, label, score ORDER BY score DESC LIMIT $depth
   RETURN collect({{node: node, label: label, score: score}}) AS ft
 }}
 CALL () {{
   CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
   WITH node, score WHERE node.label IN $types
-  MATCH (node)-[:CHUNK_OF]->(e)
+  MATCH (node)-[:CHUNK_OF]->(e) WHERE {visible('e')}
   WITH e, node.label AS label, max(score) AS score
   ORDER BY score DESC LIMIT $depth
   RETURN collect({{node: e, label: label, score: score}}) AS vec
@@ -152,15 +157,15 @@ RETURN [x IN ft | {{id: elementId(x.node), label: x.label, key: x.node.key, name
 # type-filtered search whose k-NN pool held too few of them (e.g. Process in
 # an org of 10,000 people). Uses the chunk_label index; cheap for the small
 # labels where it is needed.
-EXACT_VECTOR_FOR_TYPES = """
+EXACT_VECTOR_FOR_TYPES = f"""
 MATCH (c:Chunk) WHERE c.label IN $types
 WITH c, vector.similarity.cosine(c.embedding, $vector) AS score
 ORDER BY score DESC LIMIT $k
-MATCH (c)-[:CHUNK_OF]->(e)
+MATCH (c)-[:CHUNK_OF]->(e) WHERE {visible('e')}
 WITH e, c.label AS label, max(score) AS score
 ORDER BY score DESC LIMIT $depth
-RETURN collect({id: elementId(e), label: label, key: e.key, name: e.name, summary: e.summary,
-                score: score}) AS vec
+RETURN collect({{id: elementId(e), label: label, key: e.key, name: e.name, summary: e.summary,
+                score: score}}) AS vec
 """
 
 # Passages for the assistant, both rankings in one round trip: the closest
@@ -169,7 +174,7 @@ HYBRID_PASSAGES = f"""
 CALL () {{
   CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $fetch}}) YIELD node, score
   WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
-  WHERE label IS NOT NULL
+  WHERE label IS NOT NULL AND {visible('node')}
   WITH node, label, score ORDER BY score DESC LIMIT $depth
   OPTIONAL MATCH (c:Chunk {{entity_key: node.key, ordinal: 0}})-[:CHUNK_OF]->(node)
   RETURN collect({{id: coalesce(c.key, elementId(node)), label: label, key: node.key, name: node.name,
@@ -178,7 +183,7 @@ CALL () {{
 CALL () {{
   CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
   WITH node, score WHERE node.label IN $types
-  MATCH (node)-[:CHUNK_OF]->(e)
+  MATCH (node)-[:CHUNK_OF]->(e) WHERE {visible('e')}
   WITH node, e, score ORDER BY score DESC LIMIT $depth
   RETURN collect({{id: node.key, label: node.label, key: e.key, name: e.name, text: node.text,
                    ordinal: node.ordinal, score: score}}) AS vec
@@ -189,7 +194,7 @@ RETURN ft, vec
 VECTOR_PASSAGES = f"""
 CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
 WITH node, score WHERE node.label IN $types
-MATCH (node)-[:CHUNK_OF]->(e)
+MATCH (node)-[:CHUNK_OF]->(e) WHERE {visible('e')}
 RETURN node.label AS label, e.key AS key, e.name AS name, node.text AS text,
        node.ordinal AS ordinal, score
 ORDER BY score DESC

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import driver
+from .access import Viewer, in_chain, path_visible, shown_fields, viewer_params, visible
+from .access import SHOWN_FIELDS, may_see_past_value
 from .model import HISTORIZED, LABEL_SLUGS, PAGE_LABELS, check_key, check_label
 from .errors import InvalidInput
 
@@ -31,7 +33,7 @@ HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by"}
 WHAT_LINKS_HERE = f"""
 COLLECT {{
   MATCH (n)<-[r]-(o:Entity)
-  WHERE NOT type(r) STARTS WITH 'PAST_'
+  WHERE NOT type(r) STARTS WITH 'PAST_' AND {visible('o')}
   RETURN {{rel: type(r), label: [l IN labels(o) WHERE l <> 'Entity'][0], key: o.key, name: o.name}} AS link
   ORDER BY link.rel, link.name
   LIMIT {MAX_LINKS}
@@ -43,14 +45,15 @@ COLLECT {{
 PAST_TYPES = "|".join(f"PAST_{t}" for t in HISTORIZED)
 HISTORY = f"""
 COLLECT {{
-  MATCH (n)-[r:{PAST_TYPES}]-(o:Entity)
+  MATCH (n)-[r:{PAST_TYPES}]-(o:Entity) WHERE {visible('o')}
   RETURN {{rel: substring(type(r), 5), outgoing: startNode(r) = n, label: [l IN labels(o) WHERE l <> 'Entity'][0],
           key: o.key, name: o.name, valid_from: r.valid_from, valid_to: r.valid_to}} AS h
   ORDER BY h.valid_to DESC, h.name
   LIMIT {MAX_HISTORY}
 }} AS past_links,
 COLLECT {{
-  MATCH (n)-[:HAD]->(rv:Revision) WHERE NOT rv.field IN ['body', 'prov', 'aliases_text']
+  MATCH (n)-[:HAD]->(rv:Revision)
+  WHERE rv.field IN $past_fields OR (rv.field IN $past_fields_chain AND viewer_in_chain)
   RETURN rv {{.field, .valid_from, .valid_to, .source, value: left(toString(rv.value), 200)}} AS rv
   ORDER BY rv.valid_to DESC, rv.field
   LIMIT 20
@@ -58,37 +61,38 @@ COLLECT {{
 """
 
 PERSON_PAGE = f"""
-MATCH (n:Person {{key: $key}})
-RETURN properties(n) AS node,
+MATCH (n:Person {{key: $key}}) WHERE {visible('n')}
+WITH n, {in_chain('n')} AS viewer_in_chain
+RETURN properties(n) AS node, viewer_in_chain,
   COLLECT {{
     MATCH p = (n)-[:MEMBER_OF]->(:Team)-[:PART_OF*0..{MAX_DEPTH}]->(top)
-    WHERE NOT (top)-[:PART_OF]->()
+    WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
     RETURN [x IN tail(nodes(p)) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
     ORDER BY length(p) DESC, chain[0].name
     LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (n)-[:MEMBER_OF]->(t)
+    MATCH (n)-[:MEMBER_OF]->(t) WHERE {visible('t')}
     RETURN t {{.key, .name, label: [l IN labels(t) WHERE l <> 'Entity'][0]}} AS t ORDER BY t.name
   }} AS memberships,
   COLLECT {{
-    MATCH (n)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(d:Department)
+    MATCH p = (n)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')}
     RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
   }} AS departments,
   COLLECT {{
-    MATCH (n)-[:REPORTS_TO]->(m:Person) RETURN m {{.key, .name, .title}} AS m ORDER BY m.name
+    MATCH (n)-[:REPORTS_TO]->(m:Person) WHERE {visible('m')} RETURN m {{.key, .name, .title}} AS m ORDER BY m.name
   }} AS managers,
   COLLECT {{
-    MATCH (r:Person)-[:REPORTS_TO]->(n)
+    MATCH (r:Person)-[:REPORTS_TO]->(n) WHERE {visible('r')}
     RETURN r {{.key, .name, .title}} AS r ORDER BY r.name LIMIT {MAX_ROWS}
   }} AS reports,
-  COUNT {{ MATCH (:Person)-[:REPORTS_TO]->(n) }} AS report_count,
+  COUNT {{ MATCH (r:Person)-[:REPORTS_TO]->(n) WHERE {visible('r')} }} AS report_count,
   COLLECT {{
-    MATCH (n)-[:LEADS]->(x)
+    MATCH (n)-[:LEADS]->(x) WHERE {visible('x')}
     RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
   }} AS leads,
   COLLECT {{
-    MATCH (n)-[:MEMBER_OF|LEADS*0..1]->(o)-[:OWNS]->(x)
+    MATCH (n)-[:MEMBER_OF|LEADS*0..1]->(o)-[:OWNS]->(x) WHERE {visible('o')} AND {visible('x')}
     WITH DISTINCT x, o
     RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0],
                via: CASE WHEN o = n THEN null ELSE o {{.key, .name,
@@ -96,7 +100,7 @@ RETURN properties(n) AS node,
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   COLLECT {{
-    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process)
+    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process) WHERE {visible('p')}
     RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
     ORDER BY x.process.name, x.order
   }} AS responsibilities,
@@ -105,46 +109,48 @@ RETURN properties(n) AS node,
 """
 
 TEAM_PAGE = f"""
-MATCH (n:Team {{key: $key}})
+MATCH (n:Team {{key: $key}}) WHERE {visible('n')}
+WITH n, false AS viewer_in_chain
 RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
-    WHERE NOT (top)-[:PART_OF]->()
+    WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
     RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
     ORDER BY length(p) DESC, chain[-1].name
     LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (n)-[:PART_OF]->(x)
+    MATCH (n)-[:PART_OF]->(x) WHERE {visible('x')}
     RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
   }} AS parents,
   COLLECT {{
-    MATCH (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
+    MATCH p = (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')} RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
   }} AS departments,
   COLLECT {{
-    MATCH (c:Team)-[:PART_OF]->(n)
+    MATCH (c:Team)-[:PART_OF]->(n) WHERE {visible('c')}
     RETURN c {{.key, .name, .summary,
-               headcount: COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(c)
-                                  RETURN DISTINCT p }}}} AS c
+               headcount: COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(c)
+                                  WHERE {path_visible('hp')} RETURN DISTINCT p }}}} AS c
     ORDER BY c.name
   }} AS children,
   COLLECT {{
-    MATCH (l:Person)-[:LEADS]->(n) RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+    MATCH (l:Person)-[:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
   }} AS leads,
   COLLECT {{
-    MATCH (p:Person)-[:MEMBER_OF]->(n)
+    MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')}
     RETURN p {{.key, .name, .title, leads: EXISTS {{ (p)-[:LEADS]->(n) }}}} AS p
     ORDER BY p.name LIMIT {MAX_ROWS}
   }} AS members,
-  COUNT {{ MATCH (:Person)-[:MEMBER_OF]->(n) }} AS direct_count,
-  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) RETURN DISTINCT p }} AS headcount,
+  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} }} AS direct_count,
+  COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) WHERE {path_visible('hp')}
+           RETURN DISTINCT p }} AS headcount,
   COLLECT {{
-    MATCH (n)-[:OWNS]->(x)
+    MATCH (n)-[:OWNS]->(x) WHERE {visible('x')}
     RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   COLLECT {{
-    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process)
+    MATCH (n)-[:RESPONSIBLE_FOR]->(s:Step)<-[h:HAS_STEP]-(p:Process) WHERE {visible('p')}
     RETURN {{process: p {{.key, .name}}, step: s.name, order: coalesce(h.order, s.order)}} AS x
     ORDER BY x.process.name, x.order
   }} AS responsibilities,
@@ -153,33 +159,36 @@ RETURN properties(n) AS node,
 """
 
 DEPARTMENT_PAGE = f"""
-MATCH (n:Department {{key: $key}})
+MATCH (n:Department {{key: $key}}) WHERE {visible('n')}
+WITH n, false AS viewer_in_chain
 RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
-    WHERE NOT (top)-[:PART_OF]->()
+    WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
     RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
     ORDER BY length(p) DESC LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (l:Person)-[:LEADS]->(n) RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+    MATCH (l:Person)-[:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
   }} AS leads,
   COLLECT {{
-    MATCH p = (t:Team)-[:PART_OF*1..{MAX_DEPTH}]->(n)
+    MATCH p = (t:Team)-[:PART_OF*1..{MAX_DEPTH}]->(n) WHERE {path_visible('p')}
     WITH t, min(length(p)) AS depth, head(collect(nodes(p)[1].key)) AS parent
     RETURN t {{.key, .name, .summary, depth: depth, parent: parent,
-               lead: COLLECT {{ MATCH (l:Person)-[:LEADS]->(t) RETURN l {{.key, .name}} AS l ORDER BY l.name }},
-               headcount: COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(t)
-                                  RETURN DISTINCT p }}}} AS t
+               lead: COLLECT {{ MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
+                                RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+               headcount: COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(t)
+                                  WHERE {path_visible('hp')} RETURN DISTINCT p }}}} AS t
     ORDER BY t.name LIMIT {MAX_ROWS}
   }} AS teams,
   COLLECT {{
-    MATCH (p:Person)-[:MEMBER_OF]->(n) RETURN p {{.key, .name, .title}} AS p ORDER BY p.name LIMIT {MAX_ROWS}
+    MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} RETURN p {{.key, .name, .title}} AS p ORDER BY p.name LIMIT {MAX_ROWS}
   }} AS members,
-  COUNT {{ MATCH (:Person)-[:MEMBER_OF]->(n) }} AS direct_count,
-  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) RETURN DISTINCT p }} AS headcount,
+  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} }} AS direct_count,
+  COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) WHERE {path_visible('hp')}
+           RETURN DISTINCT p }} AS headcount,
   COLLECT {{
-    MATCH (n)-[:OWNS]->(x)
+    MATCH (n)-[:OWNS]->(x) WHERE {visible('x')}
     RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
@@ -188,50 +197,52 @@ RETURN properties(n) AS node,
 """
 
 SYSTEM_PAGE = f"""
-MATCH (n:System {{key: $key}})
+MATCH (n:System {{key: $key}}) WHERE {visible('n')}
+WITH n, false AS viewer_in_chain
 RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
-    WHERE NOT (top)-[:PART_OF]->()
+    WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
     RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
     ORDER BY length(p) DESC LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (o)-[:OWNS]->(n)
+    MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
     RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
   }} AS owners,
-  COLLECT {{ MATCH (n)-[:PART_OF]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }} AS part_of,
-  COLLECT {{ MATCH (x:System)-[:PART_OF]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+  COLLECT {{ MATCH (n)-[:PART_OF]->(x:System) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }} AS part_of,
+  COLLECT {{ MATCH (x:System)-[:PART_OF]->(n) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
              LIMIT {MAX_ROWS} }} AS parts,
-  COLLECT {{ MATCH (n)-[:DEPENDS_ON]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+  COLLECT {{ MATCH (n)-[:DEPENDS_ON]->(x:System) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
              LIMIT {MAX_ROWS} }} AS depends_on,
-  COLLECT {{ MATCH (x:System)-[:DEPENDS_ON]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+  COLLECT {{ MATCH (x:System)-[:DEPENDS_ON]->(n) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
              LIMIT {MAX_ROWS} }} AS used_by,
-  COLLECT {{ MATCH (n)-[:PROVIDES_API]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+  COLLECT {{ MATCH (n)-[:PROVIDES_API]->(x:System) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
     AS provides_apis,
-  COLLECT {{ MATCH (n)-[:CONSUMES_API]->(x:System) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+  COLLECT {{ MATCH (n)-[:CONSUMES_API]->(x:System) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
     AS consumes_apis,
-  COLLECT {{ MATCH (x:System)-[:PROVIDES_API]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
+  COLLECT {{ MATCH (x:System)-[:PROVIDES_API]->(n) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }}
     AS provided_by,
-  COLLECT {{ MATCH (x:System)-[:CONSUMES_API]->(n) RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
+  COLLECT {{ MATCH (x:System)-[:CONSUMES_API]->(n) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
              LIMIT {MAX_ROWS} }} AS consumed_by,
   {HISTORY},
   {WHAT_LINKS_HERE}
 """
 
 PROCESS_PAGE = f"""
-MATCH (n:Process {{key: $key}})
+MATCH (n:Process {{key: $key}}) WHERE {visible('n')}
+WITH n, false AS viewer_in_chain
 RETURN properties(n) AS node,
   [] AS chains,
   COLLECT {{
-    MATCH (o)-[:OWNS]->(n)
+    MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
     RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
   }} AS owners,
   COLLECT {{
     MATCH (n)-[h:HAS_STEP]->(s:Step)
     RETURN s {{.key, .name, .summary, order: coalesce(h.order, s.order),
                responsible: COLLECT {{
-                 MATCH (r)-[:RESPONSIBLE_FOR]->(s)
+                 MATCH (r)-[:RESPONSIBLE_FOR]->(s) WHERE {visible('r')}
                  RETURN r {{.key, .name, label: [l IN labels(r) WHERE l <> 'Entity'][0]}} AS r ORDER BY r.name
                }}}} AS s
     ORDER BY s.order, s.name
@@ -241,15 +252,16 @@ RETURN properties(n) AS node,
 """
 
 TOPIC_PAGE = f"""
-MATCH (n:Topic {{key: $key}})
+MATCH (n:Topic {{key: $key}}) WHERE {visible('n')}
+WITH n, false AS viewer_in_chain
 RETURN properties(n) AS node,
   [] AS chains,
   COLLECT {{
-    MATCH (o)-[:OWNS]->(n)
+    MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
     RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
   }} AS owners,
   COLLECT {{
-    MATCH (n)-[:MENTIONS]->(x:Entity)
+    MATCH (n)-[:MENTIONS]->(x:Entity) WHERE {visible('x')}
     RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.label, x.name
     LIMIT {MAX_ROWS}
   }} AS mentions,
@@ -266,21 +278,22 @@ PAGE_QUERIES = {
     "Topic": TOPIC_PAGE,
 }
 
-# Counts use the label count store (constant time); the recent list walks the
-# entity_updated index backwards.
-HOME_PAGE = """
+# Counts include only pages the viewer may see (a label scan with one property
+# check per node, a few ms at 10,000 people); the recent list walks the
+# entity_updated index backwards, skipping hidden pages.
+HOME_PAGE = f"""
 RETURN
-  COUNT { MATCH (:Person) } AS Person,
-  COUNT { MATCH (:Team) } AS Team,
-  COUNT { MATCH (:Department) } AS Department,
-  COUNT { MATCH (:System) } AS System,
-  COUNT { MATCH (:Process) } AS Process,
-  COUNT { MATCH (:Topic) } AS Topic,
-  COLLECT {
-    MATCH (n:Entity) WHERE n.updated_at IS NOT NULL
-    RETURN n {.key, .name, .summary, .updated_at, label: [l IN labels(n) WHERE l <> 'Entity'][0]} AS n
+  COUNT {{ MATCH (n:Person) WHERE {visible('n')} }} AS Person,
+  COUNT {{ MATCH (n:Team) WHERE {visible('n')} }} AS Team,
+  COUNT {{ MATCH (n:Department) WHERE {visible('n')} }} AS Department,
+  COUNT {{ MATCH (n:System) WHERE {visible('n')} }} AS System,
+  COUNT {{ MATCH (n:Process) WHERE {visible('n')} }} AS Process,
+  COUNT {{ MATCH (n:Topic) WHERE {visible('n')} }} AS Topic,
+  COLLECT {{
+    MATCH (n:Entity) WHERE n.updated_at IS NOT NULL AND {visible('n')}
+    RETURN n {{.key, .name, .summary, .updated_at, label: [l IN labels(n) WHERE l <> 'Entity'][0]}} AS n
     ORDER BY n.updated_at DESC LIMIT $limit
-  } AS recent
+  }} AS recent
 """
 
 
@@ -290,10 +303,10 @@ def index_page_query(label: str) -> str:
     The label comes from the allow-list (Cypher cannot parameterize labels)."""
     check_label(label)
     return f"""
-MATCH (n:{label})
+MATCH (n:{label}) WHERE {visible('n')}
 WITH count(n) AS total
 RETURN total, COLLECT {{
-  MATCH (n:{label})
+  MATCH (n:{label}) WHERE {visible('n')}
   RETURN n {{.key, .name, .summary}} AS n
   ORDER BY toLower(n.name), n.key SKIP $skip LIMIT $limit
 }} AS rows
@@ -365,23 +378,35 @@ def _team_tree(teams: list[dict], root_key: str) -> list[dict]:
     return out
 
 
-def load_page(label: str, key: str) -> dict | None:
-    """Everything one entity page shows, from one round trip; None when there is
-    no such entity (or the key is not a valid key). Raises GraphUnavailable if
-    Neo4j cannot be reached."""
+def _past_fields(label: str, viewer: Viewer | None) -> dict:
+    """Which fields' earlier values the viewer may see: always, or only when
+    in the person's management chain (the query knows which)."""
+    fields = SHOWN_FIELDS.get(label, ())
+    always = [f for f in fields if may_see_past_value(label, f, viewer, False)]
+    chain = [f for f in fields if f not in always and may_see_past_value(label, f, viewer, True)]
+    return {"past_fields": always, "past_fields_chain": chain}
+
+
+def load_page(label: str, key: str, viewer: Viewer | None = None) -> dict | None:
+    """Everything one entity page shows that `viewer` may see, from one round
+    trip; None when there is no such entity, the viewer may not see it (the
+    same answer, so a restricted page's existence is not revealed) or the key
+    is not a valid key. Raises GraphUnavailable if Neo4j cannot be reached."""
     if label not in PAGE_QUERIES:
         return None
     try:
         check_key(key)
     except InvalidInput:
         return None
-    rows = driver.read_once(PAGE_QUERIES[label], key=key)
+    rows = driver.read_once(PAGE_QUERIES[label], key=key, **viewer_params(viewer), **_past_fields(label, viewer))
     if not rows:
         return None
     page = rows[0]
-    node = page.pop("node")
+    # Only allow-listed fields the viewer may see leave graph/ (no scim_doc, prov, hashes).
+    node = shown_fields(label, page.pop("node"), viewer, bool(page.pop("viewer_in_chain", False)))
+    node["key"] = key
     node["label"] = label
-    page["node"] = _ref(node)
+    page["node"] = _ref(dict(node))
     page["props"] = {k: v for k, v in node.items() if k not in HIDDEN_PROPS}
     chains = page.pop("chains", None) or []
     # Queries return the chain from this page up to the top; breadcrumbs read top-down.
@@ -409,17 +434,19 @@ def load_page(label: str, key: str) -> dict | None:
 
 
 
-def load_home(recent: int = 12) -> dict:
-    """Counts per page type and the most recently changed pages, in one round trip."""
-    row = driver.read_once(HOME_PAGE, limit=recent)[0]
+def load_home(recent: int = 12, viewer: Viewer | None = None) -> dict:
+    """Counts per page type and the most recently changed pages the viewer
+    may see, in one round trip."""
+    row = driver.read_once(HOME_PAGE, limit=recent, **viewer_params(viewer))[0]
     counts = [{"label": label, "slug": LABEL_SLUGS[label], "count": row[label]} for label in PAGE_LABELS]
     return {"counts": counts, "recent": _refs(row["recent"])}
 
 
-def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
-    """One alphabetical page of a type's entities and the total count."""
+def load_index(label: str, page: int = 1, per_page: int = 50, viewer: Viewer | None = None) -> dict:
+    """One alphabetical page of a type's entities the viewer may see, and their count."""
     page = max(1, page)
-    row = driver.read_once(index_page_query(label), skip=(page - 1) * per_page, limit=per_page)[0]
+    row = driver.read_once(index_page_query(label), skip=(page - 1) * per_page, limit=per_page,
+                           **viewer_params(viewer))[0]
     return {"total": row["total"], "rows": _refs(row["rows"], label), "page": page, "per_page": per_page}
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 
 from . import driver
+from .access import Viewer, viewer_params, visible
 from .model import PAGE_LABELS
 
-FULLTEXT_SEARCH = """
-CALL db.index.fulltext.queryNodes('entity_text', $q, {limit: $fetch}) YIELD node, score
+FULLTEXT_SEARCH = f"""
+CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: $fetch}}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
-WHERE label IS NOT NULL
+WHERE label IS NOT NULL AND {visible('node')}
 RETURN label, node.key AS key, node.name AS name, node.summary AS summary, score
 ORDER BY score DESC
 LIMIT $limit
@@ -33,9 +34,10 @@ def lucene_query(text: str) -> str:
     return " AND ".join(parts)
 
 
-def fulltext(text: str, types: list[str] | None = None, limit: int = 20) -> list[dict]:
+def fulltext(text: str, types: list[str] | None = None, limit: int = 20, viewer: Viewer | None = None) -> list[dict]:
+    """Pages whose text matches, best first, among those `viewer` may see."""
     q = lucene_query(text)
     if not q:
         return []
     types = [t for t in (types or PAGE_LABELS) if t in PAGE_LABELS]
-    return driver.read_once(FULLTEXT_SEARCH, q=q, types=types, limit=limit, fetch=limit * 4)
+    return driver.read_once(FULLTEXT_SEARCH, q=q, types=types, limit=limit, fetch=limit * 4, **viewer_params(viewer))

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable
 
+from graph import access
 from graph import chunks as q
 from graph import driver
 from graph.model import LABEL_SLUGS, PAGE_LABELS
@@ -134,9 +135,12 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
         in_flight.append(writer.submit(write_rows, rows))
         counts.embedded += len(rows)
 
+    # Passages are read by everyone: built from what everyone may see.
+    public = {**access.viewer_params(access.PUBLIC),
+              "location_public": access.field_levels()["location"] == "everyone"}
     try:
         for start in range(0, total, PAGE):
-            docs = driver.read(q.ENTITY_DOCS, refs=refs[start:start + PAGE])
+            docs = driver.read(q.ENTITY_DOCS, refs=refs[start:start + PAGE], **public)
             reorder, stale = [], []
             for doc in docs:
                 e, r, s, n = _plan(doc, model, force)

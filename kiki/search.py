@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Hashable, Sequence
 
 from graph import chunks as chunk_queries
+from graph.access import Viewer, viewer_params
 from graph import driver
 from graph import search as graph_search
 from graph.model import LABEL_SLUGS, PAGE_LABELS
@@ -124,16 +125,18 @@ def _query_vector(query: str, embedder: Embedder | None) -> tuple[list[float] | 
         return None, str(e)
 
 
-def _fulltext(query: str, types: list[str], limit: int, reason: str) -> SearchResult:
-    rows = graph_search.fulltext(query, types, limit)
+def _fulltext(query: str, types: list[str], limit: int, reason: str, viewer: Viewer | None) -> SearchResult:
+    rows = graph_search.fulltext(query, types, limit, viewer)
     hits = [Hit(r["label"], r["key"], r["name"], r.get("summary") or "", float(r["score"]),
                 _url(r["label"], r["key"])) for r in rows]
     return SearchResult(hits, "fulltext", reason)
 
 
 def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 20, *,
-                  vector: list[float] | None = None, embedder: Embedder | None = None) -> SearchResult:
-    """Hybrid ranking (see module doc). Pass `vector` to skip encoding the
+                  vector: list[float] | None = None, embedder: Embedder | None = None,
+                  viewer: Viewer | None = None) -> SearchResult:
+    """Hybrid ranking (see module doc) over the pages `viewer` may see (None:
+    every page, for internal callers). Pass `vector` to skip encoding the
     query (benchmarks, or a caller that already has it); `embedder` to use a
     specific one. Raises GraphError/GraphUnavailable only."""
     types = _types(types)
@@ -145,20 +148,21 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
     if vector is None:
         vector, reason = _query_vector(query, embedder)
     if vector is None:
-        return _fulltext(query, types, limit, reason)
+        return _fulltext(query, types, limit, reason, viewer)
 
+    seen_by = viewer_params(viewer)
     depth = max(DEPTH, limit)
     # Post-filtering by type needs a deeper k-NN pool when only some labels count.
     k = depth * (1 if len(types) == len(PAGE_LABELS) else 6)
     row = driver.read_once(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
-                      types=types, k=k, vector=vector, heads=LINK_HEADS)[0]
+                      types=types, k=k, vector=vector, heads=LINK_HEADS, **seen_by)[0]
     ft, vec, links = row["ft"], row["vec"], row["links"]
     if len(vec) < limit and len(types) < len(PAGE_LABELS):
         # The k-NN pool had too few entities of the wanted types (post-filter):
         # rank those types' chunks exactly instead. A second round trip, only
         # for selective filters; links are not recomputed for it.
         vec = driver.read_once(chunk_queries.EXACT_VECTOR_FOR_TYPES, types=types, vector=vector,
-                          k=depth * 3, depth=depth)[0]["vec"]
+                          k=depth * 3, depth=depth, **seen_by)[0]["vec"]
     info = {}
     for item in ft + vec:
         info.setdefault(item["id"], item)
@@ -182,15 +186,17 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
     return SearchResult(hits, "hybrid", debug={"fulltext": len(ft), "vector": len(vec), "links": len(links)})
 
 
-def search(query: str, types: list[str] | None = None, limit: int = 20, asker: str | None = None) -> list[Hit]:
-    """Ranked entities for a free-text query, optionally limited to page labels.
-    `asker` is accepted for callers that pass who is asking; ranking does not
-    personalize yet."""
-    return hybrid_search(query, types, limit).hits
+def search(query: str, types: list[str] | None = None, limit: int = 20, asker: str | None = None,
+           viewer: Viewer | None = None) -> list[Hit]:
+    """Ranked entities the viewer may see for a free-text query, optionally
+    limited to page labels. `asker` is accepted for callers that pass who is
+    asking; ranking does not personalize yet."""
+    return hybrid_search(query, types, limit, viewer=viewer).hits
 
 
 def search_passages(query: str, limit: int = 8, types: list[str] | None = None, *,
-                    vector: list[float] | None = None, embedder: Embedder | None = None) -> list[PassageHit]:
+                    vector: list[float] | None = None, embedder: Embedder | None = None,
+                    viewer: Viewer | None = None) -> list[PassageHit]:
     """The best passages for the query, each with its entity, for the
     assistant to quote: passages close in meaning fused (RRF) with the facts
     passage of each full-text hit, so exact names still surface. Without
@@ -203,12 +209,12 @@ def search_passages(query: str, limit: int = 8, types: list[str] | None = None, 
     if vector is None:
         vector, _ = _query_vector(query, embedder)
     if vector is None:
-        hits = _fulltext(query, types, limit, "").hits
+        hits = _fulltext(query, types, limit, "", viewer).hits
         return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]
     depth = max(DEPTH // 2, limit * 2)
     k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
     row = driver.read_once(chunk_queries.HYBRID_PASSAGES, q=lucene, fetch=depth * 2, depth=depth,
-                      types=types, k=k, vector=vector)[0]
+                      types=types, k=k, vector=vector, **viewer_params(viewer))[0]
     info = {}
     for item in row["vec"] + row["ft"]:  # vector rows first: they carry the passage's own score
         info.setdefault(item["id"], item)
@@ -220,7 +226,7 @@ def search_passages(query: str, limit: int = 8, types: list[str] | None = None, 
 
 
 def vector_passages(query: str, limit: int = 5, types: list[str] | None = None, *,
-                    embedder: Embedder | None = None) -> list[PassageHit]:
+                    embedder: Embedder | None = None, viewer: Viewer | None = None) -> list[PassageHit]:
     """The `limit` passages closest in meaning to the query and nothing else
     (no full text, no graph): plain RAG retrieval, which bench/eval_assistant.py
     measures Kiki against. Empty when nothing is embedded."""
@@ -230,6 +236,6 @@ def vector_passages(query: str, limit: int = 5, types: list[str] | None = None, 
     types = _types(types)
     limit = max(1, min(int(limit), 50))
     rows = driver.read_once(chunk_queries.VECTOR_PASSAGES, k=limit * (1 if len(types) == len(PAGE_LABELS) else 6),
-                            vector=vector, types=types, limit=limit)
+                            vector=vector, types=types, limit=limit, **viewer_params(viewer))
     return [PassageHit(r["label"], r["key"], r["name"], _url(r["label"], r["key"]), r["text"] or "",
                        int(r["ordinal"] or 0), round(float(r["score"]), 6)) for r in rows]

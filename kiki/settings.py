@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wiki",
     "ingest",
     "slackbot",
+    "authz",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,37 @@ SLACK_SCOPES = [s.strip() for s in _env("SLACK_SCOPES", "app_mentions:read,chat:
                                         "channels:history,groups:history,users:read,users:read.email").split(",")
                 if s.strip()]
 SLACK_AUTHORIZE_URL = _env("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
+
+# --- Access -----------------------------------------------------------
+# Roles are Django groups (created by authz's migration): every user is a
+# reader, editors may edit pages, admins see and edit everything. The HR group
+# sees the "hr" and "chain" personal fields of everyone (graph/access.py).
+KIKI_ROLE_READER = "reader"
+KIKI_ROLE_EDITOR = "editor"
+KIKI_ROLE_ADMIN = "admin"
+KIKI_HR_GROUP = _env("KIKI_HR_GROUP", "HR")
+# Who may see each personal field of a person: "everyone" (every reader of the
+# page), "chain" (the person, their management chain and HR) or "hr" (HR only);
+# "past_values" covers earlier values of these fields. KIKI_FIELD_POLICY (JSON)
+# overrides single entries, e.g. {"location": "everyone"}.
+KIKI_FIELD_POLICY = {
+    "email": "everyone", "slack_id": "everyone",
+    "location": "chain", "phone": "chain", "start_date": "chain",
+    "employee_id": "hr", "past_values": "hr",
+}
+if _env("KIKI_FIELD_POLICY"):
+    import json as _json
+    try:
+        KIKI_FIELD_POLICY = {**KIKI_FIELD_POLICY, **_json.loads(_env("KIKI_FIELD_POLICY"))}
+    except (ValueError, TypeError) as _e:
+        raise ImproperlyConfigured(f"KIKI_FIELD_POLICY is not a JSON object: {_e}") from _e
+for _field, _level in KIKI_FIELD_POLICY.items():
+    if _level not in ("everyone", "chain", "hr"):
+        raise ImproperlyConfigured(f"KIKI_FIELD_POLICY[{_field!r}] must be everyone, chain or hr, not {_level!r}")
+# With Slack OAuth on, only these workspaces (team ids) and Enterprise Grid
+# organizations (enterprise ids) may install Kiki; empty means none may.
+SLACK_ALLOWED_TEAMS = _env_list("SLACK_ALLOWED_TEAMS", [])
+SLACK_ALLOWED_ENTERPRISES = _env_list("SLACK_ALLOWED_ENTERPRISES", [])
 
 # --- Wiki --------------------------------------------------------------
 KIKI_BASE_URL = _env("KIKI_BASE_URL", "http://127.0.0.1:8000")

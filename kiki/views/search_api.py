@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 
 from graph.model import LABEL_SLUGS, PAGE_LABELS, SLUG_LABELS
+from kiki.access import viewer_for
 from kiki.search import hybrid_search
 
 from .methods import json_methods
@@ -57,7 +58,7 @@ def search_api(request):
     if not 1 <= limit <= MAX_LIMIT:
         return _error("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}, not {raw_limit!r}")
 
-    result = hybrid_search(q, types or None, limit)
+    result = hybrid_search(q, types or None, limit, viewer=viewer_for(request))
     return JsonResponse({
         "query": q,
         "types": types or list(PAGE_LABELS),

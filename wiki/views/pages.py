@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from graph import pages
 from graph.model import SLUG_LABELS
+from kiki.access import can_edit, viewer_for
 from kiki.tasks import queue_embeddings
 
 PER_PAGE = 50
@@ -24,12 +25,12 @@ def _label(slug: str) -> str:
 
 def entity_page(request, slug: str, key: str):
     label = _label(slug)
-    page = pages.load_page(label, key)
+    page = pages.load_page(label, key, viewer_for(request))
     if page is None:
         raise Http404(f"No {label} {key!r}")
     return render(request, f"entity/{slug}.html", {"page": page, "node": page["node"],
                                                     "props": page["props"], "label": label,
-                                                    "nav_slug": slug})
+                                                    "nav_slug": slug, "can_edit": can_edit(request.user)})
 
 
 def type_index(request, slug: str):
@@ -39,7 +40,7 @@ def type_index(request, slug: str):
         number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
-    data = pages.load_index(label, number, PER_PAGE)
+    data = pages.load_index(label, number, PER_PAGE, viewer_for(request))
     pages_total = max(1, -(-data["total"] // PER_PAGE))
     if number > pages_total and data["total"]:
         raise Http404(f"{label} index has {pages_total} pages")

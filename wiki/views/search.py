@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from graph import search as graph_search
 from graph.model import LABEL_SLUGS, SLUG_LABELS
+from kiki.access import viewer_for
 from kiki.embeddings import get_embedder
 from kiki.search import hybrid_search, search
 
@@ -25,7 +26,7 @@ def search_page(request):
     # `type` takes a slug ("team"); repeated or unknown values are tolerated.
     slugs = [s for s in request.GET.getlist("type") if s in SLUG_LABELS]
     types = [SLUG_LABELS[s] for s in slugs]
-    hits = search(q, types, RESULTS) if q else []
+    hits = search(q, types, RESULTS, viewer=viewer_for(request)) if q else []
     chips = [{"slug": "", "label": "All", "active": not slugs}] + [
         {"slug": s, "label": label, "active": s in slugs} for label, s in LABEL_SLUGS.items()]
     return render(request, "search.html", {"q": q, "hits": hits, "chips": chips,
@@ -42,12 +43,13 @@ def suggest(request):
     q = _query(request)
     if not q:
         return JsonResponse([], safe=False)
-    rows = [(r["label"], r["key"], r["name"]) for r in graph_search.fulltext(q, None, SUGGESTIONS)]
+    viewer = viewer_for(request)
+    rows = [(r["label"], r["key"], r["name"]) for r in graph_search.fulltext(q, None, SUGGESTIONS, viewer)]
     if len(rows) < SUGGESTIONS and len(q) >= SEMANTIC_MIN_CHARS:
         embedder = get_embedder()
         if embedder.loaded:
             seen = {key for _, key, _ in rows}
-            rows += [(h.type, h.key, h.name) for h in hybrid_search(q, None, SUGGESTIONS).hits
+            rows += [(h.type, h.key, h.name) for h in hybrid_search(q, None, SUGGESTIONS, viewer=viewer).hits
                      if h.key not in seen][:SUGGESTIONS - len(rows)]
         else:
             embedder.warm_in_background()
