@@ -81,9 +81,11 @@ def viewer_params(viewer: Viewer | None) -> dict:
     """The parameters `visible()` and `in_chain()` read. No viewer means the internal view."""
     viewer = viewer or SYSTEM
     if viewer.public_only:
-        return {"viewer_all": False, "viewer_groups": [], "viewer_person": None, "viewer_hr": False}
+        return {"viewer_all": False, "viewer_groups": [], "viewer_person": None, "viewer_hr": False,
+                "field_levels": field_levels()}
     return {"viewer_all": viewer.everything, "viewer_groups": sorted(viewer.groups),
-            "viewer_person": viewer.person_key, "viewer_hr": viewer.hr or viewer.everything}
+            "viewer_person": viewer.person_key, "viewer_hr": viewer.hr or viewer.everything,
+            "field_levels": field_levels()}
 
 
 # --- field policy -----------------------------------------------------------
@@ -108,6 +110,28 @@ SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "Process": _COMMON,
     "Topic": _COMMON,
 }
+
+
+def _field_ok(name: str, chain: str) -> str:
+    # Cypher twin of may_see_field(); `chain` is a boolean variable of the query.
+    return (f"($field_levels.{name} = 'everyone' OR $viewer_all OR $viewer_hr "
+            f"OR ($field_levels.{name} = 'chain' AND coalesce({chain}, false)))")
+
+
+def entity_projection(var: str, chain: str) -> str:
+    """A Cypher map projection of page `var` holding only allow-listed fields
+    (any type's, minus the body) and, of the personal fields, those the viewer
+    may see; `withheld` names personal fields that exist but are not shown.
+    `chain` is a variable holding in_chain(var)."""
+    _check_var(var)
+    _check_var(chain)
+    plain = sorted({f for fields in SHOWN_FIELDS.values() for f in fields} - set(PERSONAL_FIELDS) - {"body"})
+    parts = [f".{f}" for f in plain]
+    parts += [f"{f}: CASE WHEN {_field_ok(f, chain)} THEN {var}.{f} END" for f in PERSONAL_FIELDS]
+    parts.append(f"withheld: [f IN {list(PERSONAL_FIELDS)!r} WHERE {var}[f] IS NOT NULL AND NOT ("
+                 f"$field_levels[f] = 'everyone' OR $viewer_all OR $viewer_hr "
+                 f"OR ($field_levels[f] = 'chain' AND coalesce({chain}, false)))]")
+    return var + " {" + ", ".join(parts) + "}"
 
 
 def field_levels() -> dict[str, str]:
@@ -159,6 +183,17 @@ def may_see_past_value(label: str, name: str, viewer: Viewer | None, chain: bool
     if label != "Person" or name not in PERSONAL_FIELDS:
         return True
     return may_see_field(name, viewer, chain) and may_see_field("past_values", viewer, chain)
+
+
+def past_field_params(viewer: Viewer | None) -> dict:
+    """Per page type, the fields whose earlier values the viewer may see
+    always (`past_fields`) or only for people in their chain
+    (`past_fields_chain`), as query parameters."""
+    always, chain = {}, {}
+    for label, fields in SHOWN_FIELDS.items():
+        always[label] = [f for f in fields if may_see_past_value(label, f, viewer, False)]
+        chain[label] = [f for f in fields if f not in always[label] and may_see_past_value(label, f, viewer, True)]
+    return {"past_fields": always, "past_fields_chain": chain}
 
 
 # --- restriction rules ---------------------------------------------------------

@@ -8,6 +8,8 @@ Dates are compared as 'YYYY-MM-DD' text so both Date values and ISO strings work
 """
 from __future__ import annotations
 
+from .access import entity_projection, in_chain, path_visible, visible
+
 # The page label of a node: its one label besides Entity.
 _LABEL = "head([l IN labels({v}) WHERE l <> 'Entity'])"
 
@@ -31,7 +33,7 @@ CALL () {{
   UNION
   MATCH (n:Entity) WHERE n.name IN $names RETURN n
 }}
-WITH [x IN collect(n) WHERE {_label('x')} IN $types] AS exact
+WITH [x IN collect(n) WHERE {_label('x')} IN $types AND {visible('x')}] AS exact
 OPTIONAL CALL (exact) {{
   WITH exact WHERE size(exact) = 0
   CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: $fetch}}) YIELD node, score
@@ -40,7 +42,7 @@ OPTIONAL CALL (exact) {{
 UNWIND [x IN exact | {{n: x, score: 50.0}}] + coalesce(fuzzy, []) AS c
 WITH c.n AS n, max(c.score) AS score
 WITH n, score, {_label('n')} AS label
-WHERE label IN $types
+WHERE label IN $types AND {visible('n')}
 RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score,
        coalesce(n.title, n.summary) AS detail
 ORDER BY score DESC
@@ -49,21 +51,21 @@ LIMIT $limit
 
 # Who is asking: their teams, department(s) and manager, so "my team",
 # "my department", "my manager" and "me" resolve in one round trip.
-ASKER_CONTEXT = """
-MATCH (me:Person {key: $asker})
-CALL (me) {
-  OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team)
-  RETURN collect(DISTINCT t {.key, .name}) AS teams
-}
-CALL (me) {
-  OPTIONAL MATCH (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department)
-  RETURN collect(DISTINCT d {.key, .name}) AS departments
-}
-CALL (me) {
-  OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person)
-  RETURN collect(DISTINCT m {.key, .name}) AS managers
-}
-RETURN me {.key, .name} AS me, teams, departments, managers
+ASKER_CONTEXT = f"""
+MATCH (me:Person {{key: $asker}})
+CALL (me) {{
+  OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team) WHERE {visible('t')}
+  RETURN collect(DISTINCT t {{.key, .name}}) AS teams
+}}
+CALL (me) {{
+  OPTIONAL MATCH path = (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department) WHERE {path_visible('path')}
+  RETURN collect(DISTINCT d {{.key, .name}}) AS departments
+}}
+CALL (me) {{
+  OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person) WHERE {visible('m')}
+  RETURN collect(DISTINCT m {{.key, .name}}) AS managers
+}}
+RETURN me {{.key, .name}} AS me, teams, departments, managers
 """
 
 # The Person page of a signed-in user: by key = username, else by email.
@@ -79,29 +81,30 @@ RETURN p.key AS key LIMIT 1
 # --- tools -----------------------------------------------------------------
 ENTITY = f"""
 MATCH (n:Entity {{key: $key}})
-WHERE $label IS NULL OR $label IN labels(n)
+WHERE ($label IS NULL OR $label IN labels(n)) AND {visible('n')}
 WITH n LIMIT 1
 CALL (n) {{
   OPTIONAL MATCH (n)-[r]-(m:Entity)
-  WHERE type(r) IN $rel_types
+  WHERE type(r) IN $rel_types AND {visible('m')}
   WITH r, m, startNode(r) = n AS outgoing
   ORDER BY type(r), m.name
   LIMIT $related_limit
   RETURN collect(CASE WHEN m IS NULL THEN null ELSE
     {{type: type(r), outgoing: outgoing, label: {_label('m')}, key: m.key, name: m.name}} END) AS related
 }}
-RETURN {_label('n')} AS label, n {{.*, body: null, content_hash: null, aliases_text: null}} AS props,
+WITH n, related, {in_chain('n')} AS chain
+RETURN {_label('n')} AS label, {entity_projection('n', 'chain')} AS props,
        left(coalesce(n.body, ''), 1200) AS body, related
 """
 
-_TEAM_OR_DEPT = "(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t))"
+_TEAM_OR_DEPT = f"(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t)) AND {visible('t')}"
 
 MEMBERS = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
-OPTIONAL MATCH (u)-[:PART_OF*0..10]->(t)
-WHERE (u:Team OR u:Department) AND ($subteams OR u = t)
-OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)
+OPTIONAL MATCH path = (u)-[:PART_OF*0..10]->(t)
+WHERE (u:Team OR u:Department) AND ($subteams OR u = t) AND {path_visible('path')}
+OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE {visible('p')}
 WITH t, p, collect(u {{.key, .name}})[0] AS via
 ORDER BY p.name
 WITH t, collect(CASE WHEN p IS NULL THEN null ELSE
@@ -114,7 +117,8 @@ MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 OPTIONAL MATCH path = (u)-[:PART_OF|PAST_PART_OF*0..10]->(t)
 WHERE (u:Team OR u:Department) AND ($subteams OR u = t) AND all(r IN relationships(path) WHERE {_valid('r')})
-OPTIONAL MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')}
+  AND {path_visible('path')}
+OPTIONAL MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')} AND {visible('p')}
 WITH t, p, collect(u {{.key, .name}})[0] AS via
 ORDER BY p.name
 WITH t, collect(CASE WHEN p IS NULL THEN null ELSE
@@ -126,16 +130,16 @@ HEADCOUNT = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(t)
-  WHERE u:Team OR u:Department
+  OPTIONAL MATCH path = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(t)
+  WHERE (u:Team OR u:Department) AND {path_visible('path')}
   RETURN count(DISTINCT p) AS headcount
 }}
 CALL (t) {{
-  OPTIONAL MATCH (u:Team)-[:PART_OF*1..10]->(t)
+  OPTIONAL MATCH path = (u:Team)-[:PART_OF*1..10]->(t) WHERE {path_visible('path')}
   RETURN count(DISTINCT u) AS subteams
 }}
 CALL (t) {{
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
   RETURN collect(l {{.key, .name}}) AS leads
 }}
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, headcount, subteams, leads
@@ -146,18 +150,18 @@ MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
   MATCH path = (u)-[:PART_OF|PAST_PART_OF*0..10]->(t)
-  WHERE (u:Team OR u:Department) AND all(r IN relationships(path) WHERE {_valid('r')})
+  WHERE (u:Team OR u:Department) AND all(r IN relationships(path) WHERE {_valid('r')}) AND {path_visible('path')}
   WITH DISTINCT u
-  MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')}
+  MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')} AND {visible('p')}
   RETURN count(DISTINCT p) AS headcount
 }}
 CALL (t) {{
   OPTIONAL MATCH path = (u:Team)-[:PART_OF|PAST_PART_OF*1..10]->(t)
-  WHERE all(r IN relationships(path) WHERE {_valid('r')})
+  WHERE all(r IN relationships(path) WHERE {_valid('r')}) AND {path_visible('path')}
   RETURN count(DISTINCT u) AS subteams
 }}
 CALL (t) {{
-  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')}
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')} AND {visible('l')}
   RETURN collect(l {{.key, .name}}) AS leads
 }}
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, headcount, subteams, leads
@@ -167,12 +171,12 @@ LEADER = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
   RETURN collect(l {{.key, .name, .title}}) AS leads
 }}
 CALL (t) {{
-  OPTIONAL MATCH (t)-[:PART_OF]->(parent)
-  OPTIONAL MATCH (pl:Person)-[:LEADS]->(parent)
+  OPTIONAL MATCH (t)-[:PART_OF]->(parent) WHERE {visible('parent')}
+  OPTIONAL MATCH (pl:Person)-[:LEADS]->(parent) WHERE {visible('pl')}
   RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
     parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
 }}
@@ -183,12 +187,12 @@ LEADER_AS_OF = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')}
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')} AND {visible('l')}
   RETURN collect(l {{.key, .name, .title}}) AS leads
 }}
 CALL (t) {{
-  OPTIONAL MATCH (t)-[r:PART_OF|PAST_PART_OF]->(parent) WHERE {_valid('r')}
-  OPTIONAL MATCH (pl:Person)-[r2:LEADS|PAST_LEADS]->(parent) WHERE {_valid('r2')}
+  OPTIONAL MATCH (t)-[r:PART_OF|PAST_PART_OF]->(parent) WHERE {_valid('r')} AND {visible('parent')}
+  OPTIONAL MATCH (pl:Person)-[r2:LEADS|PAST_LEADS]->(parent) WHERE {_valid('r2')} AND {visible('pl')}
   RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
     parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
 }}
@@ -198,34 +202,35 @@ RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS 
 # Teams directly under a team or department, each with its leads, headcount
 # (its own sub-teams included) and number of sub-teams; `total` counts teams
 # at any depth below.
-_HEAD = "COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->({v}) " \
-        "WHERE u:Team OR u:Department RETURN DISTINCT p }}"
+_HEAD = "COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->({v}) " \
+        "WHERE (u:Team OR u:Department) AND " + path_visible("hp").replace("{", "{{").replace("}", "}}") + \
+        " RETURN DISTINCT p }}"
 
 SUBUNITS = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (c:Team)-[:PART_OF]->(t)
+  OPTIONAL MATCH (c:Team)-[:PART_OF]->(t) WHERE {visible('c')}
   WITH c ORDER BY c.name
   RETURN collect(c {{.key, .name,
-    leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(c) RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+    leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(c) WHERE {visible('l')} RETURN l {{.key, .name}} AS l ORDER BY l.name }},
     headcount: {_HEAD.format(v='c')},
-    subteams: COUNT {{ MATCH (x:Team)-[:PART_OF*1..10]->(c) RETURN DISTINCT x }}}}) AS teams
+    subteams: COUNT {{ MATCH sp = (x:Team)-[:PART_OF*1..10]->(c) WHERE {path_visible('sp')} RETURN DISTINCT x }}}}) AS teams
 }}
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
-       COUNT {{ MATCH (u:Team)-[:PART_OF*1..10]->(t) RETURN DISTINCT u }} AS total
+       COUNT {{ MATCH sp = (u:Team)-[:PART_OF*1..10]->(t) WHERE {path_visible('sp')} RETURN DISTINCT u }} AS total
 """
 
-_PATH_VALID = f"all(r IN relationships(path) WHERE {_valid('r')})"
+_PATH_VALID = f"all(r IN relationships(path) WHERE {_valid('r')}) AND {path_visible('path')}"
 
 SUBUNITS_AS_OF = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (c:Team)-[e:PART_OF|PAST_PART_OF]->(t) WHERE {_valid('e')}
+  OPTIONAL MATCH (c:Team)-[e:PART_OF|PAST_PART_OF]->(t) WHERE {_valid('e')} AND {visible('c')}
   WITH DISTINCT c ORDER BY c.name
   RETURN collect(c {{.key, .name,
-    leads: COLLECT {{ MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(c) WHERE {_valid('r')}
+    leads: COLLECT {{ MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(c) WHERE {_valid('r')} AND {visible('l')}
                       RETURN DISTINCT l {{.key, .name}} AS l ORDER BY l.name }},
     headcount: COUNT {{ MATCH path = (p:Person)-[:MEMBER_OF|PAST_MEMBER_OF]->(u)-[:PART_OF|PAST_PART_OF*0..10]->(c)
                         WHERE (u:Team OR u:Department) AND {_PATH_VALID} RETURN DISTINCT p }},
@@ -240,84 +245,87 @@ RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
 # The whole organization today: people who are members of a team or department,
 # every department that is not retired with its headcount and leads (largest
 # first), and the number of teams. One pass per count; no per-department query.
-ORGANIZATION = """
-CALL () {
-  MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE u:Team OR u:Department
+ORGANIZATION = f"""
+CALL () {{
+  MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE (u:Team OR u:Department) AND {visible('p')} AND {visible('u')}
   RETURN count(DISTINCT p) AS headcount
-}
-CALL () {
-  MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired'
-  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d) WHERE u:Team OR u:Department
+}}
+CALL () {{
+  MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired' AND {visible('d')}
+  OPTIONAL MATCH path = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d)
+  WHERE (u:Team OR u:Department) AND {path_visible('path')}
   WITH d, count(DISTINCT p) AS n
   ORDER BY n DESC, d.name
-  RETURN collect(d {.key, .name, headcount: n,
-    leads: COLLECT { MATCH (l:Person)-[:LEADS]->(d) RETURN l {.key, .name} AS l ORDER BY l.name }}) AS departments
-}
+  RETURN collect(d {{.key, .name, headcount: n,
+    leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(d) WHERE {visible('l')}
+                      RETURN l {{.key, .name}} AS l ORDER BY l.name }}}}) AS departments
+}}
 RETURN headcount, departments,
-       COUNT { MATCH (t:Team) WHERE coalesce(t.status, '') <> 'retired' } AS teams
+       COUNT {{ MATCH (t:Team) WHERE coalesce(t.status, '') <> 'retired' AND {visible('t')} }} AS teams
 """
 
-MANAGER_CHAIN = """
-MATCH (p:Person {key: $key})
-CALL (p) {
-  OPTIONAL MATCH path = (p)-[:REPORTS_TO*1..15]->(:Person)
+MANAGER_CHAIN = f"""
+MATCH (p:Person {{key: $key}}) WHERE {visible('p')}
+CALL (p) {{
+  OPTIONAL MATCH path = (p)-[:REPORTS_TO*1..15]->(:Person) WHERE {path_visible('path')}
   WITH path ORDER BY length(path) DESC LIMIT 1
-  RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {.key, .name, .title}] END AS chain
-}
-CALL (p) {
-  OPTIONAL MATCH (p)-[:MEMBER_OF]->(t) WHERE t:Team OR t:Department
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE l <> p
-  RETURN collect(DISTINCT t {label: head([x IN labels(t) WHERE x <> 'Entity']), .key, .name,
-                             lead: l {.key, .name}}) AS teams
-}
-RETURN p {.key, .name, .title} AS person, chain, teams
+  RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {{.key, .name, .title}}] END AS chain
+}}
+CALL (p) {{
+  OPTIONAL MATCH (p)-[:MEMBER_OF]->(t) WHERE (t:Team OR t:Department) AND {visible('t')}
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE l <> p AND {visible('l')}
+  RETURN collect(DISTINCT t {{label: head([x IN labels(t) WHERE x <> 'Entity']), .key, .name,
+                             lead: l {{.key, .name}}}}) AS teams
+}}
+RETURN p {{.key, .name, .title}} AS person, chain, teams
 """
 
 MANAGER_CHAIN_AS_OF = f"""
-MATCH (p:Person {{key: $key}})
+MATCH (p:Person {{key: $key}}) WHERE {visible('p')}
 CALL (p) {{
   OPTIONAL MATCH path = (p)-[:REPORTS_TO|PAST_REPORTS_TO*1..15]->(:Person)
-  WHERE all(r IN relationships(path) WHERE {_valid('r')})
+  WHERE all(r IN relationships(path) WHERE {_valid('r')}) AND {path_visible('path')}
   WITH path ORDER BY length(path) DESC LIMIT 1
   RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {{.key, .name, .title}}] END AS chain
 }}
 CALL (p) {{
   OPTIONAL MATCH (p)-[m:MEMBER_OF|PAST_MEMBER_OF]->(t) WHERE (t:Team OR t:Department) AND {_valid('m')}
-  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE l <> p AND {_valid('r')}
+    AND {visible('t')}
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE l <> p AND {_valid('r')} AND {visible('l')}
   RETURN collect(DISTINCT t {{label: {_label('t')}, .key, .name, lead: l {{.key, .name}}}}) AS teams
 }}
 RETURN p {{.key, .name, .title}} AS person, chain, teams
 """
 
-DIRECT_REPORTS = """
-MATCH (p:Person {key: $key})
-OPTIONAL MATCH (r:Person)-[:REPORTS_TO]->(p)
+DIRECT_REPORTS = f"""
+MATCH (p:Person {{key: $key}}) WHERE {visible('p')}
+OPTIONAL MATCH (r:Person)-[:REPORTS_TO]->(p) WHERE {visible('r')}
 WITH p, r ORDER BY r.name
-RETURN p {.key, .name, .title} AS person, collect(r {.key, .name, .title}) AS reports
+RETURN p {{.key, .name, .title}} AS person, collect(r {{.key, .name, .title}}) AS reports
 """
 
 DIRECT_REPORTS_AS_OF = f"""
-MATCH (p:Person {{key: $key}})
-OPTIONAL MATCH (r:Person)-[e:REPORTS_TO|PAST_REPORTS_TO]->(p) WHERE {_valid('e')}
+MATCH (p:Person {{key: $key}}) WHERE {visible('p')}
+OPTIONAL MATCH (r:Person)-[e:REPORTS_TO|PAST_REPORTS_TO]->(p) WHERE {_valid('e')} AND {visible('r')}
 WITH p, r ORDER BY r.name
 RETURN p {{.key, .name, .title}} AS person, collect(DISTINCT r {{.key, .name, .title}}) AS reports
 """
 
-_OWNED = "(x:System OR x:Process OR x:Topic) AND ($label IS NULL OR $label IN labels(x))"
+_OWNED = f"(x:System OR x:Process OR x:Topic) AND ($label IS NULL OR $label IN labels(x)) AND {visible('x')}"
 
 OWNER = f"""
 MATCH (x:Entity {{key: $key}}) WHERE {_OWNED}
 WITH x LIMIT 1
 CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(o)
+  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x) WHERE {visible('o')}
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(o) WHERE {visible('l')}
   WITH o, collect(l {{.key, .name}}) AS leads
   RETURN collect(CASE WHEN o IS NULL THEN null ELSE
     o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
 }}
 CALL (x) {{
-  OPTIONAL MATCH (x)-[:PART_OF*1..5]->(parent:System)<-[:OWNS]-(po:Entity)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(po)
+  OPTIONAL MATCH path = (x)-[:PART_OF*1..5]->(parent:System)<-[:OWNS]-(po:Entity) WHERE {path_visible('path')}
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(po) WHERE {visible('l')}
   WITH parent, po, collect(l {{.key, .name}}) AS leads LIMIT 1
   RETURN CASE WHEN po IS NULL THEN null ELSE
     {{system: parent {{.key, .name}}, owner: po {{label: {_label('po')}, .key, .name, .slack_channel, leads: leads}}}}
@@ -330,8 +338,8 @@ OWNER_AS_OF = f"""
 MATCH (x:Entity {{key: $key}}) WHERE {_OWNED}
 WITH x LIMIT 1
 CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(x) WHERE {_valid('r')}
-  OPTIONAL MATCH (l:Person)-[r2:LEADS|PAST_LEADS]->(o) WHERE {_valid('r2')}
+  OPTIONAL MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(x) WHERE {_valid('r')} AND {visible('o')}
+  OPTIONAL MATCH (l:Person)-[r2:LEADS|PAST_LEADS]->(o) WHERE {_valid('r2')} AND {visible('l')}
   WITH o, collect(l {{.key, .name}}) AS leads
   RETURN collect(CASE WHEN o IS NULL THEN null ELSE
     o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
@@ -340,29 +348,29 @@ RETURN {_label('x')} AS label, x.key AS key, x.name AS name, owners, null AS inh
 """
 
 DEPENDENCIES = f"""
-MATCH (s:System {{key: $key}})
+MATCH (s:System {{key: $key}}) WHERE {visible('s')}
 CALL (s) {{
-  OPTIONAL MATCH (s)-[r:DEPENDS_ON|CONSUMES_API]->(d:System) WHERE $direction IN ['out', 'both']
+  OPTIONAL MATCH (s)-[r:DEPENDS_ON|CONSUMES_API]->(d:System) WHERE $direction IN ['out', 'both'] AND {visible('d')}
   WITH d, collect(DISTINCT type(r)) AS via ORDER BY d.name
   RETURN collect(CASE WHEN d IS NULL THEN null ELSE d {{.key, .name, .kind, via: via}} END) AS uses
 }}
 CALL (s) {{
-  OPTIONAL MATCH (s)<-[r:DEPENDS_ON|CONSUMES_API]-(d:System) WHERE $direction IN ['in', 'both']
+  OPTIONAL MATCH (s)<-[r:DEPENDS_ON|CONSUMES_API]-(d:System) WHERE $direction IN ['in', 'both'] AND {visible('d')}
   WITH d, collect(DISTINCT type(r)) AS via ORDER BY d.name
   RETURN collect(CASE WHEN d IS NULL THEN null ELSE d {{.key, .name, .kind, via: via}} END) AS used_by
 }}
 CALL (s) {{
-  OPTIONAL MATCH (s)-[:PROVIDES_API]->(api:System)
+  OPTIONAL MATCH (s)-[:PROVIDES_API]->(api:System) WHERE {visible('api')}
   RETURN collect(api {{.key, .name}}) AS provides
 }}
 RETURN s {{.key, .name, .kind}} AS system, uses, used_by, provides
 """
 
 PROCESS_STEPS = f"""
-MATCH (p:Process {{key: $key}})
+MATCH (p:Process {{key: $key}}) WHERE {visible('p')}
 CALL (p) {{
   OPTIONAL MATCH (p)-[h:HAS_STEP]->(s:Step)
-  OPTIONAL MATCH (r)-[:RESPONSIBLE_FOR]->(s)
+  OPTIONAL MATCH (r)-[:RESPONSIBLE_FOR]->(s) WHERE {visible('r')}
   WITH h, s, collect(r {{label: {_label('r')}, .key, .name}}) AS responsible
   ORDER BY coalesce(h.order, s.order), s.name
   RETURN collect(CASE WHEN s IS NULL THEN null ELSE
@@ -370,8 +378,8 @@ CALL (p) {{
       responsible: responsible}} END) AS steps
 }}
 CALL (p) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(p)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(o)
+  OPTIONAL MATCH (o:Entity)-[:OWNS]->(p) WHERE {visible('o')}
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(o) WHERE {visible('l')}
   WITH o, collect(l {{.key, .name}}) AS leads
   RETURN collect(CASE WHEN o IS NULL THEN null ELSE
     o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
@@ -383,15 +391,15 @@ RETURN p {{.key, .name, .summary}} AS process, steps, owners
 # (or person) that owns it, else the owner of a parent system, else a person's team.
 _CONTACTS = f"""
 CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x)
+  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x) WHERE {visible('o')}
   RETURN collect(DISTINCT o) AS owners
 }}
 CALL (x) {{
-  OPTIONAL MATCH (x)-[:PART_OF*1..5]->(:System)<-[:OWNS]-(po:Entity)
+  OPTIONAL MATCH path = (x)-[:PART_OF*1..5]->(:System)<-[:OWNS]-(po:Entity) WHERE {path_visible('path')}
   RETURN collect(DISTINCT po)[..1] AS parent_owners
 }}
 CALL (x) {{
-  OPTIONAL MATCH (x)-[:MEMBER_OF]->(pt:Team)
+  OPTIONAL MATCH (x)-[:MEMBER_OF]->(pt:Team) WHERE {visible('pt')}
   RETURN collect(DISTINCT pt)[..1] AS person_teams
 }}
 WITH x, score, CASE
@@ -403,19 +411,20 @@ WITH x, score, CASE
        WHEN size(parent_owners) > 0 THEN 'parent_owner' WHEN size(person_teams) > 0 THEN 'team'
        ELSE null END AS relation
 UNWIND CASE WHEN size(teams) = 0 THEN [null] ELSE teams END AS t
-OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
+OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
 WITH x, score, relation, t, collect(l {{.key, .name, .title, .slack_id}}) AS leads
 RETURN {_label('x')} AS label, x.key AS key, x.name AS name, x.summary AS summary, score, relation,
        collect(CASE WHEN t IS NULL THEN null ELSE
          t {{label: {_label('t')}, .key, .name, .slack_channel, leads: leads}} END) AS contacts
 """
 
-WHO_TO_ASK_KEY = """
-MATCH (x:Entity {key: $key}) WHERE $label IS NULL OR $label IN labels(x)
+WHO_TO_ASK_KEY = f"""
+MATCH (x:Entity {{key: $key}}) WHERE ($label IS NULL OR $label IN labels(x)) AND {visible('x')}
 WITH x, 1.0 AS score LIMIT 1
 """ + _CONTACTS
 
-WHO_TO_ASK_TEXT = """
-CALL db.index.fulltext.queryNodes('entity_text', $q, {limit: 5}) YIELD node, score
-WITH node AS x, score ORDER BY score DESC LIMIT 1
+WHO_TO_ASK_TEXT = f"""
+CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: 20}}) YIELD node, score
+WITH node AS x, score WHERE {visible('x')}
+WITH x, score ORDER BY score DESC LIMIT 1
 """ + _CONTACTS

@@ -10,6 +10,7 @@ it is about was first seen.
 """
 from __future__ import annotations
 
+from .access import in_chain, path_visible, visible
 from .model import HISTORIZED
 
 _TYPES = "|".join(list(HISTORIZED) + [f"PAST_{t}" for t in HISTORIZED])
@@ -23,15 +24,17 @@ MAX_EVENTS = 200
 # for any other page, the page alone. Members' own field changes (a new title)
 # count for a unit as well.
 CHANGES = f"""
-MATCH (u:Entity {{key: $key}}) WHERE $label IN labels(u)
+MATCH (u:Entity {{key: $key}}) WHERE $label IN labels(u) AND {visible('u')}
 WITH u, CASE WHEN u:Team OR u:Department
-  THEN COLLECT {{ MATCH (t)-[:PART_OF*0..8]->(u) WHERE t:Team OR t:Department RETURN DISTINCT t }}
+  THEN COLLECT {{ MATCH up = (t)-[:PART_OF*0..8]->(u) WHERE (t:Team OR t:Department) AND {path_visible('up')}
+                 RETURN DISTINCT t }}
   ELSE [u] END AS units
 RETURN u {_REF % 'u'} AS scope,
   COLLECT {{
     UNWIND units AS t
     MATCH (t)-[r:{_TYPES}]-(o:Entity)
     WHERE r.valid_from >= $since AND r.valid_from <= $until AND r.valid_from > coalesce(t.first_seen, '')
+      AND {visible('o')}
     RETURN {{rel: replace(type(r), 'PAST_', ''), outgoing: startNode(r) = t, date: r.valid_from,
             page: t {_REF % 't'}, other: o {_REF % 'o'}}} AS e
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}
@@ -39,16 +42,18 @@ RETURN u {_REF % 'u'} AS scope,
   COLLECT {{
     UNWIND units AS t
     MATCH (t)-[r:{_PAST_TYPES}]-(o:Entity)
-    WHERE r.valid_to >= $since AND r.valid_to <= $until
+    WHERE r.valid_to >= $since AND r.valid_to <= $until AND {visible('o')}
     RETURN {{rel: replace(type(r), 'PAST_', ''), outgoing: startNode(r) = t, date: r.valid_to,
             page: t {_REF % 't'}, other: o {_REF % 'o'}}} AS e
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}
   }} AS ended,
   COLLECT {{
     UNWIND units AS t
-    CALL {{ WITH t RETURN t AS x UNION WITH t MATCH (x:Person)-[:MEMBER_OF]->(t) RETURN x }}
+    CALL {{ WITH t RETURN t AS x UNION WITH t MATCH (x:Person)-[:MEMBER_OF]->(t) WHERE {visible('x')} RETURN x }}
     MATCH (x)-[:HAD]->(rv:Revision)
     WHERE rv.valid_to >= $since AND rv.valid_to <= $until AND NOT rv.field IN $skip
+      AND (rv.field IN $past_fields[[l IN labels(x) WHERE l <> 'Entity'][0]]
+           OR (rv.field IN $past_fields_chain[[l IN labels(x) WHERE l <> 'Entity'][0]] AND {in_chain('x')}))
     RETURN {{field: rv.field, old: left(toString(rv.value), 200), new: left(toString(x[rv.field]), 200),
             date: rv.valid_to, page: x {_REF % 'x'}}} AS e
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from . import driver
 from .model import HISTORIZED, PAGE_LABELS, RELATIONSHIPS, check_label, check_relationship
+from .access import in_chain, visible
 
 REVISION_LABEL = "Revision"
 
@@ -200,6 +201,19 @@ ORDER BY key
 
 # A property's value on $date: the current value if it was set by then, else
 # the revision whose [valid_from, valid_to) holds the date.
+# The assistant's variant runs as a viewer: the page must be visible, and an
+# earlier value of a field is given only when the viewer may see past values
+# of it ($past_fields: always; $past_fields_chain: in the person's chain).
+PROPERTY_AS_OF_SEEN = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n) AND {visible('n')}
+  AND ($field IN $past_fields[$label] OR ($field IN $past_fields_chain[$label] AND {in_chain('n')}))
+OPTIONAL MATCH (n)-[:HAD]->(rv:Revision {{field: $field}})
+WHERE coalesce(rv.valid_from, '0000-00-00') <= $date AND $date < rv.valid_to
+WITH n, rv ORDER BY rv.valid_to DESC LIMIT 1
+RETURN CASE WHEN rv IS NOT NULL THEN rv.value ELSE n[$field] END AS value,
+       rv IS NOT NULL AS from_revision, rv.source AS source
+"""
+
 PROPERTY_AS_OF = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 OPTIONAL MATCH (n)-[:HAD]->(rv:Revision {field: $field})

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from kiki.errors import GraphUnavailable, KikiError
 
-from . import blocks, handoff, identity, state
+from . import access, blocks, handoff, identity, state
 from .app import web_client, webhook_client
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,11 @@ def _answer(req: dict, client: WebClient, poster: Poster) -> str:
     in_thread = not req.get("response_url")
     thread = state.thread_info(channel, thread_ts) if in_thread else None
 
+    # Who may read the answer decides what it may contain (slackbot/access.py).
+    reach = access.reach(req, client)
     if handoff.wants_human(text):
         topic = handoff.topic_of(text) or handoff.topic_of((thread or {}).get("topic", ""))
-        owners = handoff.owners_for(topic, client, team=req.get("team"))
+        owners = handoff.owners_for(topic, client, team=req.get("team"), viewer=reach.viewer)
         poster.finish([blocks.handoff_blocks(topic, owners)],
                       "Here are the people to talk to." if owners else "I couldn't find the owners.")
         if in_thread:
@@ -118,12 +120,12 @@ def _answer(req: dict, client: WebClient, poster: Poster) -> str:
                                   (thread or {}).get("topic") or text)
         return "handoff"
 
-    asker = identity.resolve(req["user"], client, req.get("team"))
-    result = ask(text, asker=asker.key, conversation=(thread or {}).get("conversation") or None, channel="slack")
-    notes = []
+    asker = reach.asker
+    result = ask(text, asker=asker.key, conversation=(thread or {}).get("conversation") or None, channel="slack",
+                 viewer=reach.viewer)
+    notes = [reach.note] if reach.note else []
     if asker.key is None and _FIRST_PERSON.search(text):
-        notes.append(f"I don't know who you are in the wiki ({asker.why_unknown}), "
-                     "so “my team” or “my department” could not be resolved for you.")
+        notes.append("So “my team” or “my department” could not be resolved for you.")
     poster.finish(blocks.answer_messages(result, notes), blocks.fallback_text(result.get("answer") or ""))
     if in_thread:
         state.remember_thread(channel, thread_ts, result.get("conversation") or "", text)

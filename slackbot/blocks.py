@@ -1,5 +1,11 @@
 """Block Kit rendering for Kiki's Slack messages, and our markdown -> Slack
-mrkdwn conversion. Pure functions: no network, no graph."""
+mrkdwn conversion. Pure functions: no network, no graph.
+
+Answers quote page text, so nothing in them may turn live in Slack: only
+links to wiki pages become <url|text>, every <, > and & is escaped (so
+<!here>, <!channel>, <@U…> and <https://…|…> written in a page stay text),
+and answer sections are `verbatim` so Slack does not auto-link bare URLs or
+#channel names either."""
 from __future__ import annotations
 
 import re
@@ -18,7 +24,8 @@ RATE_DOWN = "kiki_rate_down"
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _LINK = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+# Wiki page links, the only ones an answer may carry (kiki.assistant.answer rebuilds them).
+_PAGE_URL = re.compile(r"^/(person|team|department|system|process|topic)/[a-z0-9][a-z0-9._-]{0,199}/?$")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
@@ -57,13 +64,14 @@ def to_mrkdwn(markdown: str) -> str:
         stash.append(s)
         return f"\x00{len(stash) - 1}\x00"
 
-    text = _FENCE.sub(lambda m: keep(m.group(0)), markdown)
-    text = _INLINE_CODE.sub(lambda m: keep(m.group(0)), text)
+    # Code is kept as written, but escaped: Slack reads <!here> inside backticks too.
+    text = _FENCE.sub(lambda m: keep(escape(m.group(0))), markdown)
+    text = _INLINE_CODE.sub(lambda m: keep(escape(m.group(0))), text)
     # Backslash escapes (the assistant writes names like Ana\_Costa) become the
     # literal character, kept out of the emphasis conversions below.
     text = _ESCAPED.sub(lambda m: keep(escape(m.group(1))), text)
-    text = _LINK.sub(lambda m: keep(f"<{_link_target(m.group(2))}|{escape(_plain_label(m.group(1)))}>"), text)
-    text = _AUTOLINK.sub(lambda m: keep(f"<{_link_target(m.group(1))}>"), text)
+    text = _LINK.sub(lambda m: keep(f"<{_link_target(m.group(2))}|{escape(_plain_label(m.group(1)))}>")
+                     if _PAGE_URL.match(m.group(2)) else escape(_plain_label(m.group(1))), text)
     text = escape(text)
     text = _HR.sub("", text)
     text = _HEADING.sub(lambda m: f"\x01{m.group(1)}\x01", text)
@@ -117,11 +125,13 @@ def fallback_text(markdown: str) -> str:
 
 
 def section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    # verbatim: Slack must not turn URLs or #names in the text into links by itself.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def context(*texts: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:CONTEXT_ELEMENTS]]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t, "verbatim": True}
+                                            for t in texts[:CONTEXT_ELEMENTS]]}
 
 
 def sources_blocks(sources: list[dict]) -> list[dict]:
@@ -129,7 +139,8 @@ def sources_blocks(sources: list[dict]) -> list[dict]:
     lines = []
     for src in sources or []:
         title = escape(str(src.get("title") or src.get("key") or "page"))
-        url = src.get("url") or ""
+        url = str(src.get("url") or "")
+        url = url if _PAGE_URL.match(url) else ""
         kind = escape(str(src.get("type") or ""))
         item = f"<{_link_target(url)}|{title}>" if url else title
         lines.append(f"• {item}" + (f"  _{kind}_" if kind else ""))

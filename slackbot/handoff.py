@@ -43,24 +43,24 @@ def topic_of(text: str) -> str:
     return " ".join(words)
 
 
-def _hits(topic: str) -> list:
+def _hits(topic: str, viewer) -> list:
     # Full-text search ANDs the words; if the whole topic finds nothing, try
     # its longest words alone (at most three more round trips).
-    hits = search(topic, limit=8)
+    hits = search(topic, limit=8, viewer=viewer)
     for word in sorted(set(topic.split()), key=len, reverse=True)[:3]:
         if hits or len(topic.split()) == 1:
             break
-        hits = search(word, limit=8)
+        hits = search(word, limit=8, viewer=viewer)
     return [h for h in hits if h.type in LABEL_SLUGS]
 
 
-def owners_for(topic: str, client: WebClient, limit: int = 3, team: str | None = None) -> list[dict]:
-    """The owning teams (or people) for a topic, each with its channel and
-    leads (Slack user ids where known), best match first."""
+def owners_for(topic: str, client: WebClient, limit: int = 3, team: str | None = None, viewer=None) -> list[dict]:
+    """The owning teams (or people) the viewer may see for a topic, each with
+    its channel and leads (Slack user ids where known), best match first."""
     if not topic:
         return []
-    hits = _hits(topic)
-    rows = slack_queries.handoff_owners([{"type": h.type, "key": h.key} for h in hits], limit=limit)
+    hits = _hits(topic, viewer)
+    rows = slack_queries.handoff_owners([{"type": h.type, "key": h.key} for h in hits], limit=limit, viewer=viewer)
     owners = []
     for r in rows:
         slug = LABEL_SLUGS.get(r["type"], "team")

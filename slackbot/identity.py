@@ -1,6 +1,8 @@
 """Who is asking: a Slack user -> a Person key in the graph (by `slack_id`
 on Person, else by the email Slack has for the user), and back (a Person ->
-their Slack user id, to @-mention a lead). Results are cached in Redis."""
+their Slack user id, to @-mention a lead); and what kind of Slack account it
+is (a guest, or a Slack Connect user from another organisation), which
+limits them to public information. Results are cached in Redis."""
 from __future__ import annotations
 
 import logging
@@ -22,6 +24,42 @@ MISSING = "-"
 
 
 @dataclass
+class Account:
+    """What Slack says about a user: their email, and whether they are a
+    guest (single- or multi-channel) or from another organisation."""
+    found: bool
+    email: str | None = None
+    guest: bool = False
+    external: bool = False
+
+
+def account(slack_user: str, client: WebClient, team: str | None = None, enterprise: str | None = None) -> Account:
+    """users.info for `slack_user` (one call per user and hour, cached). A
+    lookup that fails counts as not found, never as an ordinary member."""
+    key = _cache_key("acct", team, slack_user)
+    cached = state.cache_get(key)
+    if cached is not None:
+        found, guest, external, email = (cached.split("|", 3) + ["", "", "", ""])[:4]
+        return Account(found == "1", email or None, guest == "1", external == "1")
+    try:
+        user = client.users_info(user=slack_user).get("user") or {}
+    except SlackApiError as e:
+        log.warning("users.info failed for %s: %s", slack_user, e.response.get("error"))
+        user = {}
+    if not user:
+        state.cache_set(key, "0|0|0|", MISSING_TTL)
+        return Account(False)
+    guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
+    home_enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
+    external = bool(user.get("is_stranger")) or bool(
+        team and user.get("team_id") and user["team_id"] != team
+        and not (enterprise and home_enterprise == enterprise))
+    email = ((user.get("profile") or {}).get("email") or "").replace("|", "")
+    state.cache_set(key, f"1|{int(guest)}|{int(external)}|{email}", FOUND_TTL)
+    return Account(True, email or None, guest, external)
+
+
+@dataclass
 class Asker:
     slack_user: str
     key: str | None = None      # Person key, None when unknown
@@ -34,7 +72,7 @@ def _cache_key(kind: str, team: str | None, value: str) -> str:
     return f"{kind}:{team}:{value}" if team else f"{kind}:{value}"
 
 
-def resolve(slack_user: str, client: WebClient, team: str | None = None) -> Asker:
+def resolve(slack_user: str, client: WebClient, team: str | None = None, enterprise: str | None = None) -> Asker:
     """The Person behind a Slack user. Never raises for Slack API failures
     (the user is then unknown, with the reason); raises GraphUnavailable if
     Neo4j is down."""
@@ -49,12 +87,7 @@ def resolve(slack_user: str, client: WebClient, team: str | None = None) -> Aske
     row = slack_queries.person_by_slack_id(slack_user)
     why = ""
     if row is None:
-        email = None
-        try:
-            profile = (client.users_info(user=slack_user).get("user") or {}).get("profile") or {}
-            email = profile.get("email")
-        except SlackApiError as e:
-            log.warning("users.info failed for %s: %s", slack_user, e.response.get("error"))
+        email = account(slack_user, client, team, enterprise).email
         if email:
             row = slack_queries.person_by_email(email)
             if row is None:

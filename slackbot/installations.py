@@ -7,7 +7,9 @@ import json
 import secrets
 from datetime import datetime, timedelta, timezone
 
+from django.conf import settings
 from django.db import transaction
+from slack_bolt.error import BoltError
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 
@@ -23,8 +25,25 @@ def _where(enterprise_id: str | None, team_id: str | None, is_enterprise_install
     return {"enterprise_id": enterprise_id or "", "team_id": team_id or ""}
 
 
+def allowed(enterprise_id: str | None, team_id: str | None) -> bool:
+    """Whether Kiki may be installed in (and answer in) this workspace or
+    Enterprise Grid organization: its team id is in SLACK_ALLOWED_TEAMS or
+    its enterprise id in SLACK_ALLOWED_ENTERPRISES."""
+    return bool((team_id and team_id in settings.SLACK_ALLOWED_TEAMS)
+                or (enterprise_id and enterprise_id in settings.SLACK_ALLOWED_ENTERPRISES))
+
+
+class InstallNotAllowed(BoltError):
+    """bolt shows its installation-failed page when the store raises a BoltError."""
+
+
 class DjangoInstallationStore(InstallationStore):
     def save(self, installation: Installation) -> None:
+        if not allowed(installation.enterprise_id, installation.team_id):
+            raise InstallNotAllowed(
+                f"Kiki may not be installed in Slack workspace {installation.team_id or '-'} "
+                f"(enterprise {installation.enterprise_id or '-'}): add it to SLACK_ALLOWED_TEAMS or "
+                "SLACK_ALLOWED_ENTERPRISES")
         data = json.loads(json.dumps(installation.to_dict(), default=str))
         where = _where(installation.enterprise_id, installation.team_id, installation.is_enterprise_install)
         with transaction.atomic():
@@ -57,7 +76,7 @@ class DjangoInstallationStore(InstallationStore):
     def find_installation(self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None,
                           is_enterprise_install: bool | None = False) -> Installation | None:
         row = self._row(enterprise_id, team_id, is_enterprise_install)
-        if row is None or not row.bot_token:
+        if row is None or not row.bot_token or not allowed(row.enterprise_id or enterprise_id, row.team_id or team_id):
             return None
         return Installation(**row.data)
 

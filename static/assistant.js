@@ -1,8 +1,11 @@
 /* Kiki's chat panel: asks /api/ask/stream and renders the streamed answer.
    Small vanilla JS, no dependencies. Every answer shows that it is
    AI-generated, which mode produced it, its sources and 👍/👎 buttons.
-   Answers are markdown from our API; we render a safe subset ourselves
-   (text is escaped first; only site-relative links become <a>). */
+   Answers are markdown from our API; we render a safe subset ourselves:
+   text is escaped first, backslash escapes stay literal, images are never
+   shown, and a link becomes <a> only when it points at a wiki page the
+   answer cites (its sources), so page text quoted in an answer can never
+   plant a live link (e.g. a summary linking to //evil.example). */
 (function () {
   "use strict";
 
@@ -12,27 +15,47 @@
     });
   }
 
-  function inline(text) {
-    // Undo markdown escapes after HTML-escaping, then links, bold, code.
-    var html = escapeHtml(text);
-    html = html.replace(/\[([^\]]+)\]\((\/[a-z0-9/._-]*)\)/g, function (_, label, url) {
+  var PAGE_URL = /^\/(person|team|department|system|process|topic)\/[a-z0-9][a-z0-9._-]{0,199}$/;
+
+  function citedUrls(sources) {
+    var allowed = {};
+    (sources || []).forEach(function (s) {
+      var url = String((s && s.url) || "").replace(/\/$/, "");
+      if (PAGE_URL.test(url)) allowed[url] = true;
+    });
+    return allowed;
+  }
+
+  function inline(text, allowed) {
+    // Backslash escapes become placeholders first, so an escaped "\[" can never
+    // start a link; they come back as plain characters at the end.
+    var kept = [];
+    var html = text.replace(/\u0000/g, "").replace(/\\([\\`*_{}\[\]()<>#+\-.!|~])/g, function (_, c) {
+      kept.push(c);
+      return "\u0000" + (kept.length - 1) + "\u0000";
+    });
+    html = escapeHtml(html);
+    html = html.replace(/(!?)\[([^\]]+)\]\(([^)\s]*)\)/g, function (_, bang, label, url) {
+      url = url.replace(/\/$/, "");
+      if (bang || !allowed[url]) return label;  // images and uncited links: their text only
       return '<a href="' + url + '">' + label + "</a>";
     });
     html = html.replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
     html = html.replace(/`([^`]+)`/g, "<code>$1</code>");
-    return html.replace(/\\([\\`*_\[\]<>|])/g, "$1").replace(/\\(&lt;|&gt;)/g, "$1");
+    return html.replace(/\u0000(\d+)\u0000/g, function (_, i) { return escapeHtml(kept[+i]); });
   }
 
-  function renderMarkdown(md) {
+  function renderMarkdown(md, sources) {
+    var allowed = citedUrls(sources);
     var out = [], list = null;
     md.split("\n").forEach(function (line) {
       var bullet = /^\s*[-*] (.*)$/.exec(line), num = /^\s*(\d+)\. (.*)$/.exec(line);
       var kind = bullet ? "ul" : num ? "ol" : null;
       if (list && list !== kind) { out.push("</" + list + ">"); list = null; }
       if (kind && !list) { out.push("<" + kind + ">"); list = kind; }
-      if (bullet) out.push("<li>" + inline(bullet[1]) + "</li>");
-      else if (num) out.push('<li value="' + num[1] + '">' + inline(num[2]) + "</li>");
-      else if (line.trim()) out.push("<p>" + inline(line) + "</p>");
+      if (bullet) out.push("<li>" + inline(bullet[1], allowed) + "</li>");
+      else if (num) out.push('<li value="' + num[1] + '">' + inline(num[2], allowed) + "</li>");
+      else if (line.trim()) out.push("<p>" + inline(line, allowed) + "</p>");
     });
     if (list) out.push("</" + list + ">");
     return out.join("");
@@ -146,7 +169,7 @@
 
   Panel.prototype.finish = function (turn, meta, mode, body, ev) {
     this.conversation = ev.conversation;
-    body.innerHTML = renderMarkdown(ev.answer);
+    body.innerHTML = renderMarkdown(ev.answer, ev.sources);
     mode.textContent = " · " + (ev.mode === "llm" ? "language model" : "offline mode");
     meta.setAttribute("title", ev.note || "");
     if (ev.note) turn.appendChild(el("p", {"class": "kiki-note"}, ev.note));
@@ -155,6 +178,7 @@
       src.appendChild(el("span", {}, "Sources: "));
       var ul = el("ul");
       ev.sources.forEach(function (s) {
+        if (!PAGE_URL.test(String(s.url || "").replace(/\/$/, ""))) return;
         var li = el("li"), a = el("a", {href: s.url}, s.title);
         li.appendChild(a); li.appendChild(document.createTextNode(" (" + s.type + ")"));
         ul.appendChild(li);

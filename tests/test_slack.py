@@ -395,7 +395,8 @@ def test_known_user_my_team_is_resolved(client, slack):
     text = all_text(blocks_of(update))
     assert "don't know who you are" not in text
     assert "Ana Costa" in text and "Payments" in text
-    assert slack.calls_to("users.info") == []          # found by slack_id in the graph
+    # found by slack_id in the graph; users.info only says it is a full member of this workspace
+    assert slack.calls_to("users.info") == [{"user": "U0CHEN"}]
 
 
 def test_identity_falls_back_to_email_and_is_cached(slack):
@@ -556,6 +557,7 @@ def oauth(settings, slack):
     settings.SLACK_CLIENT_ID, settings.SLACK_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
     settings.SLACK_BOT_TOKEN = None
     settings.SLACK_AUTHORIZE_URL = slack.url + "/oauth/v2/authorize"
+    settings.SLACK_ALLOWED_TEAMS = ["T0BETA"]
     slack.oauth_client = (CLIENT_ID, CLIENT_SECRET)
     slack.add_install_code("code-beta", "T0BETA", "Beta Corp", "xoxb-beta-token", "U0KIKIB")
     reset_app()
@@ -623,8 +625,10 @@ def test_install_pages_are_absent_without_oauth_settings(client, slack):
     assert client.get("/slack/oauth_redirect", {"code": "x", "state": "y"}).status_code == 404
 
 
-def test_installation_store_keeps_one_row_per_workspace():
+def test_installation_store_keeps_one_row_per_workspace(settings):
     from slack_sdk.oauth.installation_store import Bot
+
+    settings.SLACK_ALLOWED_TEAMS = ["T0NEW"]
 
     from slackbot.installations import DjangoInstallationStore
     from slackbot.models import SlackInstallation
@@ -639,3 +643,35 @@ def test_installation_store_keeps_one_row_per_workspace():
     assert SlackInstallation.objects.filter(team_id="T0NEW").count() == 1
     store.delete_installation(enterprise_id=None, team_id="T0NEW")
     assert store.find_bot(enterprise_id=None, team_id="T0NEW") is None
+
+
+def test_installation_outside_the_allow_list_is_refused_and_never_used(settings):
+    from slack_sdk.oauth.installation_store import Bot
+
+    from slackbot.installations import DjangoInstallationStore, InstallNotAllowed
+    from slackbot.models import SlackInstallation
+
+    settings.SLACK_ALLOWED_TEAMS = ["T0GOOD"]
+    settings.SLACK_ALLOWED_ENTERPRISES = ["E0GRID"]
+    store = DjangoInstallationStore()
+    with pytest.raises(InstallNotAllowed, match="T0EVIL"):
+        store.save_bot(Bot(team_id="T0EVIL", team_name="Evil", bot_token="xoxb-evil", bot_id="B9",
+                           bot_user_id="U9", installed_at=time.time()))
+    assert not SlackInstallation.objects.filter(team_id="T0EVIL").exists()
+    # an enterprise on the list may install in any of its workspaces
+    store.save_bot(Bot(enterprise_id="E0GRID", team_id="T0GRIDWS", team_name="Grid", bot_token="xoxb-grid",
+                       bot_id="B8", bot_user_id="U8", installed_at=time.time()))
+    assert store.find_bot(enterprise_id="E0GRID", team_id="T0GRIDWS").bot_token == "xoxb-grid"
+    # a workspace removed from the list is no longer answered in, though its row stays
+    settings.SLACK_ALLOWED_ENTERPRISES = []
+    assert store.find_bot(enterprise_id="E0GRID", team_id="T0GRIDWS") is None
+
+
+def test_oauth_install_into_a_workspace_not_on_the_allow_list_stores_nothing(client, oauth, settings):
+    from slackbot.models import SlackInstallation
+
+    settings.SLACK_ALLOWED_TEAMS = ["T0SOMEONEELSE"]
+    *_, done = _install(client)
+    assert done.status_code >= 400
+    assert "xoxb-beta-token" not in done.content.decode()
+    assert not SlackInstallation.objects.filter(team_id="T0BETA").exists()

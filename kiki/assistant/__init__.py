@@ -1,12 +1,15 @@
 """Kiki's answer engine. The contract other apps call:
 
-    ask(question, asker=None, conversation=None, channel="web") -> dict
+    ask(question, asker=None, conversation=None, channel="web", viewer=None) -> dict
     ask_stream(...) -> iterator of {"type": "delta", "text"} ... {"type": "done", **result}
     rate(message_id, score, user=None, comment="")
 
 The result dict: answer (markdown with links to wiki pages), sources (the pages
 the answer cites), mode ("llm" | "offline"), conversation, message_id, note
 (always set: every answer is labelled AI-generated and names its mode), label.
+`viewer` (graph.access.Viewer) is what the reader may see: every graph read
+runs as it, and links in the answer point only at pages the answer cites;
+None is the internal see-everything view (jobs, benchmarks, tests).
 `ask` never raises for ordinary failures (LLM down -> offline with a note);
 it raises InvalidInput for an empty question or unknown conversation, and
 GraphUnavailable if Neo4j is down.
@@ -20,7 +23,7 @@ from typing import Iterator
 from kiki.errors import InvalidInput
 
 from . import conversations, llm, planner
-from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE
+from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE, neutralize_links
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +42,16 @@ def _check(question, channel) -> str:
     return question.strip()
 
 
-def _offline(question, asker, state, note):
-    out = planner.answer_offline(question, asker, state)
+def _offline(question, asker, state, note, viewer):
+    out = planner.answer_offline(question, asker, state, viewer=viewer)
     calls = [r.summary() for r in out.tools]
-    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note}, \
+    answer = neutralize_links(out.answer, out.sources)
+    return {"answer": answer, "sources": out.sources, "mode": "offline", "note": note}, \
         {**out.plan, "engine": "planner"}, calls, planner.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
-               channel: str = "web") -> Iterator[dict]:
+               channel: str = "web", viewer=None) -> Iterator[dict]:
     """Like ask(), streaming the answer as it is written. Events: delta (text
     to append), reset (discard the text so far: the model failed mid-answer and
     the offline answer follows), done (the full result, as ask() returns)."""
@@ -60,7 +64,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
     if llm.configured():
         streamed = False
         try:
-            for kind, value in llm.run(question, asker, conversations.history(conv)):
+            for kind, value in llm.run(question, asker, conversations.history(conv), viewer=viewer):
                 if kind == "delta":
                     streamed = True
                     yield {"type": "delta", "text": value}
@@ -69,7 +73,8 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                     yield {"type": "reset"}
                 else:
                     out = value
-                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE}
+                    result = {"answer": neutralize_links(out.answer, out.sources), "sources": out.sources,
+                              "mode": "llm", "note": LLM_NOTE}
                     plan = {"engine": "llm", "rounds": out.rounds}
                     calls = out.calls
                     if out.entity:
@@ -84,11 +89,11 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
         else:
             fallback_reason = None
         if result is None:
-            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE)
+            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE, viewer)
             plan["llm_error"] = fallback_reason
             yield from _deltas(result["answer"])
     else:
-        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE)
+        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE, viewer)
         yield from _deltas(result["answer"])
     latency = int((time.perf_counter() - started) * 1000)
     message = conversations.record(conv, question=question, result=result, plan=plan, tools_called=calls,
@@ -102,10 +107,11 @@ def _deltas(text: str) -> Iterator[dict]:
         yield {"type": "delta", "text": line}
 
 
-def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web") -> dict:
+def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web",
+        viewer=None) -> dict:
     """Answer a question (see the module docstring for the result shape)."""
     done = None
-    for event in ask_stream(question, asker, conversation, channel):
+    for event in ask_stream(question, asker, conversation, channel, viewer=viewer):
         if event["type"] == "done":
             done = event
     result = dict(done)

@@ -21,6 +21,12 @@ FALLBACK_NOTE = "The language model was unavailable; this answer was produced of
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINK = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\(([^)\s]{1,500})\)")
 _PAGE_URL = re.compile(r"^/(person|team|department|system|process|topic)/([a-z0-9][a-z0-9._-]{0,199})/?$")
+# One markdown token at a time, leftmost first: a backslash escape (kept: it is
+# literal text), an image, a link, an autolink or a lone angle bracket.
+_TOKEN = re.compile(r"(?P<esc>\\.)"
+                    r"|(?P<img>!\[(?P<alt>[^\]\n]{0,300})\]\([^)\n]{0,500}\))"
+                    r"|(?P<link>\[(?P<label>[^\]\n]{1,300})\]\((?P<url>[^)\s]{0,500})(?:\s+\"[^\"\n]*\")?\))"
+                    r"|(?P<angle>[<>])", re.S)
 
 
 def md_escape(text: str) -> str:
@@ -61,6 +67,33 @@ class Composer:
         # item of a list that bullets() then cuts at its limit.
         text = self.text
         return [p.as_source() for p in self._cited.values() if f"]({p.url})" in text]
+
+
+def neutralize_links(text: str, sources: list[dict]) -> str:
+    """The answer with links rebuilt from its cited pages only: a link to a
+    cited wiki page keeps its canonical URL; any other link becomes its text,
+    an image its alt text, and < > (autolinks, HTML, Slack's <!here> and
+    <url|text>) are escaped so no renderer turns them into anything live.
+    Page text quoted in an answer can therefore never plant a link."""
+    cited = {}
+    for src in sources or []:
+        url = str(src.get("url") or "")
+        if _PAGE_URL.match(url):
+            cited[url.rstrip("/")] = url.rstrip("/")
+
+    def replace(m: re.Match) -> str:
+        if m.group("esc"):
+            return m.group("esc")
+        if m.group("img") is not None:
+            return md_escape(m.group("alt") or "")
+        if m.group("link") is not None:
+            label, url = m.group("label"), (m.group("url") or "").rstrip("/")
+            target = cited.get(url)
+            inner = neutralize_links(label, [])  # a label cannot carry a link of its own
+            return f"[{inner}]({target})" if target else inner
+        return "\\" + m.group("angle")
+
+    return _TOKEN.sub(replace, text or "")
 
 
 def join_names(parts: list[str]) -> str:

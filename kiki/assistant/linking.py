@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from graph import assistant_queries as Q
 from graph import driver
+from graph.access import Viewer, viewer_params
 from graph.model import PAGE_LABELS, slugify_key
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -126,8 +127,10 @@ def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float, fl
     return False, hits / len(core), tight
 
 
-def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, limit: int = 10) -> list[Linked]:
-    """Ranked pages a phrase may refer to (one round trip); empty when nothing fits."""
+def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, limit: int = 10,
+               viewer: Viewer | None = None) -> list[Linked]:
+    """Ranked pages the viewer may see that a phrase may refer to (one round
+    trip); empty when nothing fits."""
     phrase = clean_phrase(phrase)
     words = _words(phrase)
     q = lucene_terms(phrase)
@@ -139,7 +142,8 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     bare = re.sub(r"\s+(?:" + "|".join(sorted(TYPE_WORDS)) + r")$", "", phrase, flags=re.I)
     names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
     keys = sorted({k for k in (slugify_key(phrase), slugify_key(bare)) if k})
-    rows = driver.read_once(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
+    rows = driver.read_once(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30,
+                            **viewer_params(viewer))
     out = []
     for row in rows:
         exact, coverage, tight = _match_quality(words, row)
@@ -157,16 +161,17 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     return out[:limit]
 
 
-def link(phrase: str, types=None) -> Linked | None:
-    found = candidates(phrase, types, limit=1)
+def link(phrase: str, types=None, viewer: Viewer | None = None) -> Linked | None:
+    found = candidates(phrase, types, limit=1, viewer=viewer)
     return found[0] if found else None
 
 
-def asker_context(asker: str | None) -> dict | None:
-    """The asker's own page, teams, departments and managers (one round trip)."""
+def asker_context(asker: str | None, viewer: Viewer | None = None) -> dict | None:
+    """The asker's own page and the teams, departments and managers of theirs
+    the viewer may see (one round trip)."""
     if not asker:
         return None
-    rows = driver.read_once(Q.ASKER_CONTEXT, asker=asker)
+    rows = driver.read_once(Q.ASKER_CONTEXT, asker=asker, **viewer_params(viewer))
     return rows[0] if rows else None
 
 

@@ -92,13 +92,13 @@ def client():
         return _clients[conf]
 
 
-def _asker_result(asker: str | None) -> ToolResult | None:
+def _asker_result(asker: str | None, viewer=None) -> ToolResult | None:
     """Who is asking, as tool-style data (one round trip), so "my team", "my
     department" and "my manager" work without extra tool rounds and the pages
     involved can be cited like any tool result."""
     from .linking import asker_context
 
-    ctx = asker_context(asker) if asker else None
+    ctx = asker_context(asker, viewer) if asker else None
     if ctx is None:
         return None
     pages = [tools.Page("Person", ctx["me"]["key"], ctx["me"]["name"])]
@@ -125,13 +125,14 @@ def _wrap(result: ToolResult) -> str:
     return json.dumps({"note": DATA_NOTE, "data": tools.result_json(result)}, default=str)
 
 
-def run(question: str, asker: str | None = None, history: list[tuple[str, str]] | None = None) -> Iterator:
-    """Yields ("delta", text) while the final answer streams, ("reset", None)
+def run(question: str, asker: str | None = None, history: list[tuple[str, str]] | None = None,
+        viewer=None) -> Iterator:
+    """Every tool call reads the graph as `viewer` (None: everything). Yields ("delta", text) while the final answer streams, ("reset", None)
     if text already streamed must be discarded, and finally ("done", LLMOutcome).
     Raises LLMUnavailable on any model failure, GraphUnavailable if Neo4j is down."""
     import openai
 
-    asker_ctx = _asker_result(asker)
+    asker_ctx = _asker_result(asker, viewer)
     messages = _messages(question, asker_ctx, history or [])
     specs = tools.openai_tool_specs()
     max_rounds = max(1, settings.KIKI_LLM_MAX_ROUNDS)
@@ -190,7 +191,7 @@ def run(question: str, asker: str | None = None, history: list[tuple[str, str]] 
             for i, c in enumerate(ordered):
                 try:
                     args = json.loads(c["arguments"] or "{}")
-                    result = tools.call(c["name"], args, asker=asker)
+                    result = tools.call(c["name"], args, asker=asker, viewer=viewer)
                 except (ValueError, TypeError, InvalidInput) as e:
                     # Malformed or unknown calls mean the model is misbehaving: answer offline.
                     raise LLMUnavailable(f"malformed tool call {c['name']!r}: {e}") from e

@@ -322,10 +322,12 @@ def parse(question: str, state: dict | None = None, today=None) -> Plan:
 # --- resolving the subject ----------------------------------------------------------
 
 class _Ctx:
-    """Per-question context: the asker (loaded at most once) and the conversation state."""
+    """Per-question context: the asker (loaded at most once), the viewer every
+    graph read runs as, and the conversation state."""
 
-    def __init__(self, asker: str | None, state: dict | None):
+    def __init__(self, asker: str | None, state: dict | None, viewer=None):
         self.asker = asker
+        self.viewer = viewer
         self.state = state or {}
         self._me = None
         self._me_loaded = False
@@ -333,7 +335,7 @@ class _Ctx:
     @property
     def me(self) -> dict | None:
         if not self._me_loaded:
-            self._me = linking.asker_context(self.asker)
+            self._me = linking.asker_context(self.asker, self.viewer)
             self._me_loaded = True
         return self._me
 
@@ -384,7 +386,7 @@ def resolve(phrase: str | None, intent: str, ctx: _Ctx) -> Subject:
     # "who is the manager of the Payments team" names a team, not a person.
     preferred = INTENT_TYPES.get(intent, ())
     found = linking.candidates(phrase, tuple(preferred) + tuple(t for t in PAGE_LABELS if t not in preferred),
-                               limit=5)
+                               limit=5, viewer=ctx.viewer)
     if not found:
         return Subject(None, f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
     top = found[0]
@@ -439,7 +441,7 @@ class Offline:
             self.answered = linking.Linked(label, items[0]["key"], items[0]["name"], via="answer")
 
     def run(self, name: str, fn, *args, **kwargs) -> ToolResult:
-        result = fn(*args, asker=self.ctx.asker, **kwargs)
+        result = fn(*args, asker=self.ctx.asker, viewer=self.ctx.viewer, **kwargs)
         self.results.append(result)
         if result.data is None:
             raise _Missing(name)
@@ -941,15 +943,16 @@ def next_state(state: dict | None, out: Outcome) -> dict:
     return new
 
 
-def answer_offline(question: str, asker: str | None = None, state: dict | None = None) -> Outcome:
-    """The whole offline path. Raises GraphUnavailable if Neo4j is down."""
+def answer_offline(question: str, asker: str | None = None, state: dict | None = None, viewer=None) -> Outcome:
+    """The whole offline path, reading the graph as `viewer` (None: everything).
+    Raises GraphUnavailable if Neo4j is down."""
     parts = split_compound(question)
     if len(parts) == 1:
-        return _answer_one(question, asker, state)
+        return _answer_one(question, asker, state, viewer)
     outcomes = []
     for part in parts:
         # Each part sees the one before it, so "it" in the second is the first's subject.
-        outcomes.append(_answer_one(part, asker, state))
+        outcomes.append(_answer_one(part, asker, state, viewer))
         state = next_state(state, outcomes[-1])
     sources = {(s["type"], s["key"]): s for o in outcomes for s in o.sources}
     entity = next((o.entity for o in reversed(outcomes) if o.entity), None)
@@ -958,9 +961,9 @@ def answer_offline(question: str, asker: str | None = None, state: dict | None =
                    [r for o in outcomes for r in o.tools], entity, outcomes[-1].answered)
 
 
-def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome:
+def _answer_one(question: str, asker: str | None, state: dict | None, viewer=None) -> Outcome:
     plan = parse(question, state)
-    ctx = _Ctx(asker, state)
+    ctx = _Ctx(asker, state, viewer)
     off = Offline(ctx, plan)
     subject = None
     if plan.intent == "bad_date":
@@ -974,7 +977,7 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
         return Outcome(off.c.text, off.c.sources, plan.as_dict(), off.results, None)
     if plan.intent == "search":
         # A bare name ("Risk Data?") is a what-is question.
-        whole = linking.link(plan.subject) if plan.subject and len(plan.subject.split()) <= 6 else None
+        whole = linking.link(plan.subject, viewer=viewer) if plan.subject and len(plan.subject.split()) <= 6 else None
         if whole is not None and whole.exact:
             plan = Plan("what_is", plan.subject, plan.as_of)
             off.plan = plan
@@ -987,7 +990,7 @@ def _answer_one(question: str, asker: str | None, state: dict | None) -> Outcome
         if subject.linked is None and not subject.ambiguous and plan.intent == "who_to_ask" and plan.subject and \
                 not linking.self_reference(plan.subject) and not linking.is_pronoun(plan.subject):
             # No page by that name: who_to_ask's own text match finds the closest page.
-            found = tools.who_to_ask(plan.subject, asker=asker)
+            found = tools.who_to_ask(plan.subject, asker=asker, viewer=viewer)
             off.results.append(found)
             closest = found.data
         if closest is not None:

@@ -2,9 +2,12 @@
 path call these and nothing else, so an answer can only contain what a tool
 returned, and the pages a tool used are known exactly (for citations).
 
-Each tool takes the asking user (`asker`, a Person key or None) so access
-rules can later filter results in one place (`_visible`), and most take an
-optional `as_of` date ('YYYY-MM-DD') that switches to the history-aware query.
+Each tool takes the asking user (`asker`, a Person key or None) and the
+`viewer` (graph.access.Viewer; None is the internal see-everything view):
+every query filters with graph.access.visible, so a page the viewer may not
+see is neither returned, linked nor counted, and personal fields follow the
+field policy. Most take an optional `as_of` date ('YYYY-MM-DD') that
+switches to the history-aware query.
 One Cypher round trip per call, made with `driver.read_once` (no retry loop),
 so a question asked while Neo4j is down fails at once with GraphUnavailable.
 """
@@ -16,6 +19,7 @@ from typing import Any, Callable
 
 from graph import assistant_queries as Q
 from graph import driver
+from graph.access import Viewer, past_field_params, viewer_params
 from graph.model import LABEL_SLUGS, PAGE_LABELS, RELATIONSHIPS
 from kiki.errors import InvalidInput
 
@@ -73,12 +77,6 @@ def _pages(*candidates) -> list[Page]:
     return out
 
 
-def _visible(asker: str | None, result: ToolResult) -> ToolResult:
-    """The one place where per-user access rules will filter tool results.
-    Today every signed-in user may read the whole graph."""
-    return result
-
-
 def _as_of(as_of: str | None) -> str | None:
     if as_of in (None, ""):
         return None
@@ -103,7 +101,8 @@ def _key_arg(key) -> str:
 
 # --- tools ---------------------------------------------------------------------
 
-def search(query: str, type: str | None = None, *, asker: str | None = None, limit: int = 5) -> ToolResult:
+def search(query: str, type: str | None = None, *, asker: str | None = None, viewer: Viewer | None = None,
+           limit: int = 5) -> ToolResult:
     """Best matching pages for free text (hybrid when kiki.search offers passages)."""
     from kiki import search as kiki_search
 
@@ -115,40 +114,46 @@ def search(query: str, type: str | None = None, *, asker: str | None = None, lim
     passages = getattr(kiki_search, "search_passages", None)
     if passages is not None:
         try:
-            for h in passages(query, limit=limit, types=[label] if label else None):
+            for h in passages(query, limit=limit, types=[label] if label else None, viewer=viewer):
                 d = h.as_dict() if hasattr(h, "as_dict") else dict(h)
                 hits.append({"type": d.get("type"), "key": d.get("key"), "name": d.get("name") or d.get("title"),
                              "summary": d.get("summary") or "", "passage": d.get("passage") or d.get("text") or ""})
         except TypeError:  # a different signature: fall back to plain search below
             hits = []
     if not hits:
-        for h in kiki_search.search(query, types=[label] if label else None, limit=limit, asker=asker):
+        for h in kiki_search.search(query, types=[label] if label else None, limit=limit, asker=asker,
+                                    viewer=viewer):
             hits.append({"type": h.type, "key": h.key, "name": h.name, "summary": h.summary, "passage": ""})
     hits = [h for h in hits if h["type"] in LABEL_SLUGS][:limit]
     result = ToolResult("search", args, hits,
                         _pages(*(page(h["type"], h["key"], h["name"]) for h in hits)))
-    return _visible(asker, result)
+    return result
 
 
-def entity(key: str, type: str | None = None, *, asker: str | None = None) -> ToolResult:
+def entity(key: str, type: str | None = None,
+           *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """A page's properties, a short body excerpt and its current relationships."""
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS)
-    rows = driver.read_once(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60)
+    rows = driver.read_once(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60,
+                            **viewer_params(viewer))
     args = {"key": key, "type": label}
     if not rows:
-        return _visible(asker, ToolResult("entity", args, None))
+        return ToolResult("entity", args, None)
     row = rows[0]
-    props = {k: v for k, v in row["props"].items()
-             if v is not None and k not in ("content_hash", "aliases_text", "body_edited_by")}
-    props = {k: (v.iso_format() if hasattr(v, "iso_format") else v) for k, v in props.items()}
+    # The query returns only allow-listed fields, personal ones per the field policy.
+    props = dict(row["props"])
+    withheld = props.pop("withheld", None) or []
+    props = {k: (v.iso_format() if hasattr(v, "iso_format") else v) for k, v in props.items()
+             if v is not None and k != "body_edited_by"}
     data = {"type": row["label"], "key": key, "name": props.get("name", key), "props": props,
-            "body": row["body"], "related": row["related"]}
+            "withheld": withheld, "body": row["body"], "related": row["related"]}
     pages = [Page(row["label"], key, data["name"])]
-    return _visible(asker, ToolResult("entity", args, data, pages))
+    return ToolResult("entity", args, data, pages)
 
 
-def property_as_of(key: str, field: str, as_of: str, type: str, *, asker: str | None = None) -> ToolResult:
+def property_as_of(key: str, field: str, as_of: str, type: str,
+                   *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """One property of a page as it was on a date (ingest keeps earlier values
     as Revision nodes), e.g. a person's title last year."""
     from graph import ingest_queries
@@ -156,14 +161,16 @@ def property_as_of(key: str, field: str, as_of: str, type: str, *, asker: str | 
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS) or "Person"
     args = {"key": key, "field": field, "as_of": _as_of(as_of), "type": label}
-    rows = driver.read_once(ingest_queries.PROPERTY_AS_OF, label=label, key=key, field=field, date=args["as_of"])
+    rows = driver.read_once(ingest_queries.PROPERTY_AS_OF_SEEN, label=label, key=key, field=field,
+                            date=args["as_of"], **viewer_params(viewer), **past_field_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("property_as_of", args, None))
+        return ToolResult("property_as_of", args, None)
     data = {"type": label, "key": key, "field": field, "as_of": args["as_of"], "value": rows[0]["value"]}
-    return _visible(asker, ToolResult("property_as_of", args, data))
+    return ToolResult("property_as_of", args, data)
 
 
-def changes(key: str, since: str, until: str, type: str | None = None, *, asker: str | None = None) -> ToolResult:
+def changes(key: str, since: str, until: str, type: str | None = None,
+            *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """What changed around a page between two dates (inclusive): relationships
     that started or ended (for a team or department: across its sub-teams) and
     fields that changed, including its members' (graph/history_queries.py)."""
@@ -177,9 +184,9 @@ def changes(key: str, since: str, until: str, type: str | None = None, *, asker:
                            code="bad_window")
     args = {"key": key, "type": label, "since": since, "until": until}
     rows = driver.read_once(HQ.CHANGES, key=key, label=label or "Entity", since=since, until=until,
-                            skip=HQ.SKIP_FIELDS)
+                            skip=HQ.SKIP_FIELDS, **viewer_params(viewer), **past_field_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("changes", args, None))
+        return ToolResult("changes", args, None)
     row = rows[0]
     events, seen = [], set()
     for kind in ("started", "ended"):
@@ -194,15 +201,15 @@ def changes(key: str, since: str, until: str, type: str | None = None, *, asker:
     scope = row["scope"]
     refs = [scope] + [x for e in events for x in (e["page"], e.get("other")) if x]
     data = {"scope": scope, "since": since, "until": until, "events": events}
-    return _visible(asker, ToolResult("changes", args, data,
-                                      _pages(*(page(x["label"], x["key"], x["name"]) for x in refs))))
+    return ToolResult("changes", args, data,
+                      _pages(*(page(x["label"], x["key"], x["name"]) for x in refs)))
 
 
 _UNITS = ("Team", "Department")
 
 
 def _unit_tool(tool: str, team: str, type: str | None, as_of: str | None, current: str, historical: str,
-               pages_of: Callable[[dict], Any], asker: str | None, extra_args: dict | None = None,
+               pages_of: Callable[[dict], Any], viewer: Viewer | None, extra_args: dict | None = None,
                **params) -> ToolResult:
     """The shape every team/department tool shares: validate the arguments, one
     round trip (the *_AS_OF query when a date is given), the unit's page plus
@@ -211,133 +218,141 @@ def _unit_tool(tool: str, team: str, type: str | None, as_of: str | None, curren
     as_of = _as_of(as_of)
     label = _label_arg(type, _UNITS)
     args = {"team": key, **(extra_args or {}), "as_of": as_of}
-    rows = driver.read_once(historical if as_of else current, key=key, label=label, as_of=as_of, **params)
+    rows = driver.read_once(historical if as_of else current, key=key, label=label, as_of=as_of, **params,
+                            **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult(tool, args, None))
+        return ToolResult(tool, args, None)
     row = rows[0]
-    return _visible(asker, ToolResult(tool, args, row,
-                                      _pages(Page(row["label"], row["key"], row["name"]), *pages_of(row))))
+    return ToolResult(tool, args, row,
+                      _pages(Page(row["label"], row["key"], row["name"]), *pages_of(row)))
 
 
 def _people(items: list[dict]) -> list[Page]:
     return [Page("Person", p["key"], p["name"]) for p in items]
 
 
-def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
+def members(team: str, include_subteams: bool = True, *, asker: str | None = None, viewer: Viewer | None = None,
             as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
     """People who are members of a team/department (and of its sub-teams)."""
     return _unit_tool("members", team, type, as_of, Q.MEMBERS, Q.MEMBERS_AS_OF,
-                      lambda row: _people(row["members"]), asker,
+                      lambda row: _people(row["members"]), viewer,
                       {"include_subteams": bool(include_subteams)}, subteams=bool(include_subteams), limit=limit)
 
 
-def headcount(team: str, *, asker: str | None = None, as_of: str | None = None,
+def headcount(team: str, *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None,
               type: str | None = None) -> ToolResult:
     """Distinct people in a team or department, sub-teams included."""
-    return _unit_tool("headcount", team, type, as_of, Q.HEADCOUNT, Q.HEADCOUNT_AS_OF, lambda row: (), asker)
+    return _unit_tool("headcount", team, type, as_of, Q.HEADCOUNT, Q.HEADCOUNT_AS_OF, lambda row: (), viewer)
 
 
-def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
+def leader(team: str, *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None,
            type: str | None = None) -> ToolResult:
     """Who leads a team or department (and the parent's lead, for when nobody does)."""
     return _unit_tool("leader", team, type, as_of, Q.LEADER, Q.LEADER_AS_OF,
-                      lambda row: _people(row["leads"]), asker)
+                      lambda row: _people(row["leads"]), viewer)
 
 
-def subunits(team: str, *, asker: str | None = None, as_of: str | None = None,
+def subunits(team: str, *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None,
              type: str | None = None) -> ToolResult:
     """The teams directly under a team or department, with their leads and headcounts."""
     return _unit_tool("subunits", team, type, as_of, Q.SUBUNITS, Q.SUBUNITS_AS_OF,
                       lambda row: [p for t in row["teams"]
-                                   for p in [Page("Team", t["key"], t["name"]), *_people(t["leads"])]], asker)
+                                   for p in [Page("Team", t["key"], t["name"]), *_people(t["leads"])]], viewer)
 
 
-def organization(*, asker: str | None = None) -> ToolResult:
+def organization(*, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """The whole organization today: headcount, departments (headcount, leads), number of teams."""
-    row = driver.read_once(Q.ORGANIZATION)[0]
+    row = driver.read_once(Q.ORGANIZATION, **viewer_params(viewer))[0]
     pages = _pages(*(p for d in row["departments"]
                      for p in [Page("Department", d["key"], d["name"]), *_people(d["leads"])]))
-    return _visible(asker, ToolResult("organization", {}, row, pages))
+    return ToolResult("organization", {}, row, pages)
 
 
-def manager_chain(person: str, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+def manager_chain(person: str,
+                  *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None) -> ToolResult:
     """A person's managers, nearest first, up to the top of the org."""
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read_once(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of)
+    rows = driver.read_once(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of,
+                            **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("manager_chain", args, None))
+        return ToolResult("manager_chain", args, None)
     row = rows[0]
     pages = _pages(Page("Person", key, row["person"]["name"]),
                    *(Page("Person", m["key"], m["name"]) for m in row["chain"]))
-    return _visible(asker, ToolResult("manager_chain", args, row, pages))
+    return ToolResult("manager_chain", args, row, pages)
 
 
-def direct_reports(person: str, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+def direct_reports(person: str,
+                   *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None) -> ToolResult:
     """People who report directly to a person."""
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read_once(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of)
+    rows = driver.read_once(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of,
+                            **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("direct_reports", args, None))
+        return ToolResult("direct_reports", args, None)
     row = rows[0]
     pages = _pages(Page("Person", key, row["person"]["name"]),
                    *(Page("Person", m["key"], m["name"]) for m in row["reports"]))
-    return _visible(asker, ToolResult("direct_reports", args, row, pages))
+    return ToolResult("direct_reports", args, row, pages)
 
 
-def owner(key: str, type: str | None = None, *, asker: str | None = None, as_of: str | None = None) -> ToolResult:
+def owner(key: str, type: str | None = None,
+          *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None) -> ToolResult:
     """The team (or person) owning a system, process or topic, with its leads;
     for an unowned sub-system, the owner of the nearest owned parent."""
     key = _key_arg(key)
     as_of = _as_of(as_of)
     label = _label_arg(type, ("System", "Process", "Topic"))
     args = {"key": key, "type": label, "as_of": as_of}
-    rows = driver.read_once(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of)
+    rows = driver.read_once(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of,
+                            **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("owner", args, None))
+        return ToolResult("owner", args, None)
     row = rows[0]
     pages = [Page(row["label"], row["key"], row["name"])]
     for o in row["owners"]:
         pages.append(page(o["label"], o["key"], o["name"]))
         pages.extend(Page("Person", l["key"], l["name"]) for l in o["leads"])
-    return _visible(asker, ToolResult("owner", args, row, _pages(*pages)))
+    return ToolResult("owner", args, row, _pages(*pages))
 
 
-def dependencies(system: str, direction: str = "out", *, asker: str | None = None) -> ToolResult:
+def dependencies(system: str, direction: str = "out",
+                 *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """What a system depends on ('out'), what depends on it ('in'), or both."""
     key = _key_arg(system)
     if direction not in ("out", "in", "both"):
         raise InvalidInput(f"direction must be out, in or both, not {direction!r}", code="bad_direction")
     args = {"system": key, "direction": direction}
-    rows = driver.read_once(Q.DEPENDENCIES, key=key, direction=direction)
+    rows = driver.read_once(Q.DEPENDENCIES, key=key, direction=direction, **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("dependencies", args, None))
+        return ToolResult("dependencies", args, None)
     row = rows[0]
     pages = [Page("System", key, row["system"]["name"])]
     pages += [Page("System", d["key"], d["name"]) for d in row["uses"] + row["used_by"]]
-    return _visible(asker, ToolResult("dependencies", args, row, _pages(*pages)))
+    return ToolResult("dependencies", args, row, _pages(*pages))
 
 
-def process_steps(process: str, *, asker: str | None = None) -> ToolResult:
+def process_steps(process: str, *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """A process's steps in order, who is responsible for each, and its owner."""
     key = _key_arg(process)
     args = {"process": key}
-    rows = driver.read_once(Q.PROCESS_STEPS, key=key)
+    rows = driver.read_once(Q.PROCESS_STEPS, key=key, **viewer_params(viewer))
     if not rows:
-        return _visible(asker, ToolResult("process_steps", args, None))
+        return ToolResult("process_steps", args, None)
     row = rows[0]
     pages = [Page("Process", key, row["process"]["name"])]
     for s in row["steps"]:
         pages.extend(p for p in (page(r["label"], r["key"], r["name"]) for r in s["responsible"]) if p)
     for o in row["owners"]:
         pages.append(page(o["label"], o["key"], o["name"]))
-    return _visible(asker, ToolResult("process_steps", args, row, _pages(*pages)))
+    return ToolResult("process_steps", args, row, _pages(*pages))
 
 
-def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
+def who_to_ask(topic: str, *, asker: str | None = None, viewer: Viewer | None = None, key: str | None = None,
                type: str | None = None) -> ToolResult:
     """Who to ask about a topic: the best matching page's owning team (or the
     team itself), its lead and Slack channel. `key`/`type` skip the text match
@@ -347,20 +362,20 @@ def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
     label = _label_arg(type, PAGE_LABELS)
     args = {"topic": topic, "key": key, "type": label}
     if key:
-        rows = driver.read_once(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label)
+        rows = driver.read_once(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label, **viewer_params(viewer))
     else:
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidInput("topic must be non-empty text", code="bad_topic")
         q = lucene_terms(topic)
-        rows = driver.read_once(Q.WHO_TO_ASK_TEXT, q=q) if q else []
+        rows = driver.read_once(Q.WHO_TO_ASK_TEXT, q=q, **viewer_params(viewer)) if q else []
     if not rows:
-        return _visible(asker, ToolResult("who_to_ask", args, None))
+        return ToolResult("who_to_ask", args, None)
     row = rows[0]
     pages = [Page(row["label"], row["key"], row["name"])]
     for c in row["contacts"]:
         pages.append(page(c["label"], c["key"], c["name"]))
         pages.extend(Page("Person", l["key"], l["name"]) for l in c["leads"])
-    return _visible(asker, ToolResult("who_to_ask", args, row, _pages(*pages)))
+    return ToolResult("who_to_ask", args, row, _pages(*pages))
 
 
 # --- registry (the LLM path's function-calling schema) -----------------------------
@@ -438,7 +453,7 @@ def openai_tool_specs() -> list[dict]:
             for name, (_, spec) in TOOLS.items()]
 
 
-def call(name: str, args: dict, *, asker: str | None = None) -> ToolResult:
+def call(name: str, args: dict, *, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
     """Run a tool by name with arguments from the LLM; unknown names or
     arguments raise InvalidInput (the caller decides what to do)."""
     if name not in TOOLS:
@@ -451,7 +466,7 @@ def call(name: str, args: dict, *, asker: str | None = None) -> ToolResult:
     if unknown or missing:
         raise InvalidInput(f"bad arguments for {name}: unknown {sorted(unknown)}, missing {missing}",
                            code="bad_arguments")
-    return fn(**args, asker=asker)
+    return fn(**args, asker=asker, viewer=viewer)
 
 
 def result_json(result: ToolResult) -> dict:

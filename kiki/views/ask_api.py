@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from kiki import assistant
+from kiki.access import viewer_for
 from kiki.assistant import linking
 from kiki.errors import GraphUnavailable, InvalidInput, KikiError
 
@@ -89,7 +90,7 @@ def ask_view(request):
     if isinstance(args, JsonResponse):
         return args
     try:
-        return JsonResponse(assistant.ask(**args))
+        return JsonResponse(assistant.ask(**args, viewer=viewer_for(request)))
     except InvalidInput as e:
         return _invalid(e)
 
@@ -104,7 +105,7 @@ def ask_stream_view(request):
     args = _ask_args(request)
     if isinstance(args, JsonResponse):
         return args
-    events = assistant.ask_stream(**args)
+    events = assistant.ask_stream(**args, viewer=viewer_for(request))
     # Run up to the first event here, so a bad conversation id or an unreachable
     # graph still gets a proper 400/503 status instead of a broken stream.
     try:
