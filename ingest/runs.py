@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiki.errors import GraphUnavailable, IngestError, KikiError
+from authz import rules as restrictions
 from kiki.tasks import queue_embeddings
 
 from . import merge, registry
@@ -122,6 +123,8 @@ def execute(source: str, *, dry_run: bool = False, trigger: str = "manual", task
     _record(run, report)
     if report.changed_keys and not dry_run:
         keys = sorted(set(report.changed_keys))
+        # New and changed pages get the restrictions their rules give them at once.
+        restrictions.apply(keys)
         transaction.on_commit(lambda: queue_embeddings(keys))
     return run
 

@@ -26,6 +26,9 @@ class SlackStandIn:
         self.oauth_codes: dict[str, dict] = {}
         # Slack user id -> email (what users.info / users.lookupByEmail know)
         self.users = dict(users or {})
+        # Extra users.info fields per user: {"is_restricted": True} for a guest,
+        # {"team_id": "T0OTHER"} for a Slack Connect user from another organisation.
+        self.user_extra: dict[str, dict] = {}
         self.calls: list[tuple[str, dict]] = []
         self.tokens_used: list[tuple[str, str]] = []   # (method, bot token) of each authorized call
         self.hooks: list[tuple[str, dict]] = []
@@ -195,7 +198,8 @@ class SlackStandIn:
             profile = {"real_name": user}
             if self.users[user]:
                 profile["email"] = self.users[user]
-            return {"ok": True, "user": {"id": user, "team_id": TEAM, "name": user.lower(), "profile": profile}}
+            return {"ok": True, "user": {"id": user, "team_id": TEAM, "name": user.lower(), "profile": profile,
+                                         **self.user_extra.get(user, {})}}
         if method == "users.lookupByEmail":
             for user, email in self.users.items():
                 if email and email.lower() == (p.get("email") or "").lower():

@@ -44,6 +44,7 @@ from graph import driver, scim_queries as q
 from graph.model import slugify_key
 from ingest.merge import rank
 from kiki.errors import GraphError
+from authz import rules as restrictions
 from kiki.tasks import queue_embeddings
 
 from .schemas import ENTERPRISE_URN, MAX_RESULTS, POLICY, GroupModel, UserModel
@@ -322,8 +323,11 @@ def _write(steps: list[tuple[str, dict]]) -> None:
         if "ConstraintValidationFailed" in str(e) and "scim_user_name_lc" in str(e):
             raise UniquenessException(detail="userName is already taken") from e
         raise
+    keys = [params["key"] for _, params in steps if isinstance(params.get("key"), str)]
+    # A page SCIM created or changed gets the restrictions its rules give it.
+    restrictions.apply(keys)
     # The written page's search passages (name, title, team) are now stale.
-    queue_embeddings(params["key"] for _, params in steps if isinstance(params.get("key"), str))
+    queue_embeddings(keys)
 
 
 def create_user(base_url: str, payload: dict) -> UserModel:

@@ -755,7 +755,14 @@ class Offline:
         if self.plan.as_of:
             value = self.run("property_as_of", tools.property_as_of, s.key, prop, self.plan.as_of, s.type).data["value"]
         else:
-            value = self.run("entity", tools.entity, s.key, s.type).data["props"].get(prop)
+            data = self.run("entity", tools.entity, s.key, s.type).data
+            value = data["props"].get(prop)
+            if prop in (data.get("withheld") or []):
+                # The field exists but the personal-data policy does not show it to this reader.
+                self.c.add(f"{head}'s {_PROP_NAMES.get(prop, prop.replace('_', ' '))} is not shown to you: "
+                           "personal details like this are visible only to the person, their management "
+                           "chain or HR.")
+                return
         if value in (None, "", []):
             return self._unknown(s, attr, head)
         verb = "was" if self.plan.as_of else "is"
@@ -816,6 +823,7 @@ _ATTRIBUTE_FIELDS = [
     (r"\b(?:start date|start|join|joined|joining date|hire date|first day)\b", _PEOPLE, "prop:start_date"),
     (r"\bslack (?:id|user|handle)\b", _PEOPLE, "prop:slack_id"),
     (r"\bemployee (?:id|number)\b", _PEOPLE, "prop:employee_id"),
+    (r"\b(?:phone|mobile|telephone|cell)\b", _PEOPLE, "prop:phone"),
     (r"\b(?:slack )?channel\b", _UNITS, "prop:slack_channel"),
     (r"\b(?:lifecycle|stage|maturity)\b", ("System",), "prop:lifecycle"),
     (r"\b(?:kind)\b", ("System",), "prop:kind"),
@@ -834,7 +842,8 @@ _ATTRIBUTE_FIELDS = [
     (r"^(?:purpose|mission|job|role|goal|description|summary|responsibilit(?:y|ies))$",
      _UNITS + _THINGS, "what_is"),
 ]
-_PROP_NAMES = {"title": "title", "email": "work email", "location": "location", "start_date": "start date",
+_PROP_NAMES = {"phone": "phone number",
+               "title": "title", "email": "work email", "location": "location", "start_date": "start date",
                "slack_id": "Slack id", "employee_id": "employee id", "slack_channel": "Slack channel",
                "lifecycle": "lifecycle", "kind": "kind"}
 

@@ -25,6 +25,9 @@ class Command(BaseCommand):
             report = load_demo(people=opts["people"], backstage_dir=opts["backstage_dir"],
                                include_backstage=not opts["no_backstage"], seed=opts["seed"],
                                reset=opts["reset"])
+            from authz import rules
+
+            rules.apply()  # the stored restriction rules cover the freshly loaded pages
         except GraphUnavailable as e:
             raise CommandError(f"{e}\nIs Neo4j running? Start it with `python manage.py neo4j start` "
                                f"or set NEO4J_URI.") from e
