@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from graph import pages
 from graph.model import SLUG_LABELS
+from graph.page_urls import page_url
 from kiki.tasks import queue_embeddings
 
 PER_PAGE = 50
@@ -83,7 +84,7 @@ def edit_page(request, slug: str, key: str):
                                        now=timezone.now().isoformat())
             if saved is not None:
                 queue_embeddings([key])  # search passages follow the new text
-                return redirect(f"/{slug}/{key}")
+                return redirect(page_url(label, key))
             conflict = True
             form["version"] = current["version"]
     return render(request, "entity/edit.html", {
