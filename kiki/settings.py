@@ -106,9 +106,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# Files are served straight from STATICFILES_DIRS (no collectstatic step);
-# only known files are served, so there is no path traversal.
+# WhiteNoise serves files straight from STATICFILES_DIRS (no collectstatic
+# step); only known files are served, so there is no path traversal.
+# KIKI_STATIC_ROOT is collectstatic's target, for a web server in front.
+STATIC_ROOT = _env("KIKI_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 LOGIN_URL = "/admin/login/"
