@@ -99,3 +99,60 @@ def append_revision(tx, label: str, key: str, *, revisions: list[dict], summary:
     if not rows:
         raise InvalidInput(f"no {label} page {key!r}")
     return rows[0]["rev"]
+
+
+# --- reads: history, revisions, diffs ------------------------------------------
+
+# Field changes ingest recorded (Revision nodes) that were not wiki edits;
+# bookkeeping fields are not history a reader wants.
+NOT_SHOWN_FIELDS = ["body", "prov", "sources", "aliases_text", "updated_at", "last_seen", "content_hash",
+                    "sync_fp", "scim_doc"]
+MAX_FIELD_CHANGES = 500
+
+HISTORY_PAGE = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev, n.prov AS prov,
+  COUNT {{ MATCH (n)-[:HAS_REVISION]->(:PageRevision) }} AS total,
+  COLLECT {{
+    MATCH (n)-[:HAS_REVISION]->(r:PageRevision)
+    RETURN r {{.number, .parent, .author, .source, .kind, .at, .comment, .size, .restored, .base}} AS r
+    ORDER BY r.number DESC SKIP $skip LIMIT $limit
+  }} AS revisions,
+  COLLECT {{
+    MATCH (n)-[:HAD]->(rv:Revision)
+    WHERE NOT coalesce(rv.source, '') STARTS WITH 'wiki:' AND NOT rv.field IN $hidden
+    RETURN rv {{.field, .valid_from, .valid_to, .source, value: toString(rv.value),
+               current: toString(n[rv.field])}} AS rv
+    ORDER BY rv.valid_to DESC, rv.valid_from DESC LIMIT {MAX_FIELD_CHANGES}
+  }} AS field_changes
+"""
+
+REVISIONS = """
+MATCH (n:Entity {key: $key})-[:HAS_REVISION]->(r:PageRevision) WHERE $label IN labels(n) AND r.number IN $numbers
+RETURN n.name AS name, r {.*} AS r
+"""
+
+PAGE_NAME = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev
+"""
+
+
+def load_history(label: str, key: str, *, skip: int, limit: int) -> dict | None:
+    """One page of a page's revisions (newest first) with the total, plus the
+    field changes sources made (newest first, capped); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(HISTORY_PAGE, label=label, key=key, skip=skip, limit=limit,
+                            hidden=NOT_SHOWN_FIELDS)
+    return rows[0] if rows else None
+
+
+def load_revisions(label: str, key: str, numbers: list[int]) -> dict | None:
+    """The page's name and the requested revisions by number (missing ones
+    absent); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(REVISIONS, label=label, key=key, numbers=numbers)
+    if not rows:
+        page = driver.read_once(PAGE_NAME, label=label, key=key)
+        return {"name": page[0]["name"], "rev": page[0]["rev"], "revisions": {}} if page else None
+    return {"name": rows[0]["name"], "revisions": {row["r"]["number"]: row["r"] for row in rows}}
