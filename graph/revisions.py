@@ -30,7 +30,8 @@ RETURN count(n) AS found
 CURRENT_STATE = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN coalesce(n.rev, 0) AS rev, n.name AS name, coalesce(n.summary, '') AS summary,
-       coalesce(n.body, '') AS body, coalesce(n.source, '') AS source,
+       coalesce(n.body, '') AS body, coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
+       coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov, coalesce(n.source, '') AS source,
        toString(coalesce(n.updated_at, n.first_seen, '')) AS updated_at,
        EXISTS { (n)-[:HAS_REVISION]->(:PageRevision) } AS has_revisions
 """
@@ -55,8 +56,7 @@ CALL (n) {
   CREATE (n)-[:HAD]->(:Revision {field: f.field, value: f.value, valid_from: left(toString(n.updated_at), 10),
                                  valid_to: $today, source: $source})
 }
-SET n.summary = $summary, n.body = $body, n.rev = $number, n.body_edited_by = $editor,
-    n.body_edited_at = $now, n.updated_at = $now
+SET n += $changes, n.rev = $number, n.body_edited_by = $editor, n.body_edited_at = $now, n.updated_at = $now
 RETURN n.rev AS rev
 """
 
@@ -86,15 +86,15 @@ def revision_in(tx, label: str, key: str, number: int) -> dict | None:
     return rows[0]["r"] if rows else None
 
 
-def append_revision(tx, label: str, key: str, *, revisions: list[dict], summary: str, body: str,
-                    editor: str, now: str, old_fields: list[dict]) -> int:
-    """Store `revisions` (the last is the new current one) and make its text the
-    page's; call only while holding the lock from `lock_page` in `tx`."""
+def append_revision(tx, label: str, key: str, *, revisions: list[dict], changes: dict, editor: str, now: str,
+                    old_fields: list[dict]) -> int:
+    """Store `revisions` (the last is the new current one) and set the page's
+    changed fields (`changes`: property -> value, names from the caller's
+    allow-list); call only while holding the lock from `lock_page` in `tx`."""
     number = revisions[-1]["number"]
     for rv in revisions:
         rv["id"] = revision_id(label, key, rv["number"])
-    rows = tx.run(APPEND_REVISION, label=label, key=key, revisions=revisions, summary=summary, body=body,
-                  number=number, editor=editor, now=now, today=now[:10], source=f"wiki:{editor}",
+    rows = tx.run(APPEND_REVISION, label=label, key=key, revisions=revisions, changes=changes, number=number, editor=editor, now=now, today=now[:10], source=f"wiki:{editor}",
                   old_fields=old_fields)
     if not rows:
         raise InvalidInput(f"no {label} page {key!r}")

@@ -181,3 +181,27 @@ def source_name(source):
     if source.startswith("wiki:"):
         return f"{source[5:]} (wiki)"
     return _SOURCE_NAMES.get(source.lower(), source[:1].upper() + source[1:])
+
+
+@register.simple_tag
+def prov(page, field):
+    """' — from Workday, 2 days ago' after a fact a source owns (read-only on the wiki), else ''."""
+    owner = (page.get("prov") or {}).get(field) if isinstance(page, dict) else None
+    if not owner:
+        return ""
+    since = f", {ago(owner['since'])}" if owner.get("since") and ago(owner["since"]) else ""
+    return format_html('<span class="prov" title="Set by {0}; change it there">— from {0}{1}</span>',
+                       source_name(owner["source"]), since)
+
+
+@register.simple_tag
+def web_links(urls):
+    """A list of web addresses as links; anything but http(s) stays plain text."""
+    out = []
+    for url in urls or []:
+        url = str(url)
+        if url.lower().startswith(("https://", "http://")):
+            out.append(format_html('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>', url))
+        else:
+            out.append(escape(url))
+    return mark_safe("<br>".join(out))
