@@ -147,3 +147,73 @@ def ref_list(items):
         rows.append(format_html("<li>{}{}</li>", mark_safe(_link(x)),
                                 format_html(' <span class="muted">— {}</span>', note) if note else ""))
     return mark_safe('<ul class="ref-list">\n' + "\n".join(rows) + "\n</ul>")
+
+
+def _parse_when(value):
+    from datetime import datetime, timezone
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+@register.filter
+def ago(value):
+    """An ISO date or time -> '2 days ago' (Django's timesince), '' if unparseable."""
+    from django.utils.timesince import timesince
+    dt = _parse_when(value)
+    if dt is None:
+        return ""
+    return f"{timesince(dt).split(',')[0]} ago"
+
+
+@register.filter
+def when(value):
+    """'2026-11-23T19:28:54+00:00' -> '2026-11-23 19:28 (2 days ago)'; a bare date keeps its day."""
+    dt = _parse_when(value)
+    if dt is None:
+        return str(value or "")
+    text = str(value)
+    shown = text[:10] if len(text) <= 10 else dt.strftime("%Y-%m-%d %H:%M UTC")
+    return f"{shown} ({ago(value)})"
+
+
+# Display names of source ids that are acronyms; any other id is capitalized.
+_SOURCE_NAMES = {"scim": "SCIM", "hris": "HRIS", "csv": "CSV", "codeowners": "CODEOWNERS"}
+
+
+@register.filter
+def source_name(source):
+    """'workday' -> 'Workday', 'wiki:ana' -> 'ana (wiki)'."""
+    source = str(source or "")
+    if source.startswith("wiki:"):
+        return f"{source[5:]} (wiki)"
+    return _SOURCE_NAMES.get(source.lower(), source[:1].upper() + source[1:])
+
+
+@register.simple_tag
+def prov(page, field):
+    """' — from Workday, 2 days ago' after a fact a source owns (read-only on the wiki), else ''."""
+    owner = (page.get("prov") or {}).get(field) if isinstance(page, dict) else None
+    if not owner:
+        return ""
+    since = f", {ago(owner['since'])}" if owner.get("since") and ago(owner["since"]) else ""
+    return format_html('<span class="prov" title="Set by {0}; change it there">— from {0}{1}</span>',
+                       source_name(owner["source"]), since)
+
+
+@register.simple_tag
+def web_links(urls):
+    """A list of web addresses as links; anything but http(s) stays plain text."""
+    out = []
+    for url in urls or []:
+        url = str(url)
+        if url.lower().startswith(("https://", "http://")):
+            out.append(format_html('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>', url))
+        else:
+            out.append(escape(url))
+    return mark_safe("<br>".join(out))
