@@ -460,3 +460,41 @@ def load_edit_form(label: str, key: str) -> dict | None:
         return None
     rows = driver.read_once(EDIT_FORM, label=label, key=key)
     return rows[0] if rows else None
+
+
+# --- wiki links ---------------------------------------------------------------
+# `[[type:key]]` targets by label and key, `[[Name]]` targets by exact name
+# (the entity_name index), the name tried as written and with its first
+# letter capitalized, as MediaWiki does. One round trip per article.
+RESOLVE_WIKI_LINKS = """
+RETURN
+  COLLECT {
+    UNWIND $keyed AS ref
+    MATCH (n:Entity {key: ref.key}) WHERE ref.label IN labels(n)
+    RETURN {id: ref.label + ':' + ref.key, label: ref.label, key: n.key} AS hit
+  } AS keyed,
+  COLLECT {
+    UNWIND $names AS ref
+    MATCH (n:Entity) WHERE n.name IN ref.candidates
+    WITH ref, n ORDER BY n.name = ref.candidates[0] DESC, n.key LIMIT 1000
+    WITH ref, head(collect(n)) AS n
+    RETURN {id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key} AS hit
+  } AS named
+"""
+
+
+def resolve_wiki_links(links) -> dict[str, dict]:
+    """Lookup id ('Team:payments' / 'name:Ana Costa') -> {label, key} for the
+    wiki-link targets that exist; absent ids are missing pages."""
+    keyed = [{"label": ln.label, "key": ln.key} for ln in links if ln.key]
+    names = []
+    for ln in links:
+        if ln.name:
+            candidates = [ln.name]
+            if ln.name[:1].upper() + ln.name[1:] != ln.name:
+                candidates.append(ln.name[:1].upper() + ln.name[1:])
+            names.append({"name": ln.name, "candidates": candidates})
+    if not keyed and not names:
+        return {}
+    row = driver.read_once(RESOLVE_WIKI_LINKS, keyed=keyed, names=names)[0]
+    return {hit["id"]: hit for hit in row["keyed"] + row["named"] if hit.get("label") in LABEL_SLUGS}

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from graph import driver, revisions
-from graph.errors import InvalidInput, NotFound
+from graph.errors import GraphError, InvalidInput, NotFound
+from graph.model import LABEL_SLUGS as LABEL_SLUG
+from graph.model import check_key
 
+from . import markup
 from .merging import Merged, merge_field, merge_text
 
 MAX_SUMMARY = 500
@@ -78,8 +81,13 @@ def check_edit(summary: str, body: str, comment: str, extra: dict | None = None)
     """Field errors of an edit, each naming the field and its limit; empty if valid."""
     errors = {}
     values = {"summary": summary, "body": body, "comment": comment, **(extra or {})}
+    bad_links = [ln for ln in markup.wiki_links(body) if ln.error] if "[[" in body else []
+    if bad_links:
+        errors["body"] = "; ".join(f"Invalid wiki link [[{ln.raw}]]: {ln.error}" for ln in bad_links[:5]) + "."
     limits = {"summary": MAX_SUMMARY, "body": MAX_BODY, "comment": MAX_COMMENT, "slack_channel": 80}
     for name, value in values.items():
+        if name in errors:
+            continue
         what = LABELS[name]
         items = value if isinstance(value, list) else [value]
         if isinstance(value, list):
@@ -219,3 +227,90 @@ def do_restore_revision(label: str, key: str, *, number: int, editor: str, now: 
     result = driver.write_transaction(work)
     _after_commit(result, key)
     return result
+
+
+# --- creating pages ----------------------------------------------------------------
+MAX_NAME = 200
+MAX_STEPS = 100
+RESERVED_KEYS = {"new"}  # /<type>/new is the create form
+
+
+def key_for(name: str) -> str:
+    """The URL key a new page of this name gets ('Quarterly planning' -> 'quarterly-planning')."""
+    from slugify import slugify
+    key = slugify(name, max_length=120, word_boundary=True) or "page"
+    return f"{key}-page" if key in RESERVED_KEYS else key
+
+
+def check_steps(steps: list[dict]) -> dict[str, str]:
+    """Errors of a process's steps ([{name, team}]), naming the step; teams must exist."""
+    if len(steps) > MAX_STEPS:
+        return {"steps": f"{len(steps)} steps; at most {MAX_STEPS}."}
+    for i, st in enumerate(steps, 1):
+        if not st["name"]:
+            return {"steps": f"Step {i} has a responsible team but no name."}
+        if len(st["name"]) > MAX_NAME:
+            return {"steps": f"Step {i}'s name is {len(st['name'])} characters; at most {MAX_NAME}."}
+    teams = revisions.find_teams(sorted({st["team"] for st in steps if st["team"]}))
+    for i, st in enumerate(steps, 1):
+        if st["team"] and not teams.get(st["team"]):
+            return {"steps": f"Step {i} ({st['name']!r}): no team {st['team']!r}; use a team's name or key."}
+        st["team_key"] = teams[st["team"]]["key"] if st["team"] else None
+    return {}
+
+
+def _step_rows(key: str, steps: list[dict]) -> list[dict]:
+    return [{"key": f"{key}-step-{i}", "name": st["name"], "order": i, "team": st.get("team_key")}
+            for i, st in enumerate(steps, 1)]
+
+
+def do_create_page(label: str, *, name: str, summary: str, body: str, editor: str, steps: list[dict] | None = None,
+                   key: str | None = None, now: str | None = None) -> str:
+    """Create a Topic or Process page (revision 1) and, for a process, its
+    ordered steps with the team responsible for each; returns the key.
+    Raises InvalidInput naming the bad field (an existing page with that key
+    included: nothing is written then)."""
+    name, summary, body = normalize_summary(name), normalize_summary(summary), normalize_text(body)
+    errors = check_edit(summary, body, "")
+    if not name:
+        errors["name"] = "A page needs a name."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"The name is {len(name)} characters; at most {MAX_NAME}."
+    if label not in revisions.CREATABLE:
+        errors["label"] = f"{label} pages cannot be created on the wiki (only {', '.join(revisions.CREATABLE)})."
+    steps = [st for st in (steps or []) if st["name"] or st["team"]] if label == "Process" else []
+    errors.update(check_steps(steps))
+    key = key or key_for(name)
+    try:
+        check_key(key)
+    except InvalidInput as e:
+        errors["key"] = str(e)
+    if errors:
+        raise InvalidInput(" ".join(errors.values()))
+    now = now or _now()
+    step_text = [f"{st['name']} | {st.get('team_key') or ''}" for st in steps]
+
+    def work(tx):
+        existing = revisions.page_exists(tx, label, key)
+        if existing is not None:
+            raise InvalidInput(f"a {label} page with key {key!r} already exists ({existing!r}): /{LABEL_SLUG[label]}/{key}")
+        revisions.create_page(tx, label, key, props={"name": name, "summary": summary, "body": body,
+                                                     "aliases": [], "aliases_text": ""},
+                              revision={"number": 1, "parent": None, "author": editor, "source": f"wiki:{editor}",
+                                        "kind": "create", "at": now, "comment": f"Created {label} page",
+                                        "summary": summary, "body": body, "aliases": [], "links": [],
+                                        "slack_channel": "", "steps": step_text, "size": _size(body)},
+                              editor=editor, now=now)
+        if label == "Process":
+            revisions.replace_steps(tx, key, _step_rows(key, steps))
+        return key
+
+    try:
+        driver.write_transaction(work)
+    except GraphError as e:
+        if "ConstraintValidationFailed" in str(e):  # created by someone else a moment ago
+            raise InvalidInput(f"a {label} page with key {key!r} already exists: /{LABEL_SLUG[label]}/{key}") from e
+        raise
+    from kiki.tasks import queue_embeddings
+    queue_embeddings([key])
+    return key
