@@ -101,7 +101,7 @@ LEVELS = ("everyone", "chain", "hr")
 # stores (scim_doc and the other scim_* columns, prov, sync fingerprints,
 # content hashes) are never in these lists.
 _COMMON = ("key", "name", "summary", "body", "aliases", "status", "source", "first_seen", "last_seen", "updated_at",
-           "created_at", "stale_since", "retired_at", "body_edited_by", "body_edited_at")
+           "created_at", "stale_since", "retired_at", "body_edited_by", "body_edited_at", "links", "rev")
 SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "Person": _COMMON + ("title",) + PERSONAL_FIELDS,
     "Team": _COMMON + ("slack_channel",),

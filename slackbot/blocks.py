@@ -12,6 +12,9 @@ import re
 
 from django.conf import settings
 
+from graph.page_urls import parse_page_url
+from kiki import md
+
 # Slack's limits: a section's text, blocks per message, elements per context.
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -23,13 +26,9 @@ RATE_DOWN = "kiki_rate_down"
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
-# Wiki page links, the only ones an answer may carry (kiki.assistant.answer rebuilds them).
-_PAGE_URL = re.compile(r"^/(person|team|department|system|process|topic)/[a-z0-9][a-z0-9._-]{0,199}/?$")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _BULLET = re.compile(r"^(\s*)[-*+]\s+", re.M)
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~])")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M)
@@ -64,17 +63,22 @@ def to_mrkdwn(markdown: str) -> str:
         stash.append(s)
         return f"\x00{len(stash) - 1}\x00"
 
+    # Links first, found by kiki.md (none inside code); link text cannot carry
+    # formatting in Slack, so it is the label's plain text. Only links to wiki
+    # pages become Slack links; any other link or image is its text alone.
+    text = md.replace_links(markdown, lambda link: keep(
+        f"<{_link_target(link.href)}|{escape(link.text)}>" if not link.image and parse_page_url(link.dest)
+        else escape(link.text)), images=True)
     # Code is kept as written, but escaped: Slack reads <!here> inside backticks too.
-    text = _FENCE.sub(lambda m: keep(escape(m.group(0))), markdown)
+    text = _FENCE.sub(lambda m: keep(escape(m.group(0))), text)
     text = _INLINE_CODE.sub(lambda m: keep(escape(m.group(0))), text)
     # Backslash escapes (the assistant writes names like Ana\_Costa) become the
     # literal character, kept out of the emphasis conversions below.
     text = _ESCAPED.sub(lambda m: keep(escape(m.group(1))), text)
-    text = _LINK.sub(lambda m: keep(f"<{_link_target(m.group(2))}|{escape(_plain_label(m.group(1)))}>")
-                     if _PAGE_URL.match(m.group(2)) else escape(_plain_label(m.group(1))), text)
     text = escape(text)
     text = _HR.sub("", text)
-    text = _HEADING.sub(lambda m: f"\x01{m.group(1)}\x01", text)
+    text = "\n".join(f"\x01{h[1]}\x01" if (h := md.heading(line)) and h[1] else line
+                     for line in text.split("\n"))
     text = _BOLD.sub(lambda m: f"\x01{m.group(2)}\x01", text)
     text = _ITALIC_STAR.sub(lambda m: f"_{m.group(1)}_", text)
     text = _STRIKE.sub(lambda m: f"~{m.group(1)}~", text)
@@ -84,11 +88,6 @@ def to_mrkdwn(markdown: str) -> str:
     while "\x00" in text:  # stashed links may hold stashed escapes
         text = re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], text)
     return text.strip()
-
-
-def _plain_label(label: str) -> str:
-    # Link text cannot carry formatting in Slack; drop markdown emphasis marks.
-    return re.sub(r"(\*\*|__|\*|`)", "", label)
 
 
 def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
@@ -118,7 +117,7 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 
 def fallback_text(markdown: str) -> str:
     """Plain notification text (Slack shows it in notifications and old clients)."""
-    plain = _LINK.sub(lambda m: m.group(1), markdown or "")
+    plain = md.replace_links(markdown or "", lambda link: link.label)
     plain = re.sub(r"(?<!\\)[*_`#]", "", plain)
     plain = escape(_ESCAPED.sub(r"\1", plain)).strip()
     return plain if len(plain) <= FALLBACK_LIMIT else plain[:FALLBACK_LIMIT - 1] + "…"
@@ -140,7 +139,7 @@ def sources_blocks(sources: list[dict]) -> list[dict]:
     for src in sources or []:
         title = escape(str(src.get("title") or src.get("key") or "page"))
         url = str(src.get("url") or "")
-        url = url if _PAGE_URL.match(url) else ""
+        url = url if parse_page_url(url) else ""
         kind = escape(str(src.get("type") or ""))
         item = f"<{_link_target(url)}|{title}>" if url else title
         lines.append(f"• {item}" + (f"  _{kind}_" if kind else ""))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from graph import slack_queries
+from kiki.assistant import people
 
 from . import state
 
@@ -84,12 +84,12 @@ def resolve(slack_user: str, client: WebClient, team: str | None = None, enterpr
         key, _, name = cached.partition("|")
         return Asker(slack_user, key, name or None)
 
-    row = slack_queries.person_by_slack_id(slack_user)
+    row = people.person_by_slack_id(slack_user)
     why = ""
     if row is None:
         email = account(slack_user, client, team, enterprise).email
         if email:
-            row = slack_queries.person_by_email(email)
+            row = people.person_by_email(email)
             if row is None:
                 why = "your Slack account and email aren't linked to a person page in the wiki"
         else:

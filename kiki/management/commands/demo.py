@@ -50,6 +50,9 @@ class Command(BaseCommand):
 
                 out.write(f"Loading the demo organization ({opts['people']} people + the Backstage catalog)...")
                 report = load_demo(people=opts["people"])
+                from authz import rules
+
+                rules.apply()  # the stored restriction rules cover the freshly loaded pages
                 out.write(f"  {report.summary()}")
                 for problem in report.problems[:20]:
                     out.write(f"  reported: {problem}")

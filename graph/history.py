@@ -1,7 +1,10 @@
 """What changed around a page in a date window ("what changed in my department
 this quarter?"), read from the history ingest keeps: relationships that
 started (valid_from) or ended (PAST_*, valid_to) and earlier field values
-(Revision nodes). One round trip per question.
+(Revision nodes). One round trip per question, `driver.read_once`.
+
+The value of one field on a date comes from the Revision nodes as well
+(`property_as_of`; the query is shared with ingest's history reads).
 
 A relationship that began when its page was first seen is the graph's first
 knowledge of it, not a change (the day an org is first loaded is not the day
@@ -10,7 +13,9 @@ it is about was first seen.
 """
 from __future__ import annotations
 
-from .access import in_chain, path_visible, visible
+from . import driver
+from .access import Viewer, entity_projection, in_chain, past_field_params, path_visible, viewer_params, visible
+from .ingest_queries import PROPERTY_AS_OF_SEEN
 from .model import HISTORIZED
 
 _TYPES = "|".join(list(HISTORIZED) + [f"PAST_{t}" for t in HISTORIZED])
@@ -59,3 +64,22 @@ RETURN u {_REF % 'u'} AS scope,
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}
   }} AS changed
 """
+
+
+def changes(key: str, label: str | None, since: str, until: str, viewer: Viewer | None = None) -> dict | None:
+    """{scope, started: [...], ended: [...], changed: [...]} for the window
+    since..until (inclusive, 'YYYY-MM-DD') as the viewer may see it (no hidden
+    pages; field changes only for fields whose past values they may see);
+    None when the page does not exist or is hidden."""
+    rows = driver.read_once(CHANGES, key=key, label=label or "Entity", since=since, until=until, skip=SKIP_FIELDS,
+                            **viewer_params(viewer), **past_field_params(viewer))
+    return rows[0] if rows else None
+
+
+def property_as_of(label: str, key: str, field: str, date: str, viewer: Viewer | None = None) -> dict | None:
+    """{value, from_revision, source} of a field on a date; None when the page
+    does not exist, is hidden, or the viewer may not see that field's past
+    values (only allow-listed fields ever, never raw stores)."""
+    rows = driver.read_once(PROPERTY_AS_OF_SEEN, label=label, key=key, field=field, date=date,
+                            **viewer_params(viewer), **past_field_params(viewer))
+    return rows[0] if rows else None
