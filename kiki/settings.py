@@ -219,8 +219,8 @@ KIKI_HR_GROUP = _env("KIKI_HR_GROUP", "HR")
 # "past_values" covers earlier values of these fields. KIKI_FIELD_POLICY (JSON)
 # overrides single entries, e.g. {"location": "everyone"}.
 KIKI_FIELD_POLICY = {
-    "email": "everyone", "slack_id": "everyone",
-    "location": "chain", "phone": "chain", "start_date": "chain",
+    "email": "everyone", "slack_id": "everyone", "location": "everyone",
+    "phone": "chain", "start_date": "chain",
     "employee_id": "hr", "past_values": "hr",
 }
 if _env("KIKI_FIELD_POLICY"):

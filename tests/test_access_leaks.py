@@ -140,8 +140,19 @@ RULES = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def strict_location():
+    """These tests keep locations to the management chain (the default shows them to everyone)."""
+    from django.conf import settings
+
+    saved = settings.KIKI_FIELD_POLICY
+    settings.KIKI_FIELD_POLICY = {**saved, "location": "chain"}
+    yield
+    settings.KIKI_FIELD_POLICY = saved
+
+
 @pytest.fixture(scope="module")
-def org(neo4j):
+def org(neo4j, strict_location):
     schema.wipe()
     now = datetime.now(timezone.utc)
     # Ana moved from Porto Annex to Sintra Hub 200 days ago: her old location is a past value.

@@ -127,8 +127,9 @@ def _wrap(result: ToolResult) -> str:
 
 def run(question: str, asker: str | None = None, history: list[tuple[str, str]] | None = None,
         viewer=None) -> Iterator:
-    """Every tool call reads the graph as `viewer` (None: everything). Yields ("delta", text) while the final answer streams, ("reset", None)
-    if text already streamed must be discarded, and finally ("done", LLMOutcome).
+    """Every tool call reads the graph as `viewer` (None: everything). Yields
+    ("delta", text) while the final answer streams, ("reset", None) if text
+    already streamed must be discarded, and finally ("done", LLMOutcome).
     Raises LLMUnavailable on any model failure, GraphUnavailable if Neo4j is down."""
     import openai
 
