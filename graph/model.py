@@ -41,6 +41,11 @@ HISTORIZED = ("MEMBER_OF", "LEADS", "REPORTS_TO", "PART_OF", "OWNS")
 for _rel in HISTORIZED:
     RELATIONSHIPS["PAST_" + _rel] = RELATIONSHIPS[_rel]
 
+# Wiki history: every save of a page is an immutable PageRevision node
+# (graph/revisions.py), reached from its page by HAS_REVISION. Not a page label.
+PAGE_REVISION = "PageRevision"
+HAS_REVISION = "HAS_REVISION"
+
 # URL path segment per page label and back.
 LABEL_SLUGS = {"Person": "person", "Team": "team", "Department": "department",
                "System": "system", "Process": "process", "Topic": "topic"}

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wiki",
     "ingest",
     "slackbot",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ KIKI_BACKSTAGE_DIR = Path(
         BASE_DIR.parent / "shared" / "datasets" / "backstage-examples",
     )
 )
+# Where the feedback loop writes the regression questions the evaluation runs.
+KIKI_REGRESSIONS_FILE = Path(_env("KIKI_REGRESSIONS_FILE", BASE_DIR / "bench" / "eval" / "regressions.jsonl"))
 KIKI_RETRY_AFTER_SECONDS = _env_number("KIKI_RETRY_AFTER_SECONDS", "15")
 
 LOGGING = {

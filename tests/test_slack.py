@@ -472,8 +472,15 @@ def test_rating_buttons_store_the_rating(client, slack):
     [thread_key] = [k for k in state.client().scan_iter(state.PREFIX + "thread:*")]
     assert str(stored.message.conversation_id) == state.client().hget(thread_key, "conversation")
     # changing one's mind replaces the rating
+    from feedback.models import Review
+    assert not Review.objects.exists()      # a 👍 queues nothing
     _click(client, slack, blocks.RATE_DOWN, message_id, "rate1b")
     assert [r.score for r in Rating.objects.filter(message_id=message_id)] == [-1]
+    # the 👎 lands in the admin review queue with the question and the answer
+    [review] = Review.objects.all()
+    assert (str(review.message_id), review.question, review.channel, review.status) == \
+        (message_id, "who leads the Payments team?", "slack", Review.PENDING)
+    assert review.answer == stored.message.answer and review.plan == stored.message.plan
     # an id the assistant never issued is refused, politely
     _click(client, slack, blocks.RATE_DOWN, "no-such-message", "rate2")
     assert "can no longer be rated" in slack.hook_posts("rate2")[0]["text"]

@@ -1,6 +1,6 @@
 """Editing a page on the wiki against the real Neo4j: the edit is saved and
-rendered sanitized, the old text is kept as history, a stale form does not
-overwrite a newer version, login is required, and ingest never overwrites
+rendered sanitized, the old text is kept as history, a stale form whose
+changes overlap a newer version writes nothing and shows the merge view, login is required, and ingest never overwrites
 the article afterwards while still updating the fields it owns."""
 from datetime import datetime, timezone
 
@@ -66,8 +66,9 @@ def test_a_stale_form_writes_nothing_and_keeps_the_editors_text(ledger, editor):
                                                "version": opened})
     assert late.status_code == 409
     html = late.content.decode()
-    assert "changed since you opened it" in html and "Second edit, from an old form." in html
+    assert "Someone saved this page since you opened it" in html and "Second edit, from an old form." in html
     assert node()["body"] == "First edit."
+    assert node()["rev"] == 1
 
 
 def test_preview_renders_without_saving(ledger, editor):
@@ -79,7 +80,7 @@ def test_preview_renders_without_saving(ledger, editor):
 
 def test_bad_input_names_the_field_and_writes_nothing(ledger, editor):
     response = editor.post("/system/ledger/edit", {"summary": "s" * 501, "body": "ok", "version": version(editor)})
-    assert response.status_code == 400 and "The summary is 501 characters" in response.content.decode()
+    assert response.status_code == 400 and "The short description is 501 characters" in response.content.decode()
     assert node()["body"] == "Imported text."
 
 

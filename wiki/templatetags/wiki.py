@@ -135,3 +135,49 @@ def ref_list(items):
         rows.append(format_html("<li>{}{}</li>", mark_safe(_link(x)),
                                 format_html(' <span class="muted">— {}</span>', note) if note else ""))
     return mark_safe('<ul class="ref-list">\n' + "\n".join(rows) + "\n</ul>")
+
+
+def _parse_when(value):
+    from datetime import datetime, timezone
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+@register.filter
+def ago(value):
+    """An ISO date or time -> '2 days ago' (Django's timesince), '' if unparseable."""
+    from django.utils.timesince import timesince
+    dt = _parse_when(value)
+    if dt is None:
+        return ""
+    return f"{timesince(dt).split(',')[0]} ago"
+
+
+@register.filter
+def when(value):
+    """'2026-11-23T19:28:54+00:00' -> '2026-11-23 19:28 (2 days ago)'; a bare date keeps its day."""
+    dt = _parse_when(value)
+    if dt is None:
+        return str(value or "")
+    text = str(value)
+    shown = text[:10] if len(text) <= 10 else dt.strftime("%Y-%m-%d %H:%M UTC")
+    return f"{shown} ({ago(value)})"
+
+
+# Display names of source ids that are acronyms; any other id is capitalized.
+_SOURCE_NAMES = {"scim": "SCIM", "hris": "HRIS", "csv": "CSV", "codeowners": "CODEOWNERS"}
+
+
+@register.filter
+def source_name(source):
+    """'workday' -> 'Workday', 'wiki:ana' -> 'ana (wiki)'."""
+    source = str(source or "")
+    if source.startswith("wiki:"):
+        return f"{source[5:]} (wiki)"
+    return _SOURCE_NAMES.get(source.lower(), source[:1].upper() + source[1:])

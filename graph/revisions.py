@@ -1,0 +1,158 @@
+"""A page's wiki history: every save is an immutable
+`(page)-[:HAS_REVISION]->(:PageRevision)` holding the whole text (summary and
+body) with its number, parent, author, time, edit summary and size. The page
+node carries `rev`, the number of its current revision (absent: never saved
+on the wiki; its imported text becomes revision 0 at the first save).
+
+Saving is compare-and-set under a lock: `lock_page` first takes the page
+node's write lock (a SET on it), and only then, in a second statement of the
+same transaction, reads the current revision. Two saves of one page therefore
+run one after the other, the second one sees the first one's revision, and a
+stale save can never be written as if it were current (the lost update that
+a check-then-write in one auto-commit query allowed, because both queries
+read the version before either took the lock).
+"""
+from __future__ import annotations
+
+from . import driver
+from .errors import InvalidInput
+from .model import check_label, check_key
+
+# Taking the lock is its own statement: the values read below are read after
+# the lock was granted, so they are the last committed ones.
+LOCK_PAGE = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+SET n.wiki_lock = true
+REMOVE n.wiki_lock
+RETURN count(n) AS found
+"""
+
+CURRENT_STATE = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+RETURN coalesce(n.rev, 0) AS rev, n.name AS name, coalesce(n.summary, '') AS summary,
+       coalesce(n.body, '') AS body, coalesce(n.source, '') AS source,
+       toString(coalesce(n.updated_at, n.first_seen, '')) AS updated_at,
+       EXISTS { (n)-[:HAS_REVISION]->(:PageRevision) } AS has_revisions
+"""
+
+REVISION_TEXT = """
+MATCH (n:Entity {key: $key})-[:HAS_REVISION]->(r:PageRevision {number: $number}) WHERE $label IN labels(n)
+RETURN r {.*} AS r
+"""
+
+# `$revisions`: the new revision, preceded by revision 0 (the imported text)
+# at a page's first save. `$old_fields`: the fields whose previous values
+# also go to the HAD history ingest keeps (as-of reads and "Previously").
+APPEND_REVISION = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+CALL (n) {
+  UNWIND $revisions AS rv
+  CREATE (n)-[:HAS_REVISION]->(r:PageRevision)
+  SET r = rv
+}
+CALL (n) {
+  UNWIND $old_fields AS f
+  CREATE (n)-[:HAD]->(:Revision {field: f.field, value: f.value, valid_from: left(toString(n.updated_at), 10),
+                                 valid_to: $today, source: $source})
+}
+SET n.summary = $summary, n.body = $body, n.rev = $number, n.body_edited_by = $editor,
+    n.body_edited_at = $now, n.updated_at = $now
+RETURN n.rev AS rev
+"""
+
+
+def _check(label: str, key: str) -> None:
+    check_label(label)
+    check_key(key)
+
+
+def revision_id(label: str, key: str, number: int) -> str:
+    return f"{label}:{key}:{number}"
+
+
+def lock_page(tx, label: str, key: str) -> dict | None:
+    """Take the page's write lock for the rest of `tx`, then read its current
+    revision number and text; None when there is no such page."""
+    _check(label, key)
+    if not tx.run(LOCK_PAGE, label=label, key=key)[0]["found"]:
+        return None
+    return tx.run(CURRENT_STATE, label=label, key=key)[0]
+
+
+def revision_in(tx, label: str, key: str, number: int) -> dict | None:
+    """One revision of a page, read inside a transaction; None if absent."""
+    _check(label, key)
+    rows = tx.run(REVISION_TEXT, label=label, key=key, number=number)
+    return rows[0]["r"] if rows else None
+
+
+def append_revision(tx, label: str, key: str, *, revisions: list[dict], summary: str, body: str,
+                    editor: str, now: str, old_fields: list[dict]) -> int:
+    """Store `revisions` (the last is the new current one) and make its text the
+    page's; call only while holding the lock from `lock_page` in `tx`."""
+    number = revisions[-1]["number"]
+    for rv in revisions:
+        rv["id"] = revision_id(label, key, rv["number"])
+    rows = tx.run(APPEND_REVISION, label=label, key=key, revisions=revisions, summary=summary, body=body,
+                  number=number, editor=editor, now=now, today=now[:10], source=f"wiki:{editor}",
+                  old_fields=old_fields)
+    if not rows:
+        raise InvalidInput(f"no {label} page {key!r}")
+    return rows[0]["rev"]
+
+
+# --- reads: history, revisions, diffs ------------------------------------------
+
+# Field changes ingest recorded (Revision nodes) that were not wiki edits;
+# bookkeeping fields are not history a reader wants.
+NOT_SHOWN_FIELDS = ["body", "prov", "sources", "aliases_text", "updated_at", "last_seen", "content_hash",
+                    "sync_fp", "scim_doc"]
+MAX_FIELD_CHANGES = 500
+
+HISTORY_PAGE = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev, n.prov AS prov,
+  COUNT {{ MATCH (n)-[:HAS_REVISION]->(:PageRevision) }} AS total,
+  COLLECT {{
+    MATCH (n)-[:HAS_REVISION]->(r:PageRevision)
+    RETURN r {{.number, .parent, .author, .source, .kind, .at, .comment, .size, .restored, .base}} AS r
+    ORDER BY r.number DESC SKIP $skip LIMIT $limit
+  }} AS revisions,
+  COLLECT {{
+    MATCH (n)-[:HAD]->(rv:Revision)
+    WHERE NOT coalesce(rv.source, '') STARTS WITH 'wiki:' AND NOT rv.field IN $hidden
+    RETURN rv {{.field, .valid_from, .valid_to, .source, value: toString(rv.value),
+               current: toString(n[rv.field])}} AS rv
+    ORDER BY rv.valid_to DESC, rv.valid_from DESC LIMIT {MAX_FIELD_CHANGES}
+  }} AS field_changes
+"""
+
+REVISIONS = """
+MATCH (n:Entity {key: $key})-[:HAS_REVISION]->(r:PageRevision) WHERE $label IN labels(n) AND r.number IN $numbers
+RETURN n.name AS name, r {.*} AS r
+"""
+
+PAGE_NAME = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev
+"""
+
+
+def load_history(label: str, key: str, *, skip: int, limit: int) -> dict | None:
+    """One page of a page's revisions (newest first) with the total, plus the
+    field changes sources made (newest first, capped); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(HISTORY_PAGE, label=label, key=key, skip=skip, limit=limit,
+                            hidden=NOT_SHOWN_FIELDS)
+    return rows[0] if rows else None
+
+
+def load_revisions(label: str, key: str, numbers: list[int]) -> dict | None:
+    """The page's name and the requested revisions by number (missing ones
+    absent); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(REVISIONS, label=label, key=key, numbers=numbers)
+    if not rows:
+        page = driver.read_once(PAGE_NAME, label=label, key=key)
+        return {"name": page[0]["name"], "rev": page[0]["rev"], "revisions": {}} if page else None
+    return {"name": rows[0]["name"], "revisions": {row["r"]["number"]: row["r"] for row in rows}}
