@@ -126,7 +126,7 @@ def run(args) -> dict:
     items = eval_set.build(args.seed, args.people, args.scim_seed, eval_set.ORGS,
                            [s for s in splits if s in eval_set.SPLITS])
     if "regression" in splits:
-        items += eval_set.load_regressions(REGRESSIONS)
+        items += eval_set.load_regressions(Path(getattr(settings, "KIKI_REGRESSIONS_FILE", REGRESSIONS)))
     if args.sample:   # a quick look: every n-th question
         items = items[::max(1, len(items) // args.sample)]
     print(f"{len(items)} questions built in {time.perf_counter() - t0:.1f}s "

@@ -166,9 +166,13 @@ class Grader:
         if kind == "keys":
             keys = {i.split("/", 1)[1] for i in r.linked | set(cited)}
             missing = [k for k in ans["ids"] if k not in keys]
-            if not missing:
+            want = ans.get("number")
+            wrong_number = want is not None and r.number != want and not (want == 0 and r.zero and r.number is None)
+            if not missing and not wrong_number:
                 return {"outcome": "correct"}
-            return {"outcome": "confidently_wrong" if r.linked else "no_answer", "why": f"missing {missing}"}
+            claimed = bool(r.linked) or r.number is not None
+            why = (f"misses {missing}" if missing else "") + (f" said {r.number}, expected {want}" if wrong_number else "")
+            return {"outcome": "confidently_wrong" if claimed else "no_answer", "why": why.strip()}
         if kind == "number":
             want = ans["value"]
             got = r.number if r.number is not None else (0 if want == 0 and r.zero else None)

@@ -89,9 +89,17 @@ def typo(name: str, rng: random.Random) -> str:
 # --- facts -----------------------------------------------------------------
 # A fact: (kind, subject id, slots, answer, cite ids, asker id). The answer
 # types and how they are graded are described in bench/eval_grade.py.
+_PAGE_ID = re.compile(r"[a-z]+/[^|:/]+")
+
+
 def fact(kind, subject, slots, answer, cite=(), asker=None, label=None):
-    return {"kind": kind, "subject": subject, "slots": slots, "answer": answer,
-            "cite": sorted({c for c in (subject, asker, *cite) if c}), "asker": asker, "label": label}
+    """`subject` identifies the fact (and decides its split): a page id, or
+    `<page id>|<filter>`, `role:…`, `made-up:…`, `near:…`. `about` is the page
+    the question names, when there is one."""
+    page = subject.split("|", 1)[0] if subject else None
+    about = page if page and _PAGE_ID.fullmatch(page) else None
+    return {"kind": kind, "subject": subject, "about": about, "slots": slots, "answer": answer,
+            "cite": sorted({c for c in (about, asker, *cite) if c}), "asker": asker, "label": label}
 
 
 def entity(ids, labels, allow=()):
@@ -546,9 +554,9 @@ class Facts:
                                label="Team" if slot == "unit" else None)
 
     def f_near_miss(self):
-        """A name one word short of (or one word longer than) a real page's
-        name, naming no page: answering about the real page is wrong."""
-        o = self.org
+        """A real page's name without its first or last word, naming no page
+        ("Platform" when only "Data Platform" exists): answering about the
+        real page is wrong, "did you mean Data Platform?" is right."""
         seen = set()
         for u in self.units() + self.systems():
             words = u.name.split()
@@ -557,7 +565,9 @@ class Facts:
             variants = [" ".join(words[1:]), " ".join(words[:-1])]
             for near in variants:
                 low = near.lower()
-                if len(near) < 4 or low in seen or not self._absent(near) or low in GENERIC_WORDS:
+                ends = {low.split()[0], low.split()[-1]} if low.split() else set()
+                if len(near) < 4 or low in seen or not self._absent(near) or low in GENERIC_WORDS \
+                        or ends & {"and", "of", "the", "&", "for"} or len(set(low.split())) < len(low.split()):
                     continue
                 seen.add(low)
                 slot = "system" if u.label == "System" else "unit"
@@ -645,18 +655,24 @@ def build(seed: int = 42, people: int = 500, scim_seed: int = 11, orgs=ORGS, spl
                 rng.shuffle(pool)
                 cap = quota * (2 if kind in ("made_up", "near_miss") else 1)
                 picked = pool[:cap]
+                turn = 0
                 for f in picked:
                     templates = phrasings.get(f["kind"])
                     if not templates:
                         raise ValueError(f"no {split} phrasings for kind {f['kind']!r}")
+                    # Styles are dealt in turn (from a shuffled order), so every style of a kind is used.
                     styles = sorted(templates)
-                    for style in rng.sample(styles, min(per_fact, len(styles))):
+                    order = random.Random(f"{seed}|{org_name}|{split}|{f['kind']}|styles").sample(styles, len(styles))
+                    for _ in range(min(per_fact, len(styles))):
+                        style = order[turn % len(order)]
+                        turn += 1
                         template = templates[style][rng.randrange(len(templates[style]))]
                         q = _fill(template, f["slots"], f["label"], rng)
                         if style == "lowercase":
                             q = q.lower()
                         items.append({"org": org_name, "split": split, "kind": f["kind"], "style": style,
-                                      "question": q, "asker": f["asker"], "subject": f["subject"],
+                                      "question": q, "asker": f["asker"], "subject": f["about"],
+                                      "fact": f["subject"],
                                       "answer": f["answer"], "cite": f["cite"]})
     counters: dict = {}
     for item in items:
@@ -683,12 +699,11 @@ def load_regressions(path: Path) -> list[dict]:
             raise ValueError(f"{path.name} line {n}: not a regression record ({e})") from e
         if r.get("unanswerable"):
             answer = idk()
-        elif r.get("expected_number") is not None:
-            answer = number(int(r["expected_number"]))
-        else:
-            answer = {"type": "keys", "ids": list(r.get("expected_keys") or [])}
+        else:   # the pages a right answer names or cites, and/or the number it states
+            answer = {"type": "keys", "ids": list(r.get("expected_keys") or []),
+                      "number": None if r.get("expected_number") is None else int(r["expected_number"])}
         out.append({"id": f"reg-{r.get('id') or n}", "org": r["org"], "split": "regression", "kind": "regression",
-                    "style": "recorded", "question": r["question"], "asker": r.get("asker"), "subject": None,
+                    "style": "recorded", "question": r["question"], "asker": r.get("asker"), "subject": None, "fact": None,
                     "answer": answer, "cite": sorted(set(r.get("expected_keys") or []) | (
                         {r["asker"]} if r.get("asker") else set())), "key_only": True})
     return out
