@@ -324,7 +324,8 @@ class Facts:
         for u in self.units():
             kids = o.children(u.id)
             if 1 <= len(kids) <= 20:
-                yield fact("subteams", u.id, {"unit": u.name}, listing(kids, UNITS), kids, label=u.label)
+                yield fact("subteams", u.id, {"unit": u.name}, listing(kids, UNITS, o.ancestors(u.id)),
+                           kids + o.ancestors(u.id), label=u.label)
 
     def f_unit_parent(self):
         o = self.org
@@ -411,8 +412,10 @@ class Facts:
         for s in self.systems():
             owners = o.owners(s.id)
             if owners:
-                yield fact("owner", s.id, {"system": s.name}, entity(owners, ("Team", "Department", "Person")),
-                           owners + [lead for w in owners for lead in o.leads(w)])
+                # Naming the owning team's lead or department is context, not a wrong owner.
+                context = [k for w in owners for k in o.leads(w) + o.ancestors(w)]
+                yield fact("owner", s.id, {"system": s.name},
+                           entity(owners, ("Team", "Department", "Person"), context), owners + context)
 
     def _sys_attr(self, kind, prop):
         vocab = {n.props.get(prop) for n in self.org.of("System") if n.props.get(prop)}
@@ -466,7 +469,8 @@ class Facts:
         for s in self.systems("Component", "API", "Resource"):
             ps = o.targets(rel, s.id)
             if len(ps) == 1 and self.ok(ps[0]):
-                yield fact("belongs_to", s.id, {"system": s.name}, entity(ps, ("System",)), ps)
+                domain = o.targets("IN_DOMAIN", ps[0])   # the system's own domain: context
+                yield fact("belongs_to", s.id, {"system": s.name}, entity(ps, ("System",), domain), ps + domain)
 
     def f_system_domain(self):
         o = self.org
