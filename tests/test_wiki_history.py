@@ -117,6 +117,6 @@ def test_a_stale_save_is_merged_or_shown_as_a_conflict(ledger, editor):
 
 
 def test_an_unknown_version_is_a_clear_error(ledger, editor):
-    response = editor.post("/system/ledger/edit", {"summary": "x", "body": "y", "version": "12"})
+    response = editor.post("/system/ledger/edit", {"summary": "The general ledger", "body": "y", "version": "12"})
     assert response.status_code == 400 and "version 12 of System &#x27;ledger&#x27; does not exist" in \
         response.content.decode()
