@@ -256,6 +256,10 @@ def backstage_docs(directory: Path) -> list[dict]:
     """Every catalog entity reachable from the root files through Locations."""
     directory = Path(directory).resolve()
     queue = [directory / r for r in BACKSTAGE_ROOTS]
+    if not any(p.is_file() for p in queue):
+        # An evaluation that silently loses a whole organisation would report nonsense.
+        raise FileNotFoundError(f"no Backstage catalog root files under {directory} "
+                                f"(set KIKI_BACKSTAGE_DIR): expected {', '.join(BACKSTAGE_ROOTS)}")
     seen, docs = set(), []
     while queue:
         path = queue.pop(0).resolve()
