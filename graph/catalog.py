@@ -9,7 +9,7 @@ handoff which retries like every Slack-side read); values are $parameters.
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, entity_projection, in_chain, past_field_params, path_visible, viewer_params, visible
+from .access import Viewer, path_visible, viewer_params, visible
 from .cypher import label_of as _label, valid_on as _valid
 from .model import PAGE_LABELS
 

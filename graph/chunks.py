@@ -11,7 +11,7 @@ in graph.queries.SCHEMA_STATEMENTS. Every write here is an UNWIND batch.
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, viewer_params, visible
+from .access import viewer_params, visible
 
 # --- reading entities to chunk ------------------------------------------
 # (label, key) of every page entity; keys are unique per label only.

@@ -4,7 +4,7 @@ One round trip each, `driver.read_once`."""
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, entity_projection, in_chain, past_field_params, path_visible, viewer_params, visible
+from .access import Viewer, entity_projection, in_chain, viewer_params, visible
 from .cypher import label_of as _label
 from .model import RELATIONSHIPS
 

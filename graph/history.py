@@ -14,7 +14,7 @@ it is about was first seen.
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, entity_projection, in_chain, past_field_params, path_visible, viewer_params, visible
+from .access import Viewer, in_chain, past_field_params, path_visible, viewer_params, visible
 from .ingest_queries import PROPERTY_AS_OF_SEEN
 from .model import HISTORIZED
 

@@ -11,7 +11,7 @@ subject is not found.
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, entity_projection, in_chain, past_field_params, path_visible, viewer_params, visible
+from .access import Viewer, path_visible, viewer_params, visible
 from .cypher import label_of as _label, path_valid_on, valid_on as _valid
 
 _TEAM_OR_DEPT = f"(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t)) AND {visible('t')}"

@@ -339,9 +339,10 @@ def test_every_tool_hides_restricted_pages_from_a_reader(users):
     for field in ("location", "phone", "employee_id", "start_date", "scim_doc", "prov"):
         r = run(tools.property_as_of, "ana-costa", field, str(today - timedelta(days=400)), "Person")
         assert r.data is None or r.data["value"] is None
+    # Tool data is page text handed to the model as untrusted data (links and all);
+    # answers are where links are rebuilt (tested below). Nothing hidden may be in it.
     for chunk in out:
         absent(chunk)
-        no_live_links(chunk)
     # positive controls: HR gets the same tools' restricted answers
     assert tools.headcount("payments", viewer=hr).data["headcount"] == 3
     assert tools.members("reorg-project", viewer=hr).data["count"] == 3
