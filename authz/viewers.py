@@ -3,7 +3,7 @@
 Roles are groups: `reader` (everyone), `editor` (may edit pages), `admin`
 (sees and edits everything; superusers count as admins). The HR group
 (settings.KIKI_HR_GROUP) sees HR-level personal fields. A user's Person page
-(username = key, or same email) gives the "management chain" field level.
+(the one with the user's verified email) gives the "management chain" field level.
 """
 from __future__ import annotations
 
@@ -45,10 +45,14 @@ def viewer_for_user(user, person_key: str | None = None) -> Viewer:
 
 
 def person_of(user) -> str | None:
-    """The Person key of a signed-in user, or None."""
-    from kiki.assistant.linking import person_for_user
+    """The Person key of a signed-in user: the Person with the user's
+    (verified) email, or None. Usernames are never matched against Person
+    keys, so choosing a username cannot put someone in a management chain."""
+    from graph import identity
 
-    return person_for_user(user.get_username(), getattr(user, "email", "") or None)
+    email = (getattr(user, "email", "") or "").strip()
+    found = identity.person_by_email(email) if email else None
+    return found["key"] if found else None
 
 
 _SESSION_PERSON = "kiki_person_key"

@@ -30,12 +30,9 @@ def private_place(req: dict) -> bool:
 
 
 def _viewer_for_person(person_key: str, email: str | None) -> Viewer:
-    # The Person's Django account (username = Person key, else the same email)
-    # carries their groups; without one they are a plain reader.
-    users = get_user_model().objects
-    user = users.filter(username=person_key, is_active=True).first()
-    if user is None and email:
-        user = users.filter(email__iexact=email, is_active=True).first()
+    # The Person's Django account (the same email Slack has for them) carries
+    # their groups; without one they are a plain reader.
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first() if email else None
     if user is None:
         return Viewer(person_key=person_key)
     return viewer_for_user(user, person_key=person_key)
