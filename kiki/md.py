@@ -88,6 +88,11 @@ def links(text: str, *, images: bool = False) -> list[Link]:
             while j < len(tokens) and depth:
                 depth += tokens[j].nesting if tokens[j].type in ("link_open", "link_close") else 0
                 j += 1
+            if "start" not in (t.meta or {}):
+                # An autolink (<https://…>) comes from another rule and has no
+                # [label](dest) span; it is text here (renderers escape its < >).
+                i = j
+                continue
             href = t.attrGet("href") or ""
             out.append(Link(_plain(tokens[i + 1:j - 1]), t.meta["label"], href, _MD.normalizeLinkText(href),
                             t.meta["start"], t.meta["end"]))

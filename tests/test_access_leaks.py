@@ -12,10 +12,8 @@ rule materialization Django's rules use (graph.access.apply_restrictions)."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
+import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -27,7 +25,8 @@ from graph.access import PUBLIC
 from graph.model import Batch, Edge, Entity
 from ingest.merge import sync
 from kiki.assistant import tools
-from kiki.assistant.answer import neutralize_links
+from graph.page_urls import parse_page_url
+from kiki import md
 from slackbot import blocks, state
 from slackbot.app import reset_app
 from tests.slack_standin import SlackStandIn
@@ -59,11 +58,15 @@ def absent(text: str, denied=DENIED, typed: str = "") -> None:
     assert not found, f"denied data leaked: {found}\n---\n{text[:3000]}"
 
 
-def no_live_links(text: str) -> None:
-    """No link, image or Slack special syntax from page text survived as markup."""
-    for bad in ("](//evil", "](https://evil", 'href="//evil', "href='//evil", "<https://evil", "<!here>",
-                "<!channel>", "<img", "![pixel]"):
-        assert bad not in text, (bad, text[:2000])
+def no_live_links(answer: str) -> None:
+    """No link, image or Slack special syntax from page text survived as
+    markup in an answer: every Markdown link (as kiki.md reads it) goes to a
+    wiki page, there is no image, and no < is left unescaped (HTML,
+    autolinks, <!here>, <url|text>). Escaped text like \\[x\\](//evil) is
+    plain text to every renderer and is allowed."""
+    for link in md.links(answer, images=True):
+        assert not link.image and parse_page_url(link.dest), (link, answer[:2000])
+    assert not re.search(r"(?<!\\)<", answer), answer[:2000]
 
 
 # --- the org ----------------------------------------------------------------
@@ -416,49 +419,9 @@ def test_injected_page_text_cannot_plant_links_or_mentions(users):
     for q in ("what is Risk Engine?", "tell me about Risk Engine", "who owns Risk Engine?"):
         result = reader.post("/api/ask", {"question": q}, content_type="application/json").json()
         no_live_links(result["answer"])
-        assert "](//" not in result["answer"] and "](http" not in result["answer"]
         assert all(s["url"].startswith("/") and not s["url"].startswith("//") for s in result["sources"])
         for line in blocks.to_mrkdwn(result["answer"]).splitlines():
             assert "<!" not in line and "<https://evil" not in line and "<//evil" not in line
-
-
-def test_links_are_rebuilt_only_from_cited_pages_on_the_server():
-    sources = [{"url": "/system/risk-engine"}]
-    text = ("[Risk Engine](/system/risk-engine) [Reset your password here](//evil.example) "
-            "[x](/person/not-cited) ![p](https://evil.example/p.png) <!here> <https://evil.example|click>")
-    out = neutralize_links(text, sources)
-    assert "[Risk Engine](/system/risk-engine)" in out
-    assert "//evil.example)" not in out and "(/person/not-cited)" not in out and "![p]" not in out
-    mrkdwn = blocks.to_mrkdwn(out)
-    assert "<https://kiki" in mrkdwn or "<http" in mrkdwn       # the cited page stays a link
-    assert "<!here>" not in mrkdwn and "<https://evil" not in mrkdwn and "&lt;!here&gt;" in mrkdwn
-
-
-def test_slack_mrkdwn_neutralises_links_and_specials_even_in_raw_markdown():
-    raw = ("See [Reset your password here](//evil.example) and [Risk](/system/risk-engine); "
-           "`<!channel>` <!here> <https://evil.example|click> ![i](https://evil.example/i.png)")
-    out = blocks.to_mrkdwn(raw)
-    assert "<!here>" not in out and "<!channel>" not in out and "<https://evil" not in out
-    assert "<//evil" not in out and "evil.example/i.png|" not in out
-    assert "/system/risk-engine|Risk>" in out
-    section = blocks.answer_messages({"answer": raw, "sources": [{"url": "//evil.example", "title": "x"}]})[0]
-    assert all(b["text"].get("verbatim") for b in section if b.get("type") == "section")
-    assert "//evil.example" not in json.dumps([b for b in section if "Sources" in json.dumps(b)])
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is needed to run the chat panel's script")
-def test_chat_panel_script_renders_only_cited_page_links():
-    script = Path(__file__).resolve().parent.parent / "static" / "assistant.js"
-    md = ("[Ana](/person/ana-costa) [Reset your password here](//evil.example) \\[esc\\](//evil.example) "
-          "![p](/person/ana-costa) [uncited](/team/payments) <img src=x onerror=alert(1)> **b**")
-    js = (f"global.window={{}};global.document={{readyState:'complete',querySelectorAll:()=>[]}};"
-          f"require({json.dumps(str(script))});"
-          f"process.stdout.write(window.KikiChat.renderMarkdown({json.dumps(md)}, [{{url:'/person/ana-costa'}}]));")
-    html = subprocess.run(["node", "-e", js], capture_output=True, text=True, timeout=30, check=True).stdout
-    assert '<a href="/person/ana-costa">Ana</a>' in html
-    assert html.count("<a ") == 1, html                     # no evil, no uncited, no image link
-    assert "<img" not in html and "evil.example\"" not in html and 'href="//' not in html
-    assert "Reset your password here" in html and "<strong>b</strong>" in html
 
 
 # --- Slack: shared places -----------------------------------------------------------
@@ -510,8 +473,9 @@ def test_in_a_channel_even_hr_gets_only_what_everyone_may_see(client, slack):
     for q in SLACK_QUESTIONS:
         text = _slack_answer(client, slack, mention(q, user="U0HANA", channel="C0GENERAL"))
         absent(text, typed=q)
-        assert "<!here>" not in text and "<https://evil" not in text
-    assert "everyone in the workspace may see" in text
+        assert "<!here>" not in text and "<https://evil" not in text and "<//evil" not in text
+        if "talk to a person" not in q:
+            assert "everyone in the workspace may see" in text     # and says so
 
 
 def test_in_a_dm_hr_gets_their_own_rights(client, slack):

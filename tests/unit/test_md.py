@@ -36,3 +36,9 @@ def test_headings():
 def test_plain_text():
     assert md.plain_text("**Bold**, *it*, `code`, [link](/x), ![alt](/p.png), snake_case\nnext") == \
         "Bold, it, code, link, alt, snake_case\nnext"
+
+
+def test_an_autolink_is_text_not_a_link_and_does_not_break_reading():
+    text = "[Ana](/person/ana-costa) <https://evil.example|click> <https://evil.example/x>"
+    assert [link.dest for link in md.links(text, images=True)] == ["/person/ana-costa"]
+    assert md.replace_links(text, lambda link: link.text) == "Ana <https://evil.example|click> <https://evil.example/x>"
