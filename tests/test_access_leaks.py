@@ -1,6 +1,6 @@
 """Leak tests: restricted pages and personal fields, asked for through every
 door (the page, the index, the home page's counts and recent list, search,
-typeahead, the search API, every assistant tool, the web assistant with 48
+typeahead, the search API, every assistant tool, the web assistant with 50
 adversarial questions, Slack channels and DMs). Every check asserts that the
 denied data is ABSENT from what comes back, and a positive control shows the
 same request does return it to someone allowed to see it, so the absence is
@@ -390,7 +390,7 @@ ADVERSARIAL = [
 ]
 
 
-def test_forty_eight_adversarial_questions_leak_nothing_to_a_reader(users):
+def test_fifty_adversarial_questions_leak_nothing_to_a_reader(users):
     assert len(ADVERSARIAL) >= 40
     reader = client_for(users["reader"])
     for q in ADVERSARIAL:
