@@ -41,6 +41,17 @@ HISTORIZED = ("MEMBER_OF", "LEADS", "REPORTS_TO", "PART_OF", "OWNS")
 for _rel in HISTORIZED:
     RELATIONSHIPS["PAST_" + _rel] = RELATIONSHIPS[_rel]
 
+# Type-specific page properties that reads (the assistant's questions) may
+# name; anything else a source sends is stored but never named by a question.
+PAGE_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "Person": ("title", "email", "location", "start_date", "employee_id", "slack_id", "status"),
+    "Team": ("slack_channel", "status"),
+    "Department": ("slack_channel", "status"),
+    "System": ("kind", "type", "lifecycle", "status"),
+    "Process": ("status",),
+    "Topic": ("status",),
+}
+
 # URL path segment per page label and back.
 LABEL_SLUGS = {"Person": "person", "Team": "team", "Department": "department",
                "System": "system", "Process": "process", "Topic": "topic"}

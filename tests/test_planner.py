@@ -57,7 +57,8 @@ def test_result_shape_and_label():
                                       "Slack #platform)", {"kafka", "platform", "bruno-silva"}),
     ("what does Risk Data do?", "Owns the risk datasets", None),
     ("who is Ana Costa", "(Data Engineer) is a person", None),
-    ("which team is Gina Park on?", "Member of [Risk Data](/team/risk-data)", None),
+    ("which team is Gina Park on?", "The team of [Gina Park](/person/gina-park) is [Risk Data](/team/risk-data).",
+     {"gina-park", "risk-data"}),
     ("who is the manager of the payments team", "is led by [Eve Adams](/person/eve-adams)", None),
     ("which team owns Kafka", "owned by [Platform](/team/platform)", None),
 ])

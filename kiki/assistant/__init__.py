@@ -19,7 +19,7 @@ from typing import Iterator
 
 from kiki.errors import InvalidInput
 
-from . import conversations, llm, planner
+from . import conversations, engine, llm
 from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,15 @@ def _check(question, channel) -> str:
     return question.strip()
 
 
-def _offline(question, asker, state, note):
-    out = planner.answer_offline(question, asker, state)
+def _offline(question, asker, state, note, viewer=None):
+    out = engine.answer(question, asker, state, viewer)
     calls = [r.summary() for r in out.tools]
-    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note}, \
-        {**out.plan, "engine": "planner"}, calls, planner.next_state(state, out)
+    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note,
+            "reading": out.reading}, {**out.plan, "reading_text": out.reading}, calls, engine.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
-               channel: str = "web") -> Iterator[dict]:
+               channel: str = "web", viewer=None) -> Iterator[dict]:
     """Like ask(), streaming the answer as it is written. Events: delta (text
     to append), reset (discard the text so far: the model failed mid-answer and
     the offline answer follows), done (the full result, as ask() returns)."""
@@ -84,11 +84,11 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
         else:
             fallback_reason = None
         if result is None:
-            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE)
+            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE, viewer)
             plan["llm_error"] = fallback_reason
             yield from _deltas(result["answer"])
     else:
-        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE)
+        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE, viewer)
         yield from _deltas(result["answer"])
     latency = int((time.perf_counter() - started) * 1000)
     message = conversations.record(conv, question=question, result=result, plan=plan, tools_called=calls,
@@ -102,10 +102,11 @@ def _deltas(text: str) -> Iterator[dict]:
         yield {"type": "delta", "text": line}
 
 
-def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web") -> dict:
+def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web",
+        viewer=None) -> dict:
     """Answer a question (see the module docstring for the result shape)."""
     done = None
-    for event in ask_stream(question, asker, conversation, channel):
+    for event in ask_stream(question, asker, conversation, channel, viewer):
         if event["type"] == "done":
             done = event
     result = dict(done)
