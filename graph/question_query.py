@@ -176,8 +176,12 @@ def run(q: QuestionQuery, *, start_keys: list[str] | None = None, title_words: l
     params: dict = {"start_keys": list(start_keys or []), "limit": int(limit), "target_key": target_key, "prop": prop,
                     **viewer_params(viewer)}
     if q.start == "title":
-        params["title_re"] = "(?is)" + "".join(f"(?=.*\\b{re.escape(w.lower())}\\b)" for w in title_words or []) \
-            + ".*"
+        # Each phrase is one way to write the title ("cto", "chief technology officer"): all its words must appear.
+        alts = ["".join(f"(?=.*\\b{re.escape(w)}\\b)" for w in phrase.lower().split())
+                for phrase in title_words or [] if phrase.strip()]
+        if not alts:
+            raise InvalidInput("a title question needs title words")
+        params["title_re"] = "(?is)(?:" + "|".join(alts) + ").*"
     if q.as_of:
         params["as_of"] = as_of
     for f in q.filters:

@@ -446,6 +446,12 @@ class Interpreter:
             if cand.status == "page" and subject is not None and subject != "pronoun":
                 target = _subject(cand.pages[0])
                 continue
+            if b < n and tokens[b].tag == "role" and cand.status != "page":
+                # "data engineers": a title of several words.
+                words = [t.low for t in tokens[a:b]] + [entries(tokens[b], "role")[0][0] if tokens[b].low.rstrip(
+                    "s") in ROLE_SYNONYMS else tokens[b].low.rstrip("s")]
+                tokens[b].value = {"phrase": tokens[b].low, "entries": [("role", (" ".join(words),))]}
+                continue
             if cand.status in ("partial", "ambiguous"):
                 return self._link_problem(text, cand)
             unknown.append((a, b, cand, text))
@@ -698,7 +704,7 @@ class Interpreter:
             label = subject.label
         # No relation word: what the label asked for or the aggregate implies
         # ("how big is Payments", "which teams does Platform have").
-        if not path and subject.kind == "page":
+        if not path and subject.kind == "page" and not prop:
             sl = subject.label
             if sl in ("Team", "Department") and (count or target_label == "Person" or role_words):
                 path.append(Step("members"))
@@ -714,7 +720,8 @@ class Interpreter:
                                  else "parts"))
         filters = self._filters(tokens, location, role_words)
         for k, v in extra.items():
-            filters.append(Filter(k, (v,)))
+            if not (prop and not path):
+                filters.append(Filter(k, (v,)))
         # "which team is Gina on" narrows a person's units to teams; "which team
         # owns Kafka" does not narrow an owner (people say "team" for any owner).
         if target_label and path and path[-1].sense in ("owned", "unit", "within", "led") and \
@@ -776,8 +783,13 @@ def _subject(page) -> Subject:
 
 
 def _title_words(words: list[str]) -> list[str]:
+    """Title phrases a person's title may match: the words as asked, and the
+    abbreviation or its expansion ("cto" and "chief technology officer")."""
     text = " ".join(words)
+    out = [text]
     for abbr, full in lexicon.TITLE_ABBREVIATIONS.items():
-        if text == abbr:
-            return full.split()
-    return words
+        if text == abbr and full not in out:
+            out.append(full)
+        elif text == full and abbr not in out:
+            out.append(abbr)
+    return out

@@ -88,7 +88,8 @@ def _one_edit(a: str, b: str) -> bool:
 def lucene_terms(phrase: str) -> str:
     """All words must match (as a word, a prefix, or one typo away) in the
     first clause; any word may match in the fallback clause, which scores lower."""
-    words = _words(phrase)[:8]
+    # A word longer than any name cannot match one (and makes Lucene's fuzzy query fail).
+    words = [w for w in _words(phrase) if len(w) <= 40][:8]
     if not words:
         return ""
     terms = []
@@ -104,7 +105,8 @@ def lucene_terms(phrase: str) -> str:
 # Type words in a phrase ("the Risk Data team") are hints, not part of the name,
 # unless the name itself contains them.
 TYPE_WORDS = {"team", "squad", "department", "dept", "system", "service", "component", "api", "process",
-              "topic", "person", "group"}
+              "topic", "person", "group", "division", "domain", "resource", "library", "website", "unit", "crew",
+              "org"}
 
 
 def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float, float]:

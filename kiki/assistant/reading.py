@@ -40,7 +40,7 @@ class Subject:
         if self.kind == "page":
             return self.name or self.key or "?"
         if self.kind == "title":
-            return "the people whose title is " + " ".join(self.title_words)
+            return "the people whose title is " + " or ".join(self.title_words)
         return {"Person": "people", None: "everything"}.get(self.label, f"every {(self.label or '').lower()}")
 
 

@@ -491,7 +491,8 @@ anything something everything""".split())
 
 
 def search_words(text: str) -> str:
-    words = [w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP]
+    # A word longer than any real word is noise (and too large for Lucene's fuzzy terms).
+    words = [w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP and len(w) <= 40]
     return " ".join(words[:8])
 
 
