@@ -74,7 +74,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                     calls = out.calls
                     if out.entity:
                         state["last_entity"] = out.entity
-                    state.pop("last_answer", None)  # only the offline planner knows what it named
+                    state.pop("last_answer", None)  # only the offline engine knows what it named
         except llm.LLMUnavailable as e:
             log.warning("LLM unavailable, answering offline: %s", e)
             if streamed:

@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass, field
 
 from graph.errors import InvalidInput as GraphInvalidInput
-from graph.model import PAGE_LABELS
 
 from . import compiling, dates, interpret, lexicon, linking, rendering, smalltalk
 from .answer import Composer, join_names, md_escape
 from .conversation_state import followup_subject, next_state, reading_from_state
-from .reading import Reading, Subject
+from .reading import Reading
 from .tool_answers import Missing, ToolAnswers, When, search_answer, search_words
 from .tools import ToolResult, page
 
@@ -131,35 +130,45 @@ _CHANGE_NOISE = re.compile(r"\b(?:what(?:'s)?|has|have|is|are|were|there|any|lis
                            r"into|came|how|since)\b", re.I)
 
 
-def _answer_one(question: str, asker, state, viewer) -> Outcome:
+def understand(question: str, link, me, asker=None, state=None, today=None):
+    """A question's Interpretation (and the namesakes its name has), with no
+    graph access beyond `link` and `me`: dates and "what changed" windows,
+    follow-ups that reuse the last reading, then the interpreter."""
     q = smalltalk.strip_connectors(clean_question(question))
-    me = _Asker(asker)
     state = state or {}
+    reader = interpret.Interpreter(link, me, asker, state)
     try:
         if _CHANGE_WORDS.search(q):
-            rest, since, until = dates.window(q)
-            return _changes(rest, since, until, asker, me, state, viewer)
-        q, as_of = dates.extract(q)
+            rest, since, until = dates.window(q, today)
+            phrase = " ".join(_CHANGE_NOISE.sub(" ", rest).split())
+            interp = reader.interpret(phrase or "it")
+            if interp.reading is not None and interp.reading.subject is not None and \
+                    interp.reading.subject.kind == "page" and interp.reading.op in ("describe", "path"):
+                interp = interpret.Interpretation(Reading(op="changes", subject=interp.reading.subject, as_of=until,
+                                                          since=since))
+            return interp, []
+        q, as_of = dates.extract(q, today)
     except dates.DateError as e:
-        c = Composer()
-        c.add(f"I don't know which day you mean: {md_escape(str(e))}.")
-        return Outcome(c.text, [], {"intent": "bad_date", "engine": "reading"}, reading="a date I cannot read")
+        return interpret.Interpretation(None, str(e), "bad_date"), []
     if as_of:
         q = dates.present_tense(q)
-    interp_ = interpret.Interpreter(link_phrase, me, asker, state)
     follow = followup_subject(q, state)
     if follow is not None:
         phrase, last = follow
-        interp = interp_.interpret(phrase, as_of)
+        interp = reader.interpret(phrase, as_of)
         if interp.reading is not None and interp.reading.subject is not None and interp.reading.op == "describe":
             reading = reading_from_state(last)
             reading.subject, reading.as_of = interp.reading.subject, as_of
             interp = interpret.Interpretation(reading)
     else:
-        interp = interp_.interpret(q, as_of)
-    namesakes = getattr(interp_, "namesakes", None) or []
+        interp = reader.interpret(q, as_of)
+    return interp, getattr(reader, "namesakes", None) or []
+
+
+def _answer_one(question: str, asker, state, viewer) -> Outcome:
+    interp, namesakes = understand(question, link_phrase, _Asker(asker), asker, state)
     if interp.reading is None:
-        return _problem(q, interp, asker, me, viewer)
+        return _problem(clean_question(question), interp, asker, _Asker(asker), viewer)
     return execute(interp.reading, asker, viewer, namesakes)
 
 
@@ -239,23 +248,16 @@ def _closest_contact(phrase, asker, reading, plan, viewer) -> Outcome:
                    None, f"who to ask about “{phrase}” (closest page: {d['name']})")
 
 
-def _changes(rest, since, until, asker, me, state, viewer) -> Outcome:
-    phrase = " ".join(_CHANGE_NOISE.sub(" ", rest).split())
-    interp_ = interpret.Interpreter(link_phrase, me, asker, state)
-    interp = interp_.interpret(phrase or "it")
-    if interp.reading is None or interp.reading.subject is None or interp.reading.subject.kind != "page":
-        return _problem(phrase, interp, asker, me, viewer)
-    reading = Reading(op="changes", subject=interp.reading.subject, as_of=until, since=since)
-    return execute(reading, asker, viewer)
-
-
 def _problem(q: str, interp: interpret.Interpretation, asker, me, viewer) -> Outcome:
     """A question that cannot run as certain: say what was understood, ask or search."""
     c = Composer()
     kind, phrase = interp.kind, md_escape(interp.phrase or interp.problem or "")
     plan = {"intent": kind or "unclear", "engine": "reading"}
     reading = None
-    if kind == "partial":
+    if kind == "bad_date":
+        c.add(f"I don't know which day you mean: {md_escape(interp.problem)}.")
+        reading = "a date I cannot read"
+    elif kind == "partial":
         options = join_names([c.link(page(o.type, o.key, o.name)) for o in interp.options[:3]])
         c.add(f"I don't know a page called “{phrase}”. Did you mean {options}? "
               "Ask again with the full name.")

@@ -29,7 +29,8 @@ from .reading import Filter, Reading, Step, Subject
 STOP = set("""a an the of for to in on at by with about from please pls kiki hey hi hello ok okay so and also then
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
-tell us let's lets named called currently presently any some if based located sitting goes went down""".split())
+tell us let's lets named called currently presently any some if based located sitting goes went down
+work works working employed exist exists existing total altogether overall""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -384,7 +385,6 @@ class Interpreter:
         # Self references and pronouns can be the subject too.
         subject: Subject | None = None
         spos: tuple[int, int] | None = None
-        path_prefix: list[Step] = []
         for (a, b, cand, text) in linked:
             if cand.status == "page":
                 subject = _subject(cand.pages[0])
@@ -474,6 +474,18 @@ class Interpreter:
                 unknown.remove((a, b, cand, text))
                 tokens[a].tag = "role"
                 tokens[a].value = {"phrase": words[0], "entries": [("role", (role_words[-1],))]}
+        if subject is None and title_subject is None and unknown and wh in ("who", "whom"):
+            # "who is our chief technology officer": a title, even with known words in it.
+            first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+            if first is not None and first == unknown[0][0] - (unknown[0][0] - first) and all(
+                    t.tag in ("wh", "aux", "stop", "self") for t in tokens[:first]) and all(
+                    t.tag in ("", "cont", "role", "label", "stop") or t.tag == "cue" and _noun_only(phrase_of(t))
+                    for t in tokens[first:]):
+                words = [t.low for t in tokens[first:] if t.tag != "stop" or t.low in ("of", "and")]
+                if words and all(t.tag not in ("poss",) for t in tokens[first:]):
+                    title_subject = _title_words(words)
+                    unknown = []
+                    spos = (first, n)
         if title_subject:
             subject = Subject("title", "Person", title_words=tuple(title_subject))
         # Relation words around the subject build the path.
@@ -757,6 +769,12 @@ class Interpreter:
         name = subject.text() if isinstance(subject, Subject) else "it"
         what = (label or "page").lower()
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
+
+
+def _noun_only(phrase: str) -> bool:
+    """A relation word that is only ever a noun ("chief", "director"), never a verb ("leads")."""
+    roles = {role for role, _ in lexicon.CUES.get(phrase, [])}
+    return roles == {"noun"}
 
 
 def _next_label(sense: Sense, cur: str | None, hint: str | None) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph.model import PAGE_LABELS, PAGE_PROPERTIES, RELATIONSHIPS
 

@@ -7,7 +7,7 @@ says "ignore previous instructions" changes nothing we do (tools are read-only,
 arguments are validated, and sources/links are checked against what the tools
 really returned). Any failure (timeout, HTTP error, malformed tool arguments,
 unknown tool, too many rounds, empty answer) raises LLMUnavailable and the
-caller falls back to the offline planner.
+caller falls back to the offline engine.
 """
 from __future__ import annotations
 

@@ -24,10 +24,6 @@ def _item(c: Composer, x: dict, with_title: bool = True) -> str:
     return text
 
 
-def _people_word(n: int, reading: Reading) -> str:
-    return ""
-
-
 def render(reading: Reading, rows: list[dict], c: Composer) -> list[dict]:
     """Write the answer into `c`; returns the pages it named, for follow-ups."""
     named: list[dict] = []
@@ -40,6 +36,10 @@ def render(reading: Reading, rows: list[dict], c: Composer) -> list[dict]:
             for r in rows:
                 named += _one(reading, r, c, c.link(page(r["start"]["label"], r["start"]["key"], r["start"]["name"])))
                 c.add("")
+            return named
+        if reading.subject.kind == "title" and not row["items"]:
+            c.add(f"I don't know “{md_escape(' / '.join(reading.subject.title_words))}”: no page has that name, "
+                  "and nobody's title matches it.")
             return named
         return _one(reading, row, c, None)
     if not rows:
@@ -63,7 +63,6 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
     items = row["items"] or []
     total = row["total"] or 0
     phrase = reading.describe(subject_text=head) if head else reading.describe()
-    plain = phrase.removeprefix("the number of ").removeprefix("whether there are any ")
     base = Reading(op=reading.op, subject=reading.subject, path=reading.path, filters=reading.filters,
                    as_of=reading.as_of)
     listing = base.describe(subject_text=head) if head else base.describe()

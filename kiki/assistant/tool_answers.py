@@ -494,9 +494,3 @@ def search_words(text: str) -> str:
     # A word longer than any real word is noise (and too large for Lucene's fuzzy terms).
     words = [w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP and len(w) <= 40]
     return " ".join(words[:8])
-
-
-# "who owns the ledger service and what depends on it": two questions, the second
-# about the first's subject. Split only before a question word, and only when
-# both halves are questions the planner knows, so a name with "and" in it
-# ("Research and Development") stays whole.
