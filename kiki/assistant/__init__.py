@@ -60,7 +60,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
     if llm.configured():
         streamed = False
         try:
-            for kind, value in llm.run(question, asker, conversations.history(conv)):
+            for kind, value in llm.run(question, asker, conversations.history(conv), viewer=viewer):
                 if kind == "delta":
                     streamed = True
                     yield {"type": "delta", "text": value}
@@ -69,7 +69,8 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                     yield {"type": "reset"}
                 else:
                     out = value
-                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE}
+                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE,
+                              "reading": out.reading or _llm_reading(out)}
                     plan = {"engine": "llm", "rounds": out.rounds}
                     calls = out.calls
                     if out.entity:
@@ -95,6 +96,11 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                                    latency_ms=latency, asker=asker, channel=channel, state=state)
     yield {"type": "done", **result, "label": AI_LABEL, "conversation": str(conv.pk),
            "message_id": str(message.pk), "latency_ms": latency}
+
+
+def _llm_reading(out) -> str:
+    used = sorted({c["tool"] for c in out.calls if c.get("found", True)})
+    return "read by the language model" + (f", using {', '.join(used)}" if used else ", without tools")
 
 
 def _deltas(text: str) -> Iterator[dict]:
