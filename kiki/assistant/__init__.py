@@ -1,11 +1,12 @@
 """Kiki's answer engine. The contract other apps call:
 
-    ask(question, asker=None, conversation=None, channel="web") -> dict
+    ask(question, asker=None, conversation=None, channel="web", viewer=None) -> dict
     ask_stream(...) -> iterator of {"type": "delta", "text"} ... {"type": "done", **result}
     rate(message_id, score, user=None, comment="")
 
 The result dict: answer (markdown with links to wiki pages), sources (the pages
-the answer cites), mode ("llm" | "offline"), conversation, message_id, note
+the answer cites), reading (how the question was understood, in words; None
+for greetings), mode ("llm" | "offline"), conversation, message_id, note
 (always set: every answer is labelled AI-generated and names its mode), label.
 `ask` never raises for ordinary failures (LLM down -> offline with a note);
 it raises InvalidInput for an empty question or unknown conversation, and
