@@ -61,8 +61,11 @@ ORG_WORDS = {"company", "organization", "organisation", "org", "firm", "business
              "overall", "altogether", "everyone", "everybody", "we", "us"}
 CHANGE_CUES = ("changed", "changes", "change", "what's new", "what is new", "new in", "happened", "joined", "left")
 _POSS_AFTER = {"'s", "'"}
+_ASK_ABOUT = re.compile(r"^(?:who|whom|where)\b.{0,40}?\b(?:ask|talk to|speak to|speak with|talk with|contact|ping|"
+                        r"reach out to|go to|turn to|get help)\b.{0,20}?\b(?:about|regarding|re|for|with)\b")
 UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "domain", "system", "component", "api",
                "service", "process", "topic"}
+_POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
                     r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b", re.I)
@@ -302,6 +305,12 @@ class Interpreter:
 
     def _operation(self, tokens: list[Tok], low: str) -> Interpretation | None:
         """steps / who-to-ask: the rest of the question is the name."""
+        m = _ASK_ABOUT.match(low)
+        if m:
+            text = " ".join(t.text for t in tokens[len(low[:m.end()].split()):])
+            if text:
+                return self._op_reading("who_to_ask", text, ("Topic", "System", "Process", "Team", "Department",
+                                                             "Person"))
         for cues, op, types in ((ASK_CUES, "who_to_ask", ("Topic", "System", "Process", "Team", "Department",
                                                           "Person")),
                                 (STEPS_CUES, "steps", ("Process", "Topic", "System"))):
@@ -517,6 +526,22 @@ class Interpreter:
                     return Interpretation(Reading(op="path", subject=subject, aggregate="value", attribute=text,
                                                   notes=list(self.notes)))
                 return Interpretation(None, text, "unknown_name", [], text)
+        if yesno and isinstance(subject, Subject) and subject.kind == "page" and spos[1] < n and \
+                tokens[spos[1]].low in ("a", "an", "still") and subject.label in ("Person", "System"):
+            # "is Frank Liu an engineer?": a check of the title (a system's kind or type).
+            words = [t.low for t in tokens[spos[1]:] if t.low not in ("a", "an", "still", "the")]
+            if words:
+                value = " ".join(w.rstrip("s") if i == len(words) - 1 and w.endswith("s") and len(w) > 3 else w
+                                 for i, w in enumerate(words))
+                prop = "title" if subject.label == "Person" else "kind"
+                return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop=prop,
+                                              target_value=value, notes=list(self.notes)))
+        if wh == "where" and isinstance(subject, Subject) and subject.label == "Person" and not any(
+                t.tag in ("cue", "prop") for t in tokens):
+            lows = {t.low for t in tokens}
+            if lows & {"based", "located", "sitting", "sit", "sits", "live", "lives", "office"}:
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="location",
+                                              notes=list(self.notes)))
         return self._build(tokens, subject, spos, count, yesno, wh, target, location, role_words)
 
     def _subjectless(self, tokens, count, unknown, location, role_words) -> Interpretation:
@@ -645,6 +670,9 @@ class Interpreter:
                 if subject is None:
                     return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
                 label = subject.label
+            if phrase_of(t) in _POSSESSION and not choose(t, ("noun", "subj", "prep"), label, want) and (
+                    path or target_label or any(x.tag == "cue" for x in tokens[:a])):
+                continue  # "how many reports does Dan have": possession, not a relation
             sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)
             if sense is None:
                 return self._no_sense(phrase_of(t), subject, label)
@@ -686,6 +714,9 @@ class Interpreter:
                 to_label = target_label if not any(x.tag == "cue" for x in before[:idx]) else None
             is_prep = bool(lexicon.senses_for(phrase_of(t), "prep")) and not lexicon.senses_for(phrase_of(t), "obj") \
                 and not lexicon.senses_for(phrase_of(t), "noun")
+            if is_prep and phrase_of(t) == "of" and left is not None and (left.tag in ("wh", "count") or
+                                                                          left.low in ("which", "what")):
+                continue  # "which of Bruno's reports": partitive
             if is_prep and left is not None and (left.tag == "prop" or left.tag == "cue" and not label_of_word(left)
                                                  and lexicon.senses_for(phrase_of(left), "noun")):
                 continue  # "the manager of X", "the lifecycle of X": "of" belongs to the noun
@@ -730,6 +761,8 @@ class Interpreter:
                 kind = extra.get("kind")
                 path.append(Step("provides" if kind == "api" else "parent_system" if kind in ("system", "domain")
                                  else "parts"))
+        if path and path[-1].sense == "unit" and target_label == "Department":
+            path[-1] = Step("department")  # "what department is Gina in": through her team
         filters = self._filters(tokens, location, role_words)
         for k, v in extra.items():
             if not (prop and not path):

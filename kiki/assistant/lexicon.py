@@ -131,8 +131,14 @@ SENSES: tuple[Sense, ...] = (
           preps=("in", "under", "within", "inside", "of", "part of", "below", "are in", "is in", "are under",
                  "sit in", "sit under", "are part of", "exist in", "are there in"),
           description="teams and sub-teams inside a department or team"),
+    Sense("parent_department", (S("PART_OF", "out", 1, 10),), UNITS, ("Department",),
+          "the department {x} is part of",
+          nouns=("department", "division", "parent department", "dept"),
+          subj_verbs=("is part of", "part of", "belong to", "belongs to", "sit in", "sits in", "is in",
+                      "is under", "report into", "reports into", "roll up to", "rolls up to"),
+          plural=False, description="the department a team belongs to"),
     Sense("parent_unit", (S("PART_OF", "out"),), UNITS, UNITS, "the unit {x} is part of",
-          nouns=("parent", "parent team", "parent unit", "parent department", "department", "division"),
+          nouns=("parent", "parent team", "parent unit"),
           subj_verbs=("is part of", "part of", "belong to", "belongs to", "sit in", "sits in", "is in",
                       "is under", "report into", "reports into", "roll up to", "rolls up to"),
           preps=("of",), plural=False, description="the department a team belongs to"),
@@ -209,7 +215,7 @@ EQUIVALENT = {"owner": ("lead",), "lead": ("owner", "manager"), "manager": ("lea
               "members": ("reports", "parts"), "reports": ("members",), "owned": ("led",), "led": ("owned",),
               "unit": ("parent_unit", "parent_system"), "parent_unit": ("unit", "parent_system"),
               "parent_system": ("parent_unit", "unit"), "parts": ("subunits", "members"),
-              "subunits": ("parts",), "department": ("parent_unit",), "chain": (), "below": ("members",)}
+              "subunits": ("parts", "below"), "department": ("parent_unit",), "chain": (), "below": ("members",)}
 
 # Words for a page label (and, for systems, a catalog kind or type) used as
 # the thing asked about ("which teams", "the retired APIs", "production services").
@@ -286,7 +292,8 @@ PROPERTY_WORDS = {
     "title": ("title", "job title", "role", "position", "job"),
     "email": ("email", "e-mail", "email address", "mail", "mail address"),
     "location": ("location", "office", "city", "based", "located", "where"),
-    "start_date": ("start date", "joining date", "hire date", "first day", "join date"),
+    "start_date": ("start date", "joining date", "hire date", "first day", "join date", "start", "started",
+                   "join", "joined", "hired", "hire", "start working"),
     "slack_id": ("slack id", "slack handle", "slack user"),
     "employee_id": ("employee id", "employee number"),
     "slack_channel": ("slack channel", "channel"),

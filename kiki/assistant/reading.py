@@ -41,7 +41,7 @@ class Subject:
             return self.name or self.key or "?"
         if self.kind == "title":
             return "the people whose title is " + " or ".join(self.title_words)
-        return {"Person": "people", None: "everything"}.get(self.label, f"every {(self.label or '').lower()}")
+        return {"Person": "people", None: "everything"}.get(self.label, f"{(self.label or '').lower()}s")
 
 
 @dataclass
@@ -126,7 +126,8 @@ class Reading:
         if self.attribute:
             text = f"the {self.attribute} of {text}"
         if self.aggregate == "count":
-            text = f"the number of {text.removeprefix('the ')}"
+            text = "the number of " + (("people " + text.removeprefix("everyone ")) if text.startswith("everyone ")
+                                       else text.removeprefix("the "))
         elif self.aggregate == "yesno" and self.target is not None:
             text = f"whether {self.target.text()} is {text.removeprefix('the ')}" if self.path else text
         elif self.aggregate == "yesno" and self.target_value is not None:
