@@ -17,18 +17,18 @@ path, and `inferred`, the reasons when an edge on the last step was inferred).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import driver
 from .access import viewer_params, visible
+from .cypher import label_of
 from .errors import InvalidInput
 from .model import HISTORIZED, PAGE_LABELS, PAGE_PROPERTIES, RELATIONSHIPS
 
 MAX_HOPS = 20
 FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label")
 _ALL_PROPS = {p for props in PAGE_PROPERTIES.values() for p in props}
-_LABEL = "head([l IN labels({v}) WHERE l <> 'Entity'])"
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,10 @@ def build(q: QuestionQuery) -> str:
     lines.append("ORDER BY depth, res.name")
     lines.append(
         "WITH n0, collect(CASE WHEN res IS NULL THEN null ELSE res {.key, .name, .title, "
-        f"label: {_LABEL.format(v='res')}, depth: depth, inferred: inferred{prop}, "
-        f"via: [v IN via WHERE v IS NOT NULL | v {{.key, .name, label: {_LABEL.format(v='v')}}}]}} END) AS items")
+        f"label: {label_of('res')}, depth: depth, inferred: inferred{prop}, "
+        f"via: [v IN via WHERE v IS NOT NULL | v {{.key, .name, label: {label_of('v')}}}]}} END) AS items")
     lines.append(
-        f"RETURN CASE WHEN n0 IS NULL THEN null ELSE n0 {{.key, .name, .title, label: {_LABEL.format(v='n0')}}} END "
+        f"RETURN CASE WHEN n0 IS NULL THEN null ELSE n0 {{.key, .name, .title, label: {label_of('n0')}}} END "
         "AS start, size(items) AS total, items[..$limit] AS items, "
         "CASE WHEN $target_key IS NULL THEN null ELSE any(x IN items WHERE x.key = $target_key) END AS hit")
     return "\n".join(lines)

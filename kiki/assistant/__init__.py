@@ -44,7 +44,7 @@ def _offline(question, asker, state, note, viewer=None):
     out = engine.answer(question, asker, state, viewer)
     calls = [r.summary() for r in out.tools]
     return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note,
-            "reading": out.reading}, {**out.plan, "reading_text": out.reading}, calls, engine.next_state(state, out)
+            "reading": out.reading}, {**out.plan, "reading": out.reading}, calls, engine.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
@@ -72,7 +72,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                     out = value
                     result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE,
                               "reading": out.reading or _llm_reading(out)}
-                    plan = {"engine": "llm", "rounds": out.rounds}
+                    plan = {"engine": "llm", "rounds": out.rounds, "reading": result["reading"]}
                     calls = out.calls
                     if out.entity:
                         state["last_entity"] = out.entity

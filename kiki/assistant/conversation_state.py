@@ -45,7 +45,7 @@ def next_state(state: dict | None, out) -> dict:
     plan = out.plan or {}
     if plan.get("intent") == "compound":
         plan = plan["parts"][-1]
-    reading = plan.get("reading")
+    reading = plan.get("interpretation")
     if reading and reading.get("subject") and reading.get("op") not in ("org",) and \
             reading["subject"].get("kind") == "page":
         new["last_reading"] = {k: v for k, v in reading.items() if k not in ("as_of", "since", "notes", "target",

@@ -176,7 +176,8 @@ def execute(reading: Reading, asker, viewer=None, namesakes=None) -> Outcome:
     """Answer a reading (offline or from the LLM's tool call)."""
     namesakes = namesakes or []
     tool = compiling.tool_for(reading, len(namesakes))
-    plan = {"intent": tool or "compiled", "engine": "reading", "reading": reading.as_dict(), "as_of": reading.as_of}
+    plan = {"intent": tool or "compiled", "engine": "reading", "interpretation": reading.as_dict(),
+            "as_of": reading.as_of}
     s = reading.subject
     text = reading.describe()
     if reading.notes:
