@@ -33,7 +33,7 @@ _ALL_PROPS = {p for props in PAGE_PROPERTIES.values() for p in props}
 
 @dataclass(frozen=True)
 class Segment:
-    rel: str
+    rel: str            # a relationship type, or several joined by "|"
     direction: str      # "out": along the arrow
     min: int = 1
     max: int = 1
@@ -67,8 +67,9 @@ def _check(q: QuestionQuery) -> None:
         if not step.segments or not step.labels or not set(step.labels) <= set(PAGE_LABELS):
             raise InvalidInput(f"bad step {step}")
         for s in step.segments:
-            if s.rel not in RELATIONSHIPS or s.rel.startswith("PAST_"):
-                raise InvalidInput(f"unknown relationship type {s.rel!r}")
+            for rel in s.rel.split("|"):
+                if rel not in RELATIONSHIPS or rel.startswith("PAST_"):
+                    raise InvalidInput(f"unknown relationship type {rel!r}")
             if s.direction not in ("in", "out") or not (0 <= s.min <= s.max <= MAX_HOPS):
                 raise InvalidInput(f"bad segment {s}")
     for f in q.filters:
@@ -79,7 +80,7 @@ def _check(q: QuestionQuery) -> None:
 
 
 def _rel(seg: Segment, as_of: bool) -> str:
-    types = seg.rel + (f"|PAST_{seg.rel}" if as_of and seg.rel in HISTORIZED else "")
+    types = "|".join(r + (f"|PAST_{r}" if as_of and r in HISTORIZED else "") for r in seg.rel.split("|"))
     hops = "" if (seg.min, seg.max) == (1, 1) else f"*{seg.min}..{seg.max}"
     return f"-[:{types}{hops}]->" if seg.direction == "out" else f"<-[:{types}{hops}]-"
 

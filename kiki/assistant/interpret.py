@@ -65,6 +65,7 @@ _ASK_ABOUT = re.compile(r"^(?:who|whom|where)\b.{0,40}?\b(?:ask|talk to|speak to
                         r"reach out to|go to|turn to|get help)\b.{0,20}?\b(?:about|regarding|re|for|with)\b")
 UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "domain", "system", "component", "api",
                "service", "process", "topic"}
+_JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
@@ -248,7 +249,15 @@ class Interpreter:
 
     def __init__(self, link: Callable[[str, tuple], Candidate], me: Callable[[], dict | None],
                  asker: str | None = None, state: dict | None = None):
-        self.link = link
+        cache: dict = {}
+
+        def cached(text, types):
+            # A name is linked once per question, whatever order the readings try it in.
+            k = (text.lower(), tuple(types))
+            if k not in cache:
+                cache[k] = link(text, types)
+            return cache[k]
+        self.link = cached
         self.me = me
         self.asker = asker
         self.state = state or {}
@@ -316,7 +325,7 @@ class Interpreter:
                                 (STEPS_CUES, "steps", ("Process", "Topic", "System"))):
             for cue in cues:
                 if low.startswith(cue + " ") or (op == "steps" and f" {cue} " in f" {low} " and cue.startswith(
-                        "steps")):
+                        ("steps", "process ", "procedure "))):
                     idx = low.index(cue) + len(cue)
                     rest = low[idx:].strip()
                     words = [t for t in tokens if t.low in rest.split()]
@@ -376,19 +385,42 @@ class Interpreter:
         linked: list[tuple[int, int, Candidate, str]] = []
         # The relation words say which kinds of page the names are likely to be
         # ("who owns ledger": a system before a team called Ledger Squad).
+        # "Learning and Development", "Head of Platform": two runs joined by a small
+        # word may be one name; the joined name is tried first.
+        merged = []
+        for run in runs:
+            if merged and run[0] == merged[-1][1] + 1 and tokens[merged[-1][1]].low in _JOINERS:
+                joined = (merged[-1][0], run[1])
+                cand = self.link(" ".join(t.text for t in tokens[joined[0]:joined[1]]),
+                                 tuple(_preferred(tokens, *joined)))
+                if cand.status == "page":
+                    merged[-1] = joined
+                    continue
+            merged.append(run)
+        # "Executive Office", "Lead Scoring Scheduler": a capitalised known word next
+        # to a capitalised name may belong to it; the longer name is tried first.
+        grown = []
+        for a, b in merged:
+            while b < n and tokens[b].cap and tokens[b].tag in ("cue", "label", "prop", "role", "life") and \
+                    tokens[b].span == 1 and tokens[b - 1].cap:
+                if self.link(" ".join(t.text for t in tokens[a:b + 1]), tuple(_preferred(tokens, a, b + 1))) \
+                        .status != "page":
+                    break
+                b += 1
+            while a > 1 and tokens[a - 1].cap and tokens[a - 1].tag in ("cue", "label", "prop", "role", "life") and \
+                    tokens[a - 1].span == 1 and tokens[a].cap:
+                if self.link(" ".join(t.text for t in tokens[a - 1:b]), tuple(_preferred(tokens, a - 1, b))) \
+                        .status != "page":
+                    break
+                a -= 1
+            for t in tokens[a:b]:
+                if t.tag:
+                    t.tag = ""
+            grown.append((a, b))
+        runs = grown
         for a, b in runs:
             text = " ".join(t.text for t in tokens[a:b])
-            preferred: list[str] = []
-            for t in tokens:
-                if t.tag == "cue":
-                    order = ("obj", "prep", "noun", "subj") if t.i < a else ("subj", "noun", "prep", "obj")
-                    cues = sorted(lexicon.CUES.get(phrase_of(t), []), key=lambda c: order.index(c[0]))
-                    for role, sense in cues:
-                        preferred += [l for l in sense.from_labels if l not in preferred]
-            hint = next((label_of_word(t)[0] for t in tokens[a:b] if label_of_word(t)), None)
-            if hint:
-                preferred = [hint] + [l for l in preferred if l != hint]
-            preferred += [l for l in PAGE_LABELS if l not in preferred]
+            preferred = _preferred(tokens, a, b)
             cand = self.link(text, tuple(preferred))
             linked.append((a, b, cand, text))
         # Self references and pronouns can be the subject too.
@@ -615,6 +647,10 @@ class Interpreter:
             if t.tag == "cue" and t.i > b and not (prev is not None and prev.tag in ("wh", "count")):
                 continue
             target_label, extra = lab
+            # A kind or type word narrows a relation's results only when qualified
+            # ("production services"); "which services depend on X" means any system.
+            if not (prev is not None and prev.tag == "life"):
+                extra = {}
             skip.add(t.i)
             break
         for t in tokens:
@@ -802,6 +838,22 @@ class Interpreter:
         name = subject.text() if isinstance(subject, Subject) else "it"
         what = (label or "page").lower()
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
+
+
+def _preferred(tokens: list[Tok], a: int, b: int) -> list[str]:
+    """Page labels in the order the question's relation words suggest for the
+    name at tokens[a:b] ("who owns ledger": a system before a team)."""
+    preferred: list[str] = []
+    for t in tokens:
+        if t.tag == "cue":
+            order = ("obj", "prep", "noun", "subj") if t.i < a else ("subj", "noun", "prep", "obj")
+            cues = sorted(lexicon.CUES.get(phrase_of(t), []), key=lambda c: order.index(c[0]))
+            for role, sense in cues:
+                preferred += [l for l in sense.from_labels if l not in preferred]
+    hint = next((label_of_word(t)[0] for t in tokens[a:b] if label_of_word(t)), None)
+    if hint:
+        preferred = [hint] + [l for l in preferred if l != hint]
+    return preferred + [l for l in PAGE_LABELS if l not in preferred]
 
 
 def _noun_only(phrase: str) -> bool:

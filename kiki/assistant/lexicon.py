@@ -47,16 +47,18 @@ class Sense:
 
     def __post_init__(self):
         for s in self.segments:
-            if s.rel not in RELATIONSHIPS or s.direction not in ("in", "out") or not 0 <= s.min <= s.max <= 20:
+            if any(r not in RELATIONSHIPS for r in s.rel.split("|")) or s.direction not in ("in", "out") or \
+                    not 0 <= s.min <= s.max <= 20:
                 raise ValueError(f"sense {self.name}: bad segment {s}")
         for label in self.from_labels + self.to_labels:
             if label not in PAGE_LABELS:
                 raise ValueError(f"sense {self.name}: unknown label {label}")
         last = self.segments[-1]
-        srcs, dsts = RELATIONSHIPS[last.rel]
-        ends = dsts if last.direction == "out" else srcs
-        if not set(self.to_labels) <= set(ends):
-            raise ValueError(f"sense {self.name}: {last.rel} cannot reach {self.to_labels}")
+        for rel in last.rel.split("|"):
+            srcs, dsts = RELATIONSHIPS[rel]
+            ends = dsts if last.direction == "out" else srcs
+            if not set(self.to_labels) <= set(ends):
+                raise ValueError(f"sense {self.name}: {rel} cannot reach {self.to_labels}")
 
 
 S = Segment
@@ -157,13 +159,14 @@ SENSES: tuple[Sense, ...] = (
                       "looks after", "take care of", "run", "runs"),
           obj_verbs=("owned by", "maintained by", "run by", "looked after by"),
           preps=("of",), description="the systems, services, processes a team owns"),
-    Sense("dependencies", (S("DEPENDS_ON", "out"),), ("System",), ("System",), "what {x} depends on",
+    # Consuming an API is depending on it (Backstage keeps the two apart).
+    Sense("dependencies", (S("DEPENDS_ON|CONSUMES_API", "out"),), ("System",), ("System",), "what {x} depends on",
           nouns=("dependencies", "upstreams", "upstream dependencies", "deps", "prerequisites"),
           subj_verbs=("depend on", "depends on", "rely on", "relies on", "use", "uses", "call", "calls",
                       "need", "needs", "talk to", "talks to"),
           obj_verbs=("used by", "relied on by", "called by"),
           description="the systems a system depends on"),
-    Sense("dependents", (S("DEPENDS_ON", "in"),), ("System",), ("System",), "what depends on {x}",
+    Sense("dependents", (S("DEPENDS_ON|CONSUMES_API", "in"),), ("System",), ("System",), "what depends on {x}",
           nouns=("dependents", "downstreams", "downstream", "downstream systems", "users", "callers",
                  "clients"),
           obj_verbs=("depend on", "depends on", "rely on", "relies on", "use", "uses", "call", "calls", "need",
@@ -187,7 +190,7 @@ SENSES: tuple[Sense, ...] = (
           subj_verbs=("consume", "consumes", "consuming"),
           obj_verbs=("consumed by",),
           description="the APIs a component consumes"),
-    Sense("consumers", (S("CONSUMES_API", "in"),), ("System",), ("System",), "what consumes {x}",
+    Sense("consumers", (S("CONSUMES_API|DEPENDS_ON", "in"),), ("System",), ("System",), "what consumes {x}",
           nouns=("consumers", "api consumers"),
           obj_verbs=("consume", "consumes", "consuming"),
           subj_verbs=("consumed by",),
