@@ -1,72 +1,355 @@
-"""The interactive org chart's reads: who sits at the top of the reporting
-tree, one person's direct reports, and the chain from the top down to a
-person (to open the chart on them). Each call is one round trip returning
-only one level of people, so the chart works at any size: the browser loads
-a node's reports when it is expanded. Every person row carries its direct
-report count (the expand button) and its team (the team structure)."""
+"""Reads about the organization: teams and departments (members, headcount,
+leads, sub-units), the whole company, and people's managers and reports.
+
+Each function is one round trip made with `driver.read_once` (no retry loop),
+so a question asked while Neo4j is down fails at once with GraphUnavailable.
+Current-state queries match only the plain relationship types; with `as_of`
+('YYYY-MM-DD') the history-aware variant also matches PAST_* edges valid on
+that day (graph/cypher.py). Each returns one plain dict, or None when the
+subject is not found.
+"""
 from __future__ import annotations
 
 from . import driver
 from .access import viewer_params, visible
 from .model import check_key
+from .cypher import label_of as _label, path_valid_on, valid_on as _valid
 
-MAX_CHILDREN = 500
-MAX_SEARCH = 20
+_TEAM_OR_DEPT = "(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t))"
 
-_PERSON = f"""p {{.key, .name, .title,
+MEMBERS = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+OPTIONAL MATCH (u)-[:PART_OF*0..10]->(t)
+WHERE (u:Team OR u:Department) AND ($subteams OR u = t)
+OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)
+WITH t, p, collect(u {{.key, .name}})[0] AS via
+ORDER BY p.name
+WITH t, collect(CASE WHEN p IS NULL THEN null ELSE
+  p {{.key, .name, .title, team_key: via.key, team_name: via.name}} END) AS members
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, size(members) AS count, members[..$limit] AS members
+"""
+
+MEMBERS_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+OPTIONAL MATCH path = (u)-[:PART_OF|PAST_PART_OF*0..10]->(t)
+WHERE (u:Team OR u:Department) AND ($subteams OR u = t) AND all(r IN relationships(path) WHERE {_valid('r')})
+OPTIONAL MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')}
+WITH t, p, collect(u {{.key, .name}})[0] AS via
+ORDER BY p.name
+WITH t, collect(CASE WHEN p IS NULL THEN null ELSE
+  p {{.key, .name, .title, team_key: via.key, team_name: via.name}} END) AS members
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, size(members) AS count, members[..$limit] AS members
+"""
+
+HEADCOUNT = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(t)
+  WHERE u:Team OR u:Department
+  RETURN count(DISTINCT p) AS headcount
+}}
+CALL (t) {{
+  OPTIONAL MATCH (u:Team)-[:PART_OF*1..10]->(t)
+  RETURN count(DISTINCT u) AS subteams
+}}
+CALL (t) {{
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
+  RETURN collect(l {{.key, .name}}) AS leads
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, headcount, subteams, leads
+"""
+
+HEADCOUNT_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  MATCH path = (u)-[:PART_OF|PAST_PART_OF*0..10]->(t)
+  WHERE (u:Team OR u:Department) AND all(r IN relationships(path) WHERE {_valid('r')})
+  WITH DISTINCT u
+  MATCH (p:Person)-[m:MEMBER_OF|PAST_MEMBER_OF]->(u) WHERE {_valid('m')}
+  RETURN count(DISTINCT p) AS headcount
+}}
+CALL (t) {{
+  OPTIONAL MATCH path = (u:Team)-[:PART_OF|PAST_PART_OF*1..10]->(t)
+  WHERE all(r IN relationships(path) WHERE {_valid('r')})
+  RETURN count(DISTINCT u) AS subteams
+}}
+CALL (t) {{
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')}
+  RETURN collect(l {{.key, .name}}) AS leads
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, headcount, subteams, leads
+"""
+
+LEADER = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
+  RETURN collect(l {{.key, .name, .title}}) AS leads
+}}
+CALL (t) {{
+  OPTIONAL MATCH (t)-[:PART_OF]->(parent)
+  OPTIONAL MATCH (pl:Person)-[:LEADS]->(parent)
+  RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
+    parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
+"""
+
+LEADER_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')}
+  RETURN collect(l {{.key, .name, .title}}) AS leads
+}}
+CALL (t) {{
+  OPTIONAL MATCH (t)-[r:PART_OF|PAST_PART_OF]->(parent) WHERE {_valid('r')}
+  OPTIONAL MATCH (pl:Person)-[r2:LEADS|PAST_LEADS]->(parent) WHERE {_valid('r2')}
+  RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
+    parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
+"""
+
+# Teams directly under a team or department, each with its leads, headcount
+# (its own sub-teams included) and number of sub-teams; `total` counts teams
+# at any depth below.
+_HEAD = "COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->({v}) " \
+        "WHERE u:Team OR u:Department RETURN DISTINCT p }}"
+
+SUBUNITS = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (c:Team)-[:PART_OF]->(t)
+  WITH c ORDER BY c.name
+  RETURN collect(c {{.key, .name,
+    leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(c) RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+    headcount: {_HEAD.format(v='c')},
+    subteams: COUNT {{ MATCH (x:Team)-[:PART_OF*1..10]->(c) RETURN DISTINCT x }}}}) AS teams
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
+       COUNT {{ MATCH (u:Team)-[:PART_OF*1..10]->(t) RETURN DISTINCT u }} AS total
+"""
+
+_PATH_VALID = path_valid_on()
+
+SUBUNITS_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
+WITH t LIMIT 1
+CALL (t) {{
+  OPTIONAL MATCH (c:Team)-[e:PART_OF|PAST_PART_OF]->(t) WHERE {_valid('e')}
+  WITH DISTINCT c ORDER BY c.name
+  RETURN collect(c {{.key, .name,
+    leads: COLLECT {{ MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(c) WHERE {_valid('r')}
+                      RETURN DISTINCT l {{.key, .name}} AS l ORDER BY l.name }},
+    headcount: COUNT {{ MATCH path = (p:Person)-[:MEMBER_OF|PAST_MEMBER_OF]->(u)-[:PART_OF|PAST_PART_OF*0..10]->(c)
+                        WHERE (u:Team OR u:Department) AND {_PATH_VALID} RETURN DISTINCT p }},
+    subteams: COUNT {{ MATCH path = (x:Team)-[:PART_OF|PAST_PART_OF*1..10]->(c) WHERE {_PATH_VALID}
+                       RETURN DISTINCT x }}}}) AS teams
+}}
+RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
+       COUNT {{ MATCH path = (u:Team)-[:PART_OF|PAST_PART_OF*1..10]->(t) WHERE {_PATH_VALID}
+                RETURN DISTINCT u }} AS total
+"""
+
+# The whole organization today: people who are members of a team or department,
+# every department that is not retired with its headcount and leads (largest
+# first), and the number of teams. One pass per count; no per-department query.
+ORGANIZATION = """
+CALL () {
+  MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE u:Team OR u:Department
+  RETURN count(DISTINCT p) AS headcount
+}
+CALL () {
+  MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired'
+  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d) WHERE u:Team OR u:Department
+  WITH d, count(DISTINCT p) AS n
+  ORDER BY n DESC, d.name
+  RETURN collect(d {.key, .name, headcount: n,
+    leads: COLLECT { MATCH (l:Person)-[:LEADS]->(d) RETURN l {.key, .name} AS l ORDER BY l.name }}) AS departments
+}
+RETURN headcount, departments,
+       COUNT { MATCH (t:Team) WHERE coalesce(t.status, '') <> 'retired' } AS teams
+"""
+
+MANAGER_CHAIN = """
+MATCH (p:Person {key: $key})
+CALL (p) {
+  OPTIONAL MATCH path = (p)-[:REPORTS_TO*1..15]->(:Person)
+  WITH path ORDER BY length(path) DESC LIMIT 1
+  RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {.key, .name, .title}] END AS chain
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:MEMBER_OF]->(t) WHERE t:Team OR t:Department
+  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE l <> p
+  RETURN collect(DISTINCT t {label: head([x IN labels(t) WHERE x <> 'Entity']), .key, .name,
+                             lead: l {.key, .name}}) AS teams
+}
+RETURN p {.key, .name, .title} AS person, chain, teams
+"""
+
+MANAGER_CHAIN_AS_OF = f"""
+MATCH (p:Person {{key: $key}})
+CALL (p) {{
+  OPTIONAL MATCH path = (p)-[:REPORTS_TO|PAST_REPORTS_TO*1..15]->(:Person)
+  WHERE all(r IN relationships(path) WHERE {_valid('r')})
+  WITH path ORDER BY length(path) DESC LIMIT 1
+  RETURN CASE WHEN path IS NULL THEN [] ELSE [n IN tail(nodes(path)) | n {{.key, .name, .title}}] END AS chain
+}}
+CALL (p) {{
+  OPTIONAL MATCH (p)-[m:MEMBER_OF|PAST_MEMBER_OF]->(t) WHERE (t:Team OR t:Department) AND {_valid('m')}
+  OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE l <> p AND {_valid('r')}
+  RETURN collect(DISTINCT t {{label: {_label('t')}, .key, .name, lead: l {{.key, .name}}}}) AS teams
+}}
+RETURN p {{.key, .name, .title}} AS person, chain, teams
+"""
+
+DIRECT_REPORTS = """
+MATCH (p:Person {key: $key})
+OPTIONAL MATCH (r:Person)-[:REPORTS_TO]->(p)
+WITH p, r ORDER BY r.name
+RETURN p {.key, .name, .title} AS person, collect(r {.key, .name, .title}) AS reports
+"""
+
+DIRECT_REPORTS_AS_OF = f"""
+MATCH (p:Person {{key: $key}})
+OPTIONAL MATCH (r:Person)-[e:REPORTS_TO|PAST_REPORTS_TO]->(p) WHERE {_valid('e')}
+WITH p, r ORDER BY r.name
+RETURN p {{.key, .name, .title}} AS person, collect(DISTINCT r {{.key, .name, .title}}) AS reports
+"""
+
+# "my department", "my manager" and "me" resolve in one round trip.
+ASKER_CONTEXT = """
+MATCH (me:Person {key: $asker})
+CALL (me) {
+  OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team)
+  RETURN collect(DISTINCT t {.key, .name}) AS teams
+}
+CALL (me) {
+  OPTIONAL MATCH (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department)
+  RETURN collect(DISTINCT d {.key, .name}) AS departments
+}
+CALL (me) {
+  OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person)
+  RETURN collect(DISTINCT m {.key, .name}) AS managers
+}
+RETURN me {.key, .name} AS me, teams, departments, managers
+"""
+
+
+
+def _one(query: str, **params) -> dict | None:
+    rows = driver.read_once(query, **params)
+    return rows[0] if rows else None
+
+
+def members(key: str, label: str | None = None, *, subteams: bool = True, limit: int = 200,
+            as_of: str | None = None) -> dict | None:
+    """People who are members of a team/department (and of its sub-teams)."""
+    return _one(MEMBERS_AS_OF if as_of else MEMBERS, key=key, label=label, as_of=as_of,
+                subteams=subteams, limit=limit)
+
+
+def headcount(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(HEADCOUNT_AS_OF if as_of else HEADCOUNT, key=key, label=label, as_of=as_of)
+
+
+def leader(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(LEADER_AS_OF if as_of else LEADER, key=key, label=label, as_of=as_of)
+
+
+def subunits(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(SUBUNITS_AS_OF if as_of else SUBUNITS, key=key, label=label, as_of=as_of)
+
+
+def organization() -> dict:
+    return driver.read_once(ORGANIZATION)[0]
+
+
+def manager_chain(key: str, *, as_of: str | None = None) -> dict | None:
+    return _one(MANAGER_CHAIN_AS_OF if as_of else MANAGER_CHAIN, key=key, as_of=as_of)
+
+
+def direct_reports(key: str, *, as_of: str | None = None) -> dict | None:
+    return _one(DIRECT_REPORTS_AS_OF if as_of else DIRECT_REPORTS, key=key, as_of=as_of)
+
+
+def asker_context(asker: str) -> dict | None:
+    """The asker's teams, departments and managers (for "my team", "my manager", "me")."""
+    return _one(ASKER_CONTEXT, asker=asker)
+
+
+# --- the interactive org chart (wiki /org) ------------------------------------------
+# Who sits at the top of the reporting tree, one person's direct reports, the
+# chain from the top down to a person, and a name search. Each call is one
+# round trip returning one level of people, so the chart works at any size:
+# the browser loads a node's reports when it is expanded. Every row carries
+# its direct-report count (the expand hint) and its team. Reads filter with
+# graph.access.visible.
+
+CHART_MAX_CHILDREN = 500
+CHART_MAX_SEARCH = 20
+
+_CHART_PERSON = f"""p {{.key, .name, .title,
     reports: COUNT {{ MATCH (r:Person)-[:REPORTS_TO]->(p) WHERE {visible('r')} }},
     team: head(COLLECT {{ MATCH (p)-[:MEMBER_OF]->(t:Team) RETURN t.name ORDER BY t.name }})}}"""
 
 # People with no manager but with reports first (the real tops), then people
 # with neither (alone in the tree: shown, but last).
-ROOTS = f"""
+CHART_ROOTS = f"""
 MATCH (p:Person) WHERE NOT (p)-[:REPORTS_TO]->(:Person) AND {visible('p')}
 WITH p, COUNT {{ MATCH (:Person)-[:REPORTS_TO]->(p) }} AS n
 WHERE n > 0 OR coalesce(p.status, 'active') = 'active'
-ORDER BY n DESC, p.name LIMIT {MAX_CHILDREN}
-RETURN {_PERSON} AS p
+ORDER BY n DESC, p.name LIMIT {CHART_MAX_CHILDREN}
+RETURN {_CHART_PERSON} AS p
 """
 
-CHILDREN = f"""
+CHART_CHILDREN = f"""
 MATCH (r:Person)-[:REPORTS_TO]->(p:Person {{key: $key}}) WHERE {visible('r')}
-WITH r AS p ORDER BY p.name LIMIT {MAX_CHILDREN}
-RETURN {_PERSON} AS p
+WITH r AS p ORDER BY p.name LIMIT {CHART_MAX_CHILDREN}
+RETURN {_CHART_PERSON} AS p
 """
 
 # The managers above a person, top first (a tree: at most one manager each).
-CHAIN = f"""
+CHART_CHAIN = f"""
 MATCH (me:Person {{key: $key}}) WHERE {visible('me')}
 OPTIONAL MATCH path = (me)-[:REPORTS_TO*1..30]->(top:Person) WHERE NOT (top)-[:REPORTS_TO]->()
 WITH me, path ORDER BY length(path) DESC LIMIT 1
 RETURN me.key AS key, CASE WHEN path IS NULL THEN [] ELSE reverse([x IN tail(nodes(path)) | x.key]) END AS chain
 """
 
-SEARCH = f"""
+CHART_SEARCH = f"""
 MATCH (p:Person) WHERE toLower(p.name) STARTS WITH $q AND {visible('p')}
-WITH p ORDER BY p.name LIMIT {MAX_SEARCH}
-RETURN {_PERSON} AS p
+WITH p ORDER BY p.name LIMIT {CHART_MAX_SEARCH}
+RETURN {_CHART_PERSON} AS p
 """
 
 
-def roots(viewer=None) -> list[dict]:
-    return [r["p"] for r in driver.read_once(ROOTS, **viewer_params(viewer))]
+def chart_roots(viewer=None) -> list[dict]:
+    return [r["p"] for r in driver.read_once(CHART_ROOTS, **viewer_params(viewer))]
 
 
-def children(key: str, viewer=None) -> list[dict]:
+def chart_children(key: str, viewer=None) -> list[dict]:
     check_key(key)
-    return [r["p"] for r in driver.read_once(CHILDREN, key=key, **viewer_params(viewer))]
+    return [r["p"] for r in driver.read_once(CHART_CHILDREN, key=key, **viewer_params(viewer))]
 
 
-def chain(key: str, viewer=None) -> list[str] | None:
+def chart_chain(key: str, viewer=None) -> list[str] | None:
     """Keys of the person's managers, top first; None for no such (visible) person."""
     check_key(key)
-    rows = driver.read_once(CHAIN, key=key, **viewer_params(viewer))
+    rows = driver.read_once(CHART_CHAIN, key=key, **viewer_params(viewer))
     return rows[0]["chain"] if rows else None
 
 
-def search(q: str, viewer=None) -> list[dict]:
+def chart_search(q: str, viewer=None) -> list[dict]:
     """People whose name starts with `q` (case-insensitive)."""
     q = " ".join(q.lower().split())[:100]
     if not q:
         return []
-    return [r["p"] for r in driver.read_once(SEARCH, q=q, **viewer_params(viewer))]
+    return [r["p"] for r in driver.read_once(CHART_SEARCH, q=q, **viewer_params(viewer))]

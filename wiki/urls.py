@@ -1,13 +1,11 @@
 """URL routes for the wiki: home, search, health, per-type index and entity pages.
 Included last by kiki.urls, so the catch-all /<slug>/ routes never shadow
 other apps; an unknown slug is a 404."""
-from django.urls import path, re_path
+from django.urls import path
 
-from .views import changes, create, editing, graph_view, health, history, home, org, pages, search, static
+from .views import changes, create, editing, graph_view, health, history, home, org, pages, search
 
 urlpatterns = [
-    # Before the catch-all routes, which would otherwise take /static/<file>.
-    re_path(r"^static/(?P<path>.+)$", static.static_file, name="static-file"),
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("search", search.search_page, name="search"),

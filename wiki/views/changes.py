@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from graph import revisions
 from graph.model import LABEL_SLUGS, SLUG_LABELS
+from graph.page_urls import page_url
 from wiki.actions import owners
 
 LIMIT = 100
@@ -26,7 +27,7 @@ def recent_changes(request):
         sync = False  # a user name filters wiki edits; syncs have no user
     entries = revisions.recent_changes(label=label, user=user, human=human, sync=sync, limit=LIMIT)
     for e in entries:
-        e["page"]["url"] = f"/{LABEL_SLUGS[e['page']['label']]}/{e['page']['key']}"
+        e["page"]["url"] = page_url(e["page"]["label"], e["page"]["key"])
         if e["type"] == "field":
             e["source"] = owners(e.pop("prov", None)).get(e["field"], {}).get("source") or e.get("old_source")
     return render(request, "recent.html", {
@@ -38,4 +39,4 @@ def random_page(request):
     page = revisions.random_page(random.randrange)
     if page is None:
         raise Http404("The wiki has no pages yet")
-    return redirect(f"/{LABEL_SLUGS[page['label']]}/{page['key']}")
+    return redirect(page_url(page["label"], page["key"]))

@@ -8,13 +8,14 @@ from django.views.decorators.http import require_GET
 
 from graph import neighbourhood
 from graph.model import LABEL_SLUGS
+from graph.page_urls import page_url
 
 from .pages import label_for
 
 
 def _node(x: dict) -> dict:
     return {"id": f"{x['label']}:{x['key']}", "label": x["label"], "name": x["name"] or x["key"],
-            "url": f"/{LABEL_SLUGS[x['label']]}/{x['key']}"}
+            "url": page_url(x["label"], x["key"])}
 
 
 @require_GET

@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from graph import org
+from graph.page_urls import page_url
 from graph.errors import InvalidInput
 
 
 def _rows(people: list[dict], parent: str | None) -> list[dict]:
     return [{"id": p["key"], "parentId": parent, "name": p["name"], "title": p.get("title") or "",
-             "team": p.get("team") or "", "reports": p["reports"], "url": f"/person/{p['key']}"}
+             "team": p.get("team") or "", "reports": p["reports"], "url": page_url("Person", p["key"])}
             for p in people]
 
 
@@ -25,13 +26,13 @@ def org_chart(request):
 
 @require_GET
 def org_roots(request):
-    return JsonResponse({"people": _rows(org.roots(), None)})
+    return JsonResponse({"people": _rows(org.chart_roots(), None)})
 
 
 @require_GET
 def org_children(request, key: str):
     try:
-        return JsonResponse({"people": _rows(org.children(key), key)})
+        return JsonResponse({"people": _rows(org.chart_children(key), key)})
     except InvalidInput as e:
         return JsonResponse({"error": str(e)}, status=400)
 
@@ -39,7 +40,7 @@ def org_children(request, key: str):
 @require_GET
 def org_chain(request, key: str):
     try:
-        managers = org.chain(key)
+        managers = org.chart_chain(key)
     except InvalidInput as e:
         return JsonResponse({"error": str(e)}, status=400)
     if managers is None:
@@ -49,4 +50,4 @@ def org_chain(request, key: str):
 
 @require_GET
 def org_search(request):
-    return JsonResponse({"people": _rows(org.search(request.GET.get("q", "")), None)})
+    return JsonResponse({"people": _rows(org.chart_search(request.GET.get("q", "")), None)})
