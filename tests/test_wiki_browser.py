@@ -245,12 +245,14 @@ def test_graph_view_nodes_link_to_their_pages(tab, site):
     names = sorted(links.all_text_contents())
     assert {"Risk Engine", "Market Feed", "Postgres Cluster", "Risk Data", "Risk API"} <= set(names)
     check_page(tab, "system-graph")
-    page.get_by_role("button", name="show one more hop").click()
-    page.wait_for_function("document.querySelectorAll('#graph-links a').length > %d" % len(names))
     # A click on a node in the canvas opens its page.
     pos = page.evaluate("""() => {
         const cy = document.getElementById('graph-view')._cyreg.cy;
-        const n = cy.getElementById('System:market-feed');
-        const p = n.renderedPosition(); return {x: p.x, y: p.y}; }""")
+        const p = cy.getElementById('System:market-feed').renderedPosition(); return {x: p.x, y: p.y}; }""")
     page.locator("#graph-view").click(position=pos)
     page.wait_for_url("**/system/market-feed")
+    page.go_back()
+    page.locator("#graph-view[data-ready='1']").wait_for()
+    page.get_by_role("button", name="show one more hop").click()
+    page.wait_for_function("document.querySelectorAll('#graph-links a').length > %d" % len(names))
+    assert "Trading UI" in page.locator("#graph-links a").all_text_contents()  # two hops: via Risk API
