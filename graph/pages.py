@@ -424,25 +424,8 @@ def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
 
 
 # --- editing ---------------------------------------------------------------------
-# A person's edit of a page's summary and body. The previous values are kept
-# as Revision nodes exactly as ingest keeps them, `body_edited_by` tells ingest
-# never to overwrite the body again, and `$expected` (the page's updated_at
-# when the editor opened it) makes a concurrent change win over a stale form:
-# nothing is written and the caller is told.
-EDIT_ARTICLE = """
-MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
-WITH n, coalesce(toString(n.updated_at), '') = $expected AS fresh
-FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
-  FOREACH (f IN [x IN [['summary', n.summary, $summary], ['body', n.body, $body]]
-                 WHERE coalesce(x[1], '') <> x[2]] |
-    CREATE (n)-[:HAD]->(:Revision {field: f[0], value: coalesce(f[1], ''), valid_from: left(toString(n.updated_at), 10),
-                                   valid_to: $today, source: $source}))
-  SET n.summary = $summary, n.body = $body, n.body_edited_by = $editor, n.body_edited_at = $now,
-      n.updated_at = $now)
-RETURN fresh, toString(n.updated_at) AS updated_at
-"""
-
-
+# What the edit form starts from; the edit itself is the write core's
+# (ingest.actions.do_edit_page), which checks `version` in its transaction.
 EDIT_FORM = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN n.name AS name, coalesce(n.summary, '') AS summary, coalesce(n.body, '') AS body,
@@ -452,7 +435,7 @@ RETURN n.name AS name, coalesce(n.summary, '') AS summary, coalesce(n.body, '') 
 
 def load_edit_form(label: str, key: str) -> dict | None:
     """What the edit form starts from, with the version token that
-    `edit_article` checks; None for an unknown page."""
+    `ingest.actions.do_edit_page` checks; None for an unknown page."""
     try:
         check_label(label)
         check_key(key)
@@ -460,17 +443,3 @@ def load_edit_form(label: str, key: str) -> dict | None:
         return None
     rows = driver.read_once(EDIT_FORM, label=label, key=key)
     return rows[0] if rows else None
-
-
-def edit_article(label: str, key: str, *, summary: str, body: str, editor: str, expected: str,
-                 now: str) -> str | None:
-    """Save a person's edit; returns the page's new updated_at, None when the
-    page changed since `expected` (nothing written). Raises InvalidInput for
-    an unknown page."""
-    check_label(label)
-    check_key(key)
-    rows, _ = driver.write(EDIT_ARTICLE, label=label, key=key, summary=summary, body=body, editor=editor,
-                           expected=expected, now=now, today=now[:10], source=f"wiki:{editor}")
-    if not rows:
-        raise InvalidInput(f"no {label} page {key!r}")
-    return rows[0]["updated_at"] if rows[0]["fresh"] else None

@@ -16,7 +16,7 @@ import eval_set  # noqa: E402
 from eval_grade import Grader  # noqa: E402
 
 from graph import driver  # noqa: E402
-from graph.writes import merge_batch  # noqa: E402
+from ingest.merge import sync  # noqa: E402
 from ingest.synthetic import generate  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def test_committed_file_matches_the_generator(items):
 
 
 def test_expected_answers_are_true_of_the_loaded_graph(clean_graph, items):
-    merge_batch(generate(500, 42))
+    sync(generate(500, 42), full=False)
     for item in by_kind(items, "count"):
         n = driver.read("MATCH (u:Entity {key: $k}) RETURN COUNT { MATCH (p:Person)-[:MEMBER_OF]->()"
                         "-[:PART_OF*0..]->(u) RETURN DISTINCT p } AS n", k=item["subject"])[0]["n"]
@@ -127,7 +127,7 @@ def test_generated_questions_through_the_offline_assistant(clean_graph, settings
     from kiki.assistant import ask
 
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = None
-    merge_batch(generate(500, 42))
+    sync(generate(500, 42), full=False)
     wanted = {"count": 4, "manager": 4, "chain": 3, "reports": 3, "members": 3, "lead": 3, "owner": 4,
               "deps_out": 3, "deps_in": 3, "steps": 3, "subteams": 2, "organization": 2, "compound": 2,
               "unanswerable": 6}

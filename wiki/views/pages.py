@@ -1,6 +1,6 @@
 """Entity pages (/<slug>/<key>), their edit form (/<slug>/<key>/edit) and the
 per-type alphabetical index (/<slug>/). Thin: each view runs one graph.pages
-loader or writer (one round trip) and renders."""
+loader (one round trip) or one write action (ingest.actions) and renders."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from graph import pages
 from graph.model import SLUG_LABELS
-from kiki.tasks import queue_embeddings
+from ingest import actions
 
 PER_PAGE = 50
 
@@ -59,7 +59,7 @@ MAX_BODY = 200_000
 @login_required
 def edit_page(request, slug: str, key: str):
     """Edit a page's summary and markdown body. Ingest never overwrites a body
-    a person wrote (graph.pages.edit_article marks it), earlier text is kept
+    a person wrote (ingest.actions.do_edit_page marks it), earlier text is kept
     as history, and a page changed by someone else since the form was opened
     is not overwritten: the form comes back with the editor's text."""
     label = _label(slug)
@@ -78,11 +78,10 @@ def edit_page(request, slug: str, key: str):
         if "preview" in request.POST:
             preview = form["body"]
         elif not errors:
-            saved = pages.edit_article(label, key, summary=form["summary"], body=form["body"],
-                                       editor=request.user.get_username(), expected=form["version"],
-                                       now=timezone.now().isoformat())
+            saved = actions.do_edit_page(label, key, summary=form["summary"], body=form["body"],
+                                         editor=request.user.get_username(), expected=form["version"],
+                                         now=timezone.now().isoformat())
             if saved is not None:
-                queue_embeddings([key])  # search passages follow the new text
                 return redirect(f"/{slug}/{key}")
             conflict = True
             form["version"] = current["version"]
