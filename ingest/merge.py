@@ -25,8 +25,9 @@ How a sync runs (round trips are per label or per chunk, never per row):
 
 Provenance is kept on the node itself, not in side nodes, so current-state
 reads stay a plain property read: `prov` (see `ingest.provenance`, which
-also decides field priority for SCIM), plus a `sources` list for lookups. Edges carry `sources`, `source`,
-`first_seen`, `last_seen` (and `source_id` when the connector gives one).
+also decides field priority for SCIM), plus a `sources` list for lookups.
+Edges carry `sources`, `source`, `first_seen`, `last_seen` (and `source_id`
+when the connector gives one).
 
 History: a historized edge (graph.model.HISTORIZED) gets `valid_from` when it
 starts; when it ends it is re-typed PAST_<TYPE> with `valid_to` (current reads
@@ -477,11 +478,9 @@ def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict
     """Mark a node missing from a full snapshot stale; retire it after the
     grace period. Returns True when it retires in this sync."""
     prov = pv.load(cur)
-    src = prov["sources"].setdefault(source, {"source_id": "", "first_seen": "", "last_seen": ""})
     changes: dict[str, Any] = {}
     revisions = []
-    if not src.get("stale_since"):
-        src["stale_since"] = today
+    if pv.mark_stale(prov, source, today):
         report.stale += 1
         report.sample("stale", f"{label}:{key} {cur.get('name') or ''}")
     stale = pv.stale_since(prov)
@@ -493,7 +492,7 @@ def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict
                               "valid_from": pv.since(prov, "status") or "",
                               "valid_to": today})
         changes.update(status="retired", retired_at=today, updated_at=now_iso)
-        pv.claim(prov, "status", source, src.get("source_id", ""), today)
+        pv.claim(prov, "status", source, prov["sources"][source].get("source_id", ""), today)
         report.retired += 1
         report.changed_keys.append(key)
         report.sample("retired", f"{label}:{key} {cur.get('name') or ''}")

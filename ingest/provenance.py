@@ -92,6 +92,16 @@ def seen(prov: dict, source: str, source_id: str, today: str) -> None:
                                "last_seen": today, "stale_since": None}
 
 
+def mark_stale(prov: dict, source: str, today: str) -> bool:
+    """`source` no longer asserts the node (missing from its full snapshot);
+    True when this is news (the source's stale mark was not set yet)."""
+    src = prov["sources"].setdefault(source, {"source_id": "", "first_seen": "", "last_seen": ""})
+    if src.get("stale_since"):
+        return False
+    src["stale_since"] = today
+    return True
+
+
 def stale_since(prov: dict) -> str | None:
     """The earliest stale mark any source left on the node."""
     dates = [s["stale_since"] for s in prov["sources"].values() if s.get("stale_since")]

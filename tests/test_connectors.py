@@ -524,7 +524,9 @@ def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
         ("Person", "ana-costa-1004", "payments-api", "/services/payments/"),    # via the HR email
         ("Team", "risk-data", "ledger", "/services/ledger/"),
         ("Person", "raj-patel", "ledger", "/services/ledger/"),
-        ("Person", "ana.costa", "dev-cli", "/tools/cli/"),                      # via the GitHub login
+        # via the GitHub login of the catalog's user ana.costa, whom the sync
+        # resolved to HR's Ana Costa by her work email: one person, one node
+        ("Person", "ana-costa", "dev-cli", "/tools/cli/"),
         ("Department", "platform", "api.payments-api", "*"),
     }
     msgs = problems(batch)
@@ -535,7 +537,12 @@ def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
 
     result = sync(batch, full=False)
     # payments -OWNS-> payments-api was already stated by the catalog: merged, not duplicated.
-    assert (result.edges_created, result.edges_updated, result.counters["relationships_created"]) == (5, 1, 5)
+    # The catalog ranks above CODEOWNERS for "owner" (KIKI_FIELD_PRIORITY): where it
+    # names an owner the CODEOWNERS one is a conflict, not a second owner.
+    assert (result.edges_created, result.edges_updated, result.counters["relationships_created"]) == (2, 1, 2)
+    assert sorted((c.key, c.kept_value, c.kept_source, c.other_value) for c in result.conflicts) == [
+        ("api.payments-api", "payments", "catalog", "platform"), ("dev-cli", "payments", "catalog", "ana-costa"),
+        ("payments-api", "payments", "catalog", "ana-costa-1004")]
     assert not any("edge not created" in str(p) for p in result.rejected_records)
     rows = driver.read("""
         MATCH (s:System {key: 'ledger'})<-[:OWNS]-(o) RETURN labels(o)[0] AS label, o.key AS key ORDER BY key""")

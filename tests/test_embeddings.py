@@ -184,8 +184,8 @@ def test_removed_passages_and_deleted_entities_lose_their_chunks(clean_graph, em
     index_entities(embedder=embedder)
     sync(_org(body="Short now."), full=False)  # a source never clears a body; it sends a shorter one
     counts = index_entities(["platform"], embedder=embedder)
-    assert counts.deleted >= 2
-    assert [c["ordinal"] for c in _chunks("Team", "platform")] == [0, 1]
+    assert counts.deleted >= 3
+    assert [c["ordinal"] for c in _chunks("Team", "platform")] == [0]  # the facts passage; the rest is gone
 
     driver.write("MATCH (n:Person {key: 'ana-costa'}) DETACH DELETE n")
     counts = index_entities(["ana-costa"], embedder=embedder)
