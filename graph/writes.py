@@ -1,8 +1,8 @@
 """The Cypher side of the write core: every statement that changes ingested
-or edited state (nodes with their revisions, edges, ending edges as PAST_*,
-page edits) and the one transaction runner. The decisions (who wins a
-field, provenance, what to close) are made by `ingest.actions`, which is
-the only caller; nothing here knows about sources or requests.
+state (nodes with their revisions, edges, ending edges as PAST_*) and the
+one transaction runner. The decisions (who wins a field, provenance, what
+to close) are made by `ingest.actions` and `ingest.provenance`; nothing here
+knows about sources or requests.
 
 Values always travel as $parameters; labels and relationship types are
 interpolated only from graph.model's allow-lists by the small cached
@@ -114,26 +114,6 @@ RETURN type(r) AS type,
        [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
        properties(r) AS props
 """
-
-# --- page edits ------------------------------------------------------------------
-# A person's edit of a page's summary and body. The previous values are kept
-# as Revision nodes exactly as ingest keeps them, `body_edited_by` tells ingest
-# never to overwrite the body again, and `$expected` (the page's updated_at
-# when the editor opened it) makes a concurrent change win over a stale form:
-# nothing is written and the caller is told.
-EDIT_PAGE = f"""
-MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n)
-WITH n, coalesce(toString(n.updated_at), '') = $expected AS fresh
-FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
-  {revisions_clause("n", '''[x IN [['summary', n.summary, $summary], ['body', n.body, $body]]
-                 WHERE coalesce(x[1], '') <> x[2]
-                 | {field: x[0], value: coalesce(x[1], ''), valid_from: left(toString(n.updated_at), 10),
-                    valid_to: $today, source: $source}]''')}
-  SET n.summary = $summary, n.body = $body, n.body_edited_by = $editor, n.body_edited_at = $now,
-      n.updated_at = $now)
-RETURN fresh, toString(n.updated_at) AS updated_at
-"""
-
 
 # --- running ---------------------------------------------------------------------
 class Tx:

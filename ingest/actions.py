@@ -1,7 +1,8 @@
 """The write core: every write to the graph is one `do_*` action here (in
 the manner of Zulip's actions). Field priority and provenance are decided by
 `ingest.provenance`, the Cypher is `graph.writes`; callers (the merge
-engine, the SCIM service, wiki edits, the demo) never write themselves.
+engine, the SCIM service, the demo) never write themselves. (Wiki saves are
+`wiki.actions`, one locked transaction of their own; see docs/editing.md.)
 
 Each action runs one Neo4j transaction (a sync's plan is the exception: it
 is written in chunks, one transaction each, because a whole organization
@@ -22,8 +23,6 @@ from typing import Any, Callable, Iterable
 from django.db import transaction as django_transaction
 
 from graph import writes
-from graph.errors import InvalidInput
-from graph.model import check_key, check_label
 
 NODE_WRITERS = 2  # concurrent node-chunk transactions (see apply_plan)
 COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
@@ -130,26 +129,3 @@ def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[
             if progress:
                 progress(phase, done, len(jobs))
     return totals
-
-
-def do_edit_page(label: str, key: str, *, summary: str, body: str, editor: str, expected: str,
-                 now: str) -> str | None:
-    """Save a person's edit of a page's summary and body, in one transaction
-    that also checks the version: returns the page's new updated_at, or None
-    when the page changed since `expected` (its updated_at when the form was
-    opened; nothing written). Previous values become Revisions (source
-    `wiki:<editor>`), the body is marked `body_edited_by` so ingest never
-    overwrites it, and the page's embeddings are refreshed after commit.
-    Raises InvalidInput for an unknown page."""
-    check_label(label)
-    check_key(key)
-    with action():
-        rows = writes.in_transaction(lambda tx: tx.run(
-            writes.EDIT_PAGE, label=label, key=key, summary=summary, body=body, editor=editor,
-            expected=expected, now=now, today=now[:10], source=f"wiki:{editor}"), "page edit")
-        if not rows:
-            raise InvalidInput(f"no {label} page {key!r}")
-        if not rows[0]["fresh"]:
-            return None
-        refresh_embeddings([key])
-    return rows[0]["updated_at"]
