@@ -118,6 +118,24 @@ def _field_ok(name: str, chain: str) -> str:
             f"OR ($field_levels.{name} = 'chain' AND coalesce({chain}, false)))")
 
 
+def field_visible(name: str, var: str) -> str:
+    """A Cypher boolean: the viewer may see personal field `name` of page
+    `var` (always true for a field that is not personal). For queries that
+    filter on or return one field (graph/question_query.py)."""
+    _check_var(var)
+    if name not in PERSONAL_FIELDS:
+        return "true"
+    return _field_ok(name, in_chain(var))
+
+
+def prop_visible(param: str, var: str) -> str:
+    """Like field_visible for a field named by query parameter `$param`."""
+    _check_var(param)
+    _check_var(var)
+    return (f"(NOT ${param} IN {list(PERSONAL_FIELDS)!r} OR $field_levels[${param}] = 'everyone' OR $viewer_all "
+            f"OR $viewer_hr OR ($field_levels[${param}] = 'chain' AND coalesce({in_chain(var)}, false)))")
+
+
 def entity_projection(var: str, chain: str) -> str:
     """A Cypher map projection of page `var` holding only allow-listed fields
     (any type's, minus the body) and, of the personal fields, those the viewer

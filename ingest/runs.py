@@ -20,10 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiki.errors import GraphUnavailable, IngestError, KikiError
-from authz import rules as restrictions
-from kiki.tasks import queue_embeddings
 
-from . import merge, registry
+from . import actions, merge, registry
 from .models import Conflict, RejectedRecord, SyncRun
 
 log = logging.getLogger(__name__)
@@ -123,9 +121,7 @@ def execute(source: str, *, dry_run: bool = False, trigger: str = "manual", task
     _record(run, report)
     if report.changed_keys and not dry_run:
         keys = sorted(set(report.changed_keys))
-        # New and changed pages get the restrictions their rules give them at once.
-        restrictions.apply(keys)
-        transaction.on_commit(lambda: queue_embeddings(keys))
+        actions.refresh_embeddings(keys, after_django=True)  # the run record commits first
     return run
 
 

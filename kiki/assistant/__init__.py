@@ -5,7 +5,8 @@
     rate(message_id, score, user=None, comment="")
 
 The result dict: answer (markdown with links to wiki pages), sources (the pages
-the answer cites), mode ("llm" | "offline"), conversation, message_id, note
+the answer cites), reading (how the question was understood, in words; None
+for greetings), mode ("llm" | "offline"), conversation, message_id, note
 (always set: every answer is labelled AI-generated and names its mode), label.
 `viewer` (graph.access.Viewer) is what the reader may see: every graph read
 runs as it, and links in the answer point only at pages the answer cites;
@@ -22,7 +23,7 @@ from typing import Iterator
 
 from kiki.errors import InvalidInput
 
-from . import conversations, llm, planner
+from . import conversations, engine, llm
 from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE, neutralize_links
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,12 @@ def _check(question, channel) -> str:
     return question.strip()
 
 
-def _offline(question, asker, state, note, viewer):
-    out = planner.answer_offline(question, asker, state, viewer=viewer)
+def _offline(question, asker, state, note, viewer=None):
+    out = engine.answer(question, asker, state, viewer)
     calls = [r.summary() for r in out.tools]
-    answer = neutralize_links(out.answer, out.sources)
-    return {"answer": answer, "sources": out.sources, "mode": "offline", "note": note}, \
-        {**out.plan, "engine": "planner"}, calls, planner.next_state(state, out)
+    return {"answer": neutralize_links(out.answer, out.sources), "sources": out.sources, "mode": "offline",
+            "note": note, "reading": out.reading}, {**out.plan, "reading": out.reading}, calls, \
+        engine.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
@@ -74,12 +75,12 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                 else:
                     out = value
                     result = {"answer": neutralize_links(out.answer, out.sources), "sources": out.sources,
-                              "mode": "llm", "note": LLM_NOTE}
-                    plan = {"engine": "llm", "rounds": out.rounds}
+                              "mode": "llm", "note": LLM_NOTE, "reading": out.reading or _llm_reading(out)}
+                    plan = {"engine": "llm", "rounds": out.rounds, "reading": result["reading"]}
                     calls = out.calls
                     if out.entity:
                         state["last_entity"] = out.entity
-                    state.pop("last_answer", None)  # only the offline planner knows what it named
+                    state.pop("last_answer", None)  # only the offline engine knows what it named
         except llm.LLMUnavailable as e:
             log.warning("LLM unavailable, answering offline: %s", e)
             if streamed:
@@ -100,6 +101,11 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                                    latency_ms=latency, asker=asker, channel=channel, state=state)
     yield {"type": "done", **result, "label": AI_LABEL, "conversation": str(conv.pk),
            "message_id": str(message.pk), "latency_ms": latency}
+
+
+def _llm_reading(out) -> str:
+    used = sorted({c["tool"] for c in out.calls if c.get("found", True)})
+    return "read by the language model" + (f", using {', '.join(used)}" if used else ", without tools")
 
 
 def _deltas(text: str) -> Iterator[dict]:
