@@ -131,7 +131,8 @@ def main(argv=None) -> int:
         # Restrict a team and 1 % of the people to HR, as an admin's rules would.
         rng = random.Random(args.seed)
         hidden_people = rng.sample(keys["Person"], max(1, len(keys["Person"]) // 100))
-        rules = [{"kind": "page", "label": "Team", "key": rng.choice(keys["Team"]), "groups": ["HR"]}] + [
+        hidden_team = rng.choice(keys["Team"])
+        rules = [{"kind": "page", "label": "Team", "key": hidden_team, "groups": ["HR"]}] + [
             {"kind": "page", "label": "Person", "key": k, "groups": ["HR"]} for k in hidden_people]
         started = time.perf_counter()
         changed = access.apply_restrictions(rules)
@@ -154,7 +155,10 @@ def main(argv=None) -> int:
             pages.PAGE_QUERIES.clear()
             pages.PAGE_QUERIES.update(unfiltered if mode == "baseline" else filtered)
 
-        # One fixed list of URLs per page type, shared by every mode.
+        # One fixed list of URLs per page type, shared by every mode: pages the
+        # reader may see (a restricted one is a 404 for them, not a page).
+        hidden = set(hidden_people) | {hidden_team}
+        keys = {label: [k for k in found if k not in hidden] for label, found in keys.items()}
         urls = {slug: [f"/{slug}/{rng.choice(keys[label])}" for _ in range(args.requests)] for slug, label in PAGES}
         warm = {slug: [f"/{slug}/{rng.choice(keys[label])}" for _ in range(args.warmup)] for slug, label in PAGES}
         modes = ("baseline", "reader", "hr")
