@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("kiki.accounts_urls")),  # before admin/: /admin/login/ goes to Kiki's sign-in page
     path("admin/", admin.site.urls),
     path("", include("kiki.assistant_urls")),
     path("", include("ingest.urls")),

@@ -4,6 +4,7 @@ identity resolution with HR people, and deactivation history."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -136,10 +137,12 @@ def test_management_command_creates_lists_and_revokes(client, clean_graph, capsy
 
 
 def test_admin_creates_a_token_shown_once(admin_client, client, clean_graph):
-    response = admin_client.post("/admin/ingest/scimtoken/add/", {"name": "okta prod"}, follow=True)
-    assert response.status_code == 200
-    shown = [str(m) for m in response.context["messages"]]
-    raw = next(m.split(": ")[-1] for m in shown if "shown only once" in m)
+    response = admin_client.post("/admin/ingest/scimtoken/add/", {"name": "okta prod"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    raw = re.search(r'<code id="raw-token"[^>]*>([^<]+)</code>', response.content.decode()).group(1)
+    # Shown on the page only: never in a cookie (Django's cookie-stored messages).
+    assert all(raw not in morsel.value for morsel in response.cookies.values())
+    assert not list(response.wsgi_request._messages)
     token = ScimToken.objects.get(name="okta prod")
     assert raw.startswith(token.prefix) and token.token_hash != raw
     assert Scim(client, raw).get("/Users").status_code == 200

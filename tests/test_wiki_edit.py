@@ -87,7 +87,7 @@ def test_login_is_required_and_unknown_pages_are_404(ledger, client, editor):
     from django.test import Client
     anonymous = Client()
     response = anonymous.get("/system/ledger/edit")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=/system/ledger/edit")
+    assert response.status_code == 302 and response["Location"] == "/login?next=/system/ledger/edit"
     assert anonymous.post("/system/ledger/edit", {"body": "x"}).status_code == 302
     assert node()["body"] == "Imported text."
     assert editor.get("/system/no-such-system/edit").status_code == 404

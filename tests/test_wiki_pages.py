@@ -50,8 +50,8 @@ def org(neo4j):
 
 
 @pytest.fixture
-def client(org):
-    return Client()
+def client(org, client):
+    return client  # conftest's signed-in client, once the org is loaded
 
 
 def get(client, url, status=200):
