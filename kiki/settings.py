@@ -253,6 +253,7 @@ KIKI_LLM_QUEUE_SECONDS = _env_number("KIKI_LLM_QUEUE_SECONDS", "5", float)
 # Conversations (and their answers and ratings) older than this many days are
 # deleted by the daily `purge_conversations` job; 0 keeps them forever.
 KIKI_CONVERSATION_RETENTION_DAYS = _env_number("KIKI_CONVERSATION_RETENTION_DAYS", "180")
+CELERY_BEAT_SCHEDULE["purge-conversations"] = {"task": "accounts.purge_conversations", "schedule": 24 * 3600.0}
 
 # --- Ingest (sources, merge priorities, staleness) -----------------------
 # Sources: name -> {"connector": module in ingest/connectors or "class":
