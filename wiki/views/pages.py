@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from graph import pages
 from graph.model import SLUG_LABELS
+from accounts import audit
 from kiki.tasks import queue_embeddings
 
 PER_PAGE = 50
@@ -83,6 +84,7 @@ def edit_page(request, slug: str, key: str):
                                        now=timezone.now().isoformat())
             if saved is not None:
                 queue_embeddings([key])  # search passages follow the new text
+                audit.record("page.edit", request=request, target=f"{label}:{key}")
                 return redirect(f"/{slug}/{key}")
             conflict = True
             form["version"] = current["version"]
