@@ -70,6 +70,7 @@ def export(key: str) -> dict:
         "person": {"key": key, "labels": node["labels"], "properties": node["properties"]},
         "relationships": node["relationships"],
         "revisions": node["revisions"],
+        "page_revisions": node["page_revisions"],
         "accounts": [{"username": u.get_username(), "email": u.email, "first_name": u.first_name,
                       "last_name": u.last_name, "date_joined": u.date_joined.isoformat(),
                       "last_login": u.last_login.isoformat() if u.last_login else None,

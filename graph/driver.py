@@ -162,6 +162,30 @@ def write(query: str, **params: Any):
     return [r.data() for r in records], summary.counters
 
 
+def write_transaction(work, *args: Any, **kwargs: Any):
+    """Run `work(tx, *args, **kwargs)` as ONE managed write transaction and
+    return its result. Several queries (take a lock, read, decide, write) then
+    commit or roll back together; the driver retries the whole function on a
+    transient error (a deadlock), so `work` must not have outside effects."""
+    def counted(tx, *a, **kw):
+        return work(_CountingTx(tx), *a, **kw)
+    with wrapped_errors("transaction"):
+        with get_driver().session(database=database()) as session:
+            return session.execute_write(counted, *args, **kwargs)
+
+
+class _CountingTx:
+    """A managed transaction whose `run` counts round trips like `read`/`write`
+    and returns records as dicts."""
+
+    def __init__(self, tx):
+        self._tx = tx
+
+    def run(self, query: str, **params: Any) -> list[dict]:
+        _count(query)
+        return [r.data() for r in self._tx.run(query, params)]
+
+
 def ping() -> bool:
     try:
         with wrapped_errors():

@@ -7,11 +7,13 @@ retry loop) so a Neo4j outage becomes a 503 immediately.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from . import driver
 from .model import HISTORIZED, LABEL_SLUGS, PAGE_LABELS, check_key, check_label
 from .errors import InvalidInput
+from .page_urls import page_url
 
 # Long lists (members of a big team, reports of a busy manager, incoming links)
 # are capped in Cypher so one huge page cannot be slow; the page shows the
@@ -22,7 +24,7 @@ MAX_HISTORY = 30  # ended relationships shown under "Previously"
 MAX_DEPTH = 8  # PART_OF chains deeper than this are treated as data errors
 
 # Properties that are bookkeeping rather than content: never shown in an infobox.
-HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by"}
+HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by", "prov", "sync_fp", "scim_doc"}
 
 # `[l IN labels(x) WHERE l <> 'Entity'][0]` turns a node's labels into its page
 # type; written out in each query rather than built, so every query below reads
@@ -314,7 +316,7 @@ _DEFAULT_LABELS = {
 def _ref(x: dict | None) -> dict | None:
     """Adds the page URL to a {label, key, name} map returned by a query."""
     if x and x.get("label") in LABEL_SLUGS and x.get("key"):
-        x["url"] = f"/{LABEL_SLUGS[x['label']]}/{x['key']}"
+        x["url"] = page_url(x["label"], x["key"])
     return x
 
 
@@ -365,6 +367,18 @@ def _team_tree(teams: list[dict], root_key: str) -> list[dict]:
     return out
 
 
+def _field_sources(prov: str | None) -> dict:
+    """`prov` (JSON kept by ingest) -> {field: {source, since}} for the fields a source set."""
+    if not prov:
+        return {}
+    try:
+        fields = json.loads(prov).get("fields", {})
+    except (ValueError, AttributeError):  # a damaged prov must not break the page
+        return {}
+    return {f: {"source": v.get("source"), "since": v.get("since")} for f, v in fields.items()
+            if isinstance(v, dict) and v.get("source")}
+
+
 def load_page(label: str, key: str) -> dict | None:
     """Everything one entity page shows, from one round trip; None when there is
     no such entity (or the key is not a valid key). Raises GraphUnavailable if
@@ -383,6 +397,7 @@ def load_page(label: str, key: str) -> dict | None:
     node["label"] = label
     page["node"] = _ref(node)
     page["props"] = {k: v for k, v in node.items() if k not in HIDDEN_PROPS}
+    page["prov"] = _field_sources(node.get("prov"))
     chains = page.pop("chains", None) or []
     # Queries return the chain from this page up to the top; breadcrumbs read top-down.
     crumbs = list(reversed(chains[0])) if chains else []
@@ -424,35 +439,20 @@ def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
 
 
 # --- editing ---------------------------------------------------------------------
-# A person's edit of a page's summary and body. The previous values are kept
-# as Revision nodes exactly as ingest keeps them, `body_edited_by` tells ingest
-# never to overwrite the body again, and `$expected` (the page's updated_at
-# when the editor opened it) makes a concurrent change win over a stale form:
-# nothing is written and the caller is told.
-EDIT_ARTICLE = """
-MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
-WITH n, coalesce(toString(n.updated_at), '') = $expected AS fresh
-FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
-  FOREACH (f IN [x IN [['summary', n.summary, $summary], ['body', n.body, $body]]
-                 WHERE coalesce(x[1], '') <> x[2]] |
-    CREATE (n)-[:HAD]->(:Revision {field: f[0], value: coalesce(f[1], ''), valid_from: left(toString(n.updated_at), 10),
-                                   valid_to: $today, source: $source}))
-  SET n.summary = $summary, n.body = $body, n.body_edited_by = $editor, n.body_edited_at = $now,
-      n.updated_at = $now)
-RETURN fresh, toString(n.updated_at) AS updated_at
-"""
-
-
+# Saving goes through wiki.actions (graph/revisions.py): the form's version
+# is the page's current revision number, which the save compares under a lock.
 EDIT_FORM = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN n.name AS name, coalesce(n.summary, '') AS summary, coalesce(n.body, '') AS body,
-       coalesce(toString(n.updated_at), '') AS version, n.body_edited_by AS edited_by
+       coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
+       coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov,
+       coalesce(n.rev, 0) AS version, n.body_edited_by AS edited_by
 """
 
 
 def load_edit_form(label: str, key: str) -> dict | None:
-    """What the edit form starts from, with the version token that
-    `edit_article` checks; None for an unknown page."""
+    """What the edit form starts from, with the revision number a save is
+    compared against; None for an unknown page."""
     try:
         check_label(label)
         check_key(key)
@@ -462,15 +462,39 @@ def load_edit_form(label: str, key: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def edit_article(label: str, key: str, *, summary: str, body: str, editor: str, expected: str,
-                 now: str) -> str | None:
-    """Save a person's edit; returns the page's new updated_at, None when the
-    page changed since `expected` (nothing written). Raises InvalidInput for
-    an unknown page."""
-    check_label(label)
-    check_key(key)
-    rows, _ = driver.write(EDIT_ARTICLE, label=label, key=key, summary=summary, body=body, editor=editor,
-                           expected=expected, now=now, today=now[:10], source=f"wiki:{editor}")
-    if not rows:
-        raise InvalidInput(f"no {label} page {key!r}")
-    return rows[0]["updated_at"] if rows[0]["fresh"] else None
+# --- wiki links ---------------------------------------------------------------
+# `[[type:key]]` targets by label and key, `[[Name]]` targets by exact name
+# (the entity_name index), the name tried as written and with its first
+# letter capitalized, as MediaWiki does. One round trip per article.
+RESOLVE_WIKI_LINKS = """
+RETURN
+  COLLECT {
+    UNWIND $keyed AS ref
+    MATCH (n:Entity {key: ref.key}) WHERE ref.label IN labels(n)
+    RETURN {id: ref.label + ':' + ref.key, label: ref.label, key: n.key} AS hit
+  } AS keyed,
+  COLLECT {
+    UNWIND $names AS ref
+    MATCH (n:Entity) WHERE n.name IN ref.candidates
+    WITH ref, n ORDER BY n.name = ref.candidates[0] DESC, n.key LIMIT 1000
+    WITH ref, head(collect(n)) AS n
+    RETURN {id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key} AS hit
+  } AS named
+"""
+
+
+def resolve_wiki_links(links) -> dict[str, dict]:
+    """Lookup id ('Team:payments' / 'name:Ana Costa') -> {label, key} for the
+    wiki-link targets that exist; absent ids are missing pages."""
+    keyed = [{"label": ln.label, "key": ln.key} for ln in links if ln.key]
+    names = []
+    for ln in links:
+        if ln.name:
+            candidates = [ln.name]
+            if ln.name[:1].upper() + ln.name[1:] != ln.name:
+                candidates.append(ln.name[:1].upper() + ln.name[1:])
+            names.append({"name": ln.name, "candidates": candidates})
+    if not keyed and not names:
+        return {}
+    row = driver.read_once(RESOLVE_WIKI_LINKS, keyed=keyed, names=names)[0]
+    return {hit["id"]: hit for hit in row["keyed"] + row["named"] if hit.get("label") in LABEL_SLUGS}

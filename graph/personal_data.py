@@ -2,13 +2,13 @@
 
 Export reads the Person node with every stored property, every relationship
 into or out of it (current and `PAST_` history, with the other end named),
-and its `Revision`s (past values). Erasure is a list of write statements run
+its `Revision`s (past field values) and its wiki `PageRevision`s (past texts). Erasure is a list of write statements run
 in one transaction by the write core (accounts/gdpr.py): the node keeps its
 labels and relationships, so every count and headcount stays right and no
 edge dangles, but all its properties are replaced by an anonymised
-placeholder under a new key, its past values and embedded passages are
-deleted, and pages its user accounts edited are attributed to
-"former employee".
+placeholder under a new key, its past values, past texts and embedded
+passages are deleted, and pages its user accounts edited (and their wiki
+revisions) are attributed to "former employee".
 """
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ PERSON_EXPORT = """
 MATCH (p:Person {key: $key})
 OPTIONAL MATCH (p)-[:HAD]->(r:Revision)
 WITH p, collect(r {.*}) AS revisions
+OPTIONAL MATCH (p)-[:HAS_REVISION]->(w:PageRevision)
+WITH p, revisions, collect(w {.*}) AS page_revisions
 CALL (p) {
   OPTIONAL MATCH (p)-[e]-(o)
-  WHERE NOT o:Revision AND NOT o:Chunk
+  WHERE NOT o:Revision AND NOT o:PageRevision AND NOT o:Chunk
   RETURN collect({type: type(e), direction: CASE WHEN startNode(e) = p THEN 'out' ELSE 'in' END,
                   other_label: [l IN labels(o) WHERE l IN $page_labels][0], other_key: o.key,
                   other_name: o.name, properties: properties(e)}) AS relationships
 }
-RETURN labels(p) AS labels, properties(p) AS properties, relationships, revisions
+RETURN labels(p) AS labels, properties(p) AS properties, relationships, revisions, page_revisions
 """
 
 PERSON_EMAIL = "MATCH (p:Person {key: $key}) RETURN p.email AS email, p.name AS name"
@@ -37,7 +39,9 @@ PERSON_EMAIL = "MATCH (p:Person {key: $key}) RETURN p.email AS email, p.name AS 
 # $new_key the placeholder's key, $editors the "wiki:<username>" sources and
 # usernames of their accounts.
 ERASE_PAST_VALUES = """
-MATCH (p:Person {key: $key})-[:HAD]->(r:Revision)
+MATCH (p:Person {key: $key})
+OPTIONAL MATCH (p)-[:HAD|HAS_REVISION]->(r)
+WHERE r:Revision OR r:PageRevision
 WITH collect(r) AS revisions
 FOREACH (r IN revisions | DETACH DELETE r)
 RETURN size(revisions) AS revisions
@@ -70,8 +74,16 @@ RETURN count(n) AS pages
 
 ATTRIBUTE_REVISIONS = """
 UNWIND $sources AS source
-MATCH (r:Revision {source: source})
-SET r.source = 'wiki:' + $former
+MATCH (r:Revision|PageRevision {source: source})
+SET r.source = 'wiki:' + $former,
+    r.author = CASE WHEN r:PageRevision THEN $former ELSE r.author END
+RETURN count(r) AS revisions
+"""
+
+ATTRIBUTE_PAGE_REVISIONS = """
+UNWIND $usernames AS username
+MATCH (r:PageRevision {author: username})
+SET r.author = $former
 RETURN count(r) AS revisions
 """
 
@@ -91,7 +103,7 @@ OPTIONAL MATCH (old:Entity {key: $key})
 WITH count(old) AS old_pages
 OPTIONAL MATCH (c:Chunk {entity_key: $key})
 WITH old_pages, count(c) AS old_passages
-OPTIONAL MATCH (p:Person {key: $new_key})-[:HAD]->(r:Revision)
+OPTIONAL MATCH (p:Person {key: $new_key})-[:HAD|HAS_REVISION]->(r)
 RETURN old_pages, old_passages, count(r) AS revisions
 """
 
@@ -111,6 +123,7 @@ def erase_steps(key: str, new_key: str, *, now: str, usernames: list[str]) -> li
         (ERASE_PERSON_NODE, placeholder),
         (ATTRIBUTE_EDITS, {"usernames": usernames, "former": FORMER_EMPLOYEE}),
         (ATTRIBUTE_REVISIONS, {"sources": sources, "former": FORMER_EMPLOYEE}),
+        (ATTRIBUTE_PAGE_REVISIONS, {"usernames": usernames, "former": FORMER_EMPLOYEE}),
         (ATTRIBUTE_PROVENANCE, {"sources": sources, "former": FORMER_EMPLOYEE}),
     ]
 

@@ -17,6 +17,9 @@ EMBEDDING_DIMENSIONS = 384
 SCHEMA_STATEMENTS = [
     *[f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE"
       for label in LABELS],
+    # One revision number per page, even if two saves raced past their lock.
+    "CREATE CONSTRAINT page_revision_id IF NOT EXISTS FOR (r:PageRevision) REQUIRE r.id IS UNIQUE",
+    "CREATE INDEX page_revision_at IF NOT EXISTS FOR (r:PageRevision) ON (r.at)",
     "CREATE INDEX entity_key IF NOT EXISTS FOR (n:Entity) ON (n.key)",
     "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
     "CREATE INDEX entity_updated IF NOT EXISTS FOR (n:Entity) ON (n.updated_at)",

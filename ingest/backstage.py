@@ -44,8 +44,10 @@ a Topic cannot be PART_OF a System in our model.
 Everything that cannot be used becomes a `Problem(where=<file>, item=<entity
 ref>, message)` and the rest still loads: unreadable or invalid YAML, a
 document without `kind` or `metadata.name`, an unknown kind, a duplicate
-entity, a Location target that is missing, remote or outside the catalog
-directory (Location loops are followed once), and references to entities that
+entity, a Location target that is missing, remote (a `scheme://` URL) or
+outside the catalog directory (Location loops are followed once; a relative
+target is resolved against the Location's own file whatever its `type`, as
+Backstage resolves it against the Location's own URL), and references to entities that
 are not in the catalog (the edge is not created).
 
 Page text: name = metadata.title, else profile.displayName, else metadata.name
@@ -267,10 +269,19 @@ class CatalogReader:
                 self._problem(loc.file, loc.ref, f"Location target {target!r} is not a path")
                 continue
             loc_type = str(spec.get("type") or "file").lower()
-            if loc_type != "file" or "://" in target:
+            if _is_remote(target):
                 self._problem(loc.file, loc.ref, f"Location target {target} is remote ({loc_type}); "
-                                                 f"only local files are loaded")
+                                                 f"only files in the checkout are loaded")
                 continue
+            if target.startswith("/") and loc_type != "file":
+                # Against the location's URL a leading slash means the host's
+                # root, which a checkout does not have.
+                self._problem(loc.file, loc.ref, f"Location target {target} is an absolute path in a "
+                                                 f"{loc_type} Location; it cannot be found in the checkout")
+                continue
+            # Backstage resolves a relative target against the Location's own
+            # place (its file, or the URL it was read from), so `type: url`
+            # with `./catalog/all.yaml` means the file next to this one.
             candidate = (path.parent / target).resolve()
             if "*" in target:
                 matches = sorted(path.parent.glob(target))
@@ -426,6 +437,12 @@ class CatalogReader:
 
     def _problem(self, where: str, item: str, message: str) -> None:
         self.batch.problems.append(Problem(where, item, message))
+
+
+def _is_remote(target: str) -> bool:
+    """A target with a URL scheme (`https://…`) lives outside the checkout;
+    anything else is a path relative to the Location."""
+    return "://" in target
 
 
 def _text(value: Any) -> str:

@@ -580,10 +580,10 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
         src = _endpoint(ed.src_label, ed.src_key, key_map, resolver, exists)
         dst = _endpoint(ed.dst_label, ed.dst_key, key_map, resolver, exists)
         if src is None or dst is None:
-            missing = [f"{lbl} {k!r}" for lbl, k, r in ((ed.src_label, ed.src_key, src),
+            unknown = [f"{lbl} {k!r}" for lbl, k, r in ((ed.src_label, ed.src_key, src),
                                                         (ed.dst_label, ed.dst_key, dst)) if r is None]
             report.rejected_records.append(Problem(ed.source or source, f"{ed.src_key}-{ed.type}->{ed.dst_key}",
-                                                   f"unknown {' and '.join(missing)}; edge not created"))
+                                                   f"unknown {' and '.join(unknown)}; edge not created"))
             continue
         ident = (ed.type, ed.src_label, src, ed.dst_label, dst)
         if ident in seen:

@@ -20,6 +20,7 @@ management chain); it stays the single function views call.
 """
 from __future__ import annotations
 
+from graph import identity as graph_identity
 from graph.access import Viewer
 
 _CACHE_ATTR = "_kiki_identity"
@@ -39,8 +40,8 @@ def person_for_user(user) -> str | None:
     email = (getattr(user, "email", "") or "").strip()
     if not email:
         return None
-    from graph.identity_queries import person_key_for_email
-    return person_key_for_email(email)
+    found = graph_identity.person_by_email(email)
+    return found["key"] if found else None
 
 
 def asker_for(request) -> str | None:

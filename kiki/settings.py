@@ -58,10 +58,14 @@ INSTALLED_APPS = [
     "wiki",
     "ingest",
     "slackbot",
+    "feedback",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ without a web server in front (the demo runs plain runserver, DEBUG off);
+    # before the sign-in check, so the sign-in page's CSS and scripts load.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,7 +115,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves files straight from STATICFILES_DIRS (no collectstatic
+# step); only known files are served, so there is no path traversal.
+# KIKI_STATIC_ROOT is collectstatic's target, for a web server in front.
+STATIC_ROOT = _env("KIKI_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 
 # --- Accounts, sign-in and single sign-on -----------------------------
 LOGIN_URL = "/login"
@@ -325,6 +334,8 @@ KIKI_BACKSTAGE_DIR = Path(
         BASE_DIR.parent / "shared" / "datasets" / "backstage-examples",
     )
 )
+# Where the feedback loop writes the regression questions the evaluation runs.
+KIKI_REGRESSIONS_FILE = Path(_env("KIKI_REGRESSIONS_FILE", BASE_DIR / "bench" / "eval" / "regressions.jsonl"))
 KIKI_RETRY_AFTER_SECONDS = _env_number("KIKI_RETRY_AFTER_SECONDS", "15")
 
 LOGGING = {

@@ -122,6 +122,20 @@ def test_missing_records_go_stale_then_retire_after_grace(clean_graph, settings)
     assert row == {"st": None, "s": None, "t": "payments"}
 
 
+def test_rejected_edge_does_not_close_a_stale_nodes_edges_before_grace(clean_graph, settings):
+    # Regression: an edge with an unknown endpoint used to overwrite the set of
+    # nodes missing from the snapshot, so the stale node's edges closed at once.
+    settings.KIKI_STALE_GRACE_DAYS = 7
+    sync(hr_batch(), full=True, now=DAY1)
+    batch = hr_batch(extra=False)
+    batch.edges.append(Edge("MEMBER_OF", "Person", "nobody-known", "Team", "payments"))
+    report = sync(batch, full=True, now=DAY1 + timedelta(days=1))
+    assert report.stale == 1 and report.edges_closed == 0, report.summary()
+    assert [p.message for p in report.rejected_records] == ["unknown Person 'nobody-known'; edge not created"]
+    rows = driver.read("MATCH (:Person {key:'cy-dee'})-[r]->(t:Team) RETURN type(r) AS rel, t.key AS t")
+    assert rows == [{"rel": "MEMBER_OF", "t": "payments"}]
+
+
 def test_human_edited_body_survives_resync(clean_graph):
     batch = catalog_batch()
     batch.entities[0].body = "Imported description."
