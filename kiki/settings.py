@@ -346,7 +346,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _env("KIKI_LOG_LEVEL", "INFO")},
     # Server notifications ("relationship type does not exist" on a young
     # graph) are hints for humans writing queries, not runtime problems.
-    "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"}},
+    "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"},
+                # Sign-ins are in the audit log; axes' own lines would repeat each one.
+                "axes": {"level": "WARNING"}},
 }
 
 
