@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from graph import personal_data
+from ingest import actions
 from kiki.errors import InvalidInput
 from kiki.models import Conversation, Rating
 
@@ -100,13 +101,12 @@ def erase(key: str, *, request=None, actor: str | None = None) -> dict:
     usernames = [u.get_username() for u in users]
     new_key = f"former-employee-{secrets.token_hex(4)}"
     now = timezone.now().isoformat()
-    results = personal_data.run_erasure(personal_data.erase_steps(key, new_key, now=now, usernames=usernames))
-    from kiki.tasks import queue_embeddings
-    queue_embeddings([new_key])  # the placeholder's passages: its new, empty text
-    leftovers = personal_data.erasure_leftovers(key, new_key)
-    if any(leftovers.values()):
-        raise InvalidInput(f"erasure left data behind: {leftovers}", code="erasure_incomplete")
-    with transaction.atomic():
+    # One write-core action. Django's deletions and the graph transaction
+    # commit together as far as two stores can: the graph is written last,
+    # inside Django's transaction, so a failed graph write rolls the Django
+    # side back; the placeholder's re-embedding and the audit entry are
+    # queued with on_commit and run when the action ends, after both committed.
+    with actions.action(), transaction.atomic():
         conversations = _conversations(key, users)
         n_conversations = conversations.count()
         conversations.delete()
@@ -119,11 +119,17 @@ def erase(key: str, *, request=None, actor: str | None = None) -> dict:
             user.set_unusable_password()
             user.save()
             user.groups.clear()
-    done = {"new_key": new_key, "revisions_deleted": results[0][0]["revisions"],
-            "passages_deleted": results[1][0]["passages"], "pages_reattributed": results[3][0]["pages"],
-            "accounts_anonymised": len(users), "conversations_deleted": n_conversations,
-            "ratings_deleted": n_ratings}
-    audit.record("person.erase", request=request, actor=actor, target=f"Person:{new_key}", **done)
+        results = actions.do_write(personal_data.erase_steps(key, new_key, now=now, usernames=usernames),
+                                   changed=[new_key], what="erasure")
+        leftovers = personal_data.erasure_leftovers(key, new_key)
+        if any(leftovers.values()):
+            raise InvalidInput(f"erasure left data behind: {leftovers}", code="erasure_incomplete")
+        done = {"new_key": new_key, "revisions_deleted": results[0][0]["revisions"],
+                "passages_deleted": results[1][0]["passages"], "pages_reattributed": results[3][0]["pages"],
+                "accounts_anonymised": len(users), "conversations_deleted": n_conversations,
+                "ratings_deleted": n_ratings}
+        actions.on_commit(lambda: audit.record("person.erase", request=request, actor=actor,
+                                               target=f"Person:{new_key}", **done))
     return done
 
 

@@ -151,9 +151,3 @@ def erasure_leftovers(key: str, new_key: str) -> dict:
 
     return driver.read(ERASURE_LEFTOVERS, key=key, new_key=new_key)[0]
 
-
-def run_erasure(steps: list[tuple[str, dict]]) -> list[list[dict]]:
-    """Run the erasure statements in one transaction; each statement's records."""
-    with driver.wrapped_errors("erasure"):
-        with driver.get_driver().session(database=driver.database()) as session:
-            return session.execute_write(lambda tx: [tx.run(q, **p).data() for q, p in steps])
