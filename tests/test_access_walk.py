@@ -31,7 +31,10 @@ ROUTES = {
     "<slug:slug>/": LOGIN, "<slug:slug>/new": LOGIN, "<slug:slug>/<str:key>": LOGIN,
     "<slug:slug>/<str:key>/edit": LOGIN, "<slug:slug>/<str:key>/history": LOGIN,
     "<slug:slug>/<str:key>/diff": LOGIN, "<slug:slug>/<str:key>/restore": LOGIN,
-    "<slug:slug>/<str:key>/revision/<int:number>": LOGIN,
+    "<slug:slug>/<str:key>/revision/<int:number>": LOGIN, "<slug:slug>/<str:key>/graph.json": LOGIN,
+    # The org chart and its JSON (a redirect too: a browser fetch follows it to the sign-in page).
+    "org": LOGIN, "org/roots": LOGIN, "org/search": LOGIN, "org/chain/<str:key>": LOGIN,
+    "org/children/<str:key>": LOGIN,
 }
 # Whole apps: everything under admin/ needs a (staff) sign-in; SCIM checks its bearer token.
 PREFIXES = {"admin/login/": EXEMPT, "admin/": LOGIN, "scim/v2/": EXEMPT}
