@@ -6,7 +6,8 @@ Order of evidence, strongest first: the record's own source id seen before
 ("hris:w-1001"), then for people employee id, work email (case-insensitive)
 and Slack id; then the proposed key itself unless that node's identity
 clearly belongs to someone else; then a unique match of the name or an alias
-(compared as slugs, so "Risk Data" finds "risk-data"). People carrying an
+(compared as slugs, so "Risk Data" finds "risk-data"; a Department's also
+without unit words, so "Finance Dept" finds "Finance"). People carrying an
 employee id or email are never matched by name alone: two "Alex Kim"s are
 common. A proposed key taken by a different person gets a numeric suffix.
 Records resolved within the same batch are indexed as they go, so two records
@@ -19,7 +20,10 @@ from collections import defaultdict
 
 from graph.model import Entity, slugify_key
 
+from .orgunits import match_key
+
 IDENTITY_PROPS = ("employee_id", "email", "slack_id")
+UNIT = "~unit"  # by_alias namespace of Departments' unit-word-free names (no label starts with ~)
 
 
 def _norm(prop: str, value) -> str | None:
@@ -66,6 +70,8 @@ class Resolver:
                 slug = slugify_key(str(name))
                 if slug:
                     self.by_alias[(label, slug)].add(key)
+                if label == "Department":
+                    self.by_alias[(UNIT, match_key(str(name)))].add(key)
         self.by_alias[(label, key)].add(key)
 
     def _clashes(self, label: str, key: str, identity: dict[str, str]) -> bool:
@@ -105,6 +111,10 @@ class Resolver:
             slug = slugify_key(str(name or ""))
             if slug:
                 found |= self.by_alias.get((label, slug), set())
+        if not found and label == "Department":
+            for name in names:
+                if name:
+                    found |= self.by_alias.get((UNIT, match_key(str(name))), set())
         found = {k for k in found if not self._clashes(label, k, identity)}
         return found.pop() if len(found) == 1 else None
 
@@ -113,4 +123,6 @@ class Resolver:
         if (label, ref) in self.taken:
             return ref
         keys = self.by_alias.get((label, slugify_key(ref)), set())
+        if not keys and label == "Department":
+            keys = self.by_alias.get((UNIT, match_key(ref)), set())
         return next(iter(keys)) if len(keys) == 1 else None

@@ -214,3 +214,41 @@ def test_a_fact_stated_by_a_source_replaces_the_inference(scim):
         == ["markets"]
     assert driver.read("MATCH (:Team {key: $k})-[r:PART_OF {inferred: true}]->() RETURN count(r) AS n",
                        k=key)[0]["n"] == 0
+
+
+# --- HR and CSV sources ---------------------------------------------------------------
+def test_csv_departments_divisions_and_organizations_attach_by_name_with_provenance(clean_graph, tmp_path):
+    from ingest.connectors.csv_people import CSVPeopleConnector
+
+    sync(Batch("catalog", [Entity("Department", "fin", "Finance", source_id="group:default/fin")]), full=False)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Employee ID,Name,Email,Department,Division,Company,Team,Manager ID\n"
+        "1,Una Berg,una@corp.example,Finance Dept,Corporate Functions,Acme,,\n"
+        "2,Vic Lund,vic@corp.example,finance,corporate functions division,ACME,Payroll,1\n"
+        "3,Wes Moe,wes@corp.example,Legal,Corporate Functions,Acme,,1\n")
+    batch = CSVPeopleConnector(path=str(path)).read()
+    assert batch.problems == []
+    # one unit per name, whatever its spelling in the export
+    assert sorted((e.key, e.name) for e in batch.entities if e.label == "Department") == [
+        ("acme", "Acme"), ("corporate-functions", "Corporate Functions"), ("finance-dept", "Finance Dept"),
+        ("legal", "Legal")]
+    report = sync(batch, full=True)
+    assert report.rejected == 0, report.summary()
+    # "Finance Dept" is the catalog's Finance page, now also the CSV's; whose
+    # spelling of the name wins is KIKI_FIELD_PRIORITY's call (HR first), reported as a conflict.
+    fin = department("fin")
+    assert fin["sources"] == ["catalog", "csv"] and set(json.loads(fin["prov"])["sources"]) == {"catalog", "csv"}
+    assert fin["name"] == "Finance Dept"
+    assert [(c.key, c.field, c.other_value) for c in report.conflicts] == [("fin", "name", "Finance")]
+    assert driver.read("MATCH (d:Department) RETURN count(d) AS n")[0]["n"] == 4
+    assert unit_edges("PART_OF", "Department") == [
+        ("corporate-functions", "acme", None, None), ("fin", "corporate-functions", None, None),
+        ("legal", "corporate-functions", None, None)]
+    assert driver.read("MATCH (:Person {key: 'una-berg'})-[r:MEMBER_OF]->(d) RETURN d.key AS d, r.source AS s") \
+        == [{"d": "fin", "s": "csv"}]
+    # Payroll's department is stated by the export (its member's row), not inferred.
+    assert unit_edges("PART_OF", "Team") == [("payroll", "fin", None, None)]
+    rows = driver.read("MATCH (d:Department {key: 'acme'}) RETURN COUNT { MATCH (p:Person)-[:MEMBER_OF]->()"
+                       "-[:PART_OF*0..8]->(d) RETURN DISTINCT p } AS n")
+    assert rows[0]["n"] == 3
