@@ -7,6 +7,7 @@ retry loop) so a Neo4j outage becomes a 503 immediately.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from . import driver
@@ -22,7 +23,7 @@ MAX_HISTORY = 30  # ended relationships shown under "Previously"
 MAX_DEPTH = 8  # PART_OF chains deeper than this are treated as data errors
 
 # Properties that are bookkeeping rather than content: never shown in an infobox.
-HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by"}
+HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by", "prov", "sync_fp", "scim_doc"}
 
 # `[l IN labels(x) WHERE l <> 'Entity'][0]` turns a node's labels into its page
 # type; written out in each query rather than built, so every query below reads
@@ -365,6 +366,18 @@ def _team_tree(teams: list[dict], root_key: str) -> list[dict]:
     return out
 
 
+def _field_sources(prov: str | None) -> dict:
+    """`prov` (JSON kept by ingest) -> {field: {source, since}} for the fields a source set."""
+    if not prov:
+        return {}
+    try:
+        fields = json.loads(prov).get("fields", {})
+    except (ValueError, AttributeError):  # a damaged prov must not break the page
+        return {}
+    return {f: {"source": v.get("source"), "since": v.get("since")} for f, v in fields.items()
+            if isinstance(v, dict) and v.get("source")}
+
+
 def load_page(label: str, key: str) -> dict | None:
     """Everything one entity page shows, from one round trip; None when there is
     no such entity (or the key is not a valid key). Raises GraphUnavailable if
@@ -383,6 +396,7 @@ def load_page(label: str, key: str) -> dict | None:
     node["label"] = label
     page["node"] = _ref(node)
     page["props"] = {k: v for k, v in node.items() if k not in HIDDEN_PROPS}
+    page["prov"] = _field_sources(node.get("prov"))
     chains = page.pop("chains", None) or []
     # Queries return the chain from this page up to the top; breadcrumbs read top-down.
     crumbs = list(reversed(chains[0])) if chains else []
@@ -429,6 +443,8 @@ def load_index(label: str, page: int = 1, per_page: int = 50) -> dict:
 EDIT_FORM = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN n.name AS name, coalesce(n.summary, '') AS summary, coalesce(n.body, '') AS body,
+       coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
+       coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov,
        coalesce(n.rev, 0) AS version, n.body_edited_by AS edited_by
 """
 
@@ -443,3 +459,41 @@ def load_edit_form(label: str, key: str) -> dict | None:
         return None
     rows = driver.read_once(EDIT_FORM, label=label, key=key)
     return rows[0] if rows else None
+
+
+# --- wiki links ---------------------------------------------------------------
+# `[[type:key]]` targets by label and key, `[[Name]]` targets by exact name
+# (the entity_name index), the name tried as written and with its first
+# letter capitalized, as MediaWiki does. One round trip per article.
+RESOLVE_WIKI_LINKS = """
+RETURN
+  COLLECT {
+    UNWIND $keyed AS ref
+    MATCH (n:Entity {key: ref.key}) WHERE ref.label IN labels(n)
+    RETURN {id: ref.label + ':' + ref.key, label: ref.label, key: n.key} AS hit
+  } AS keyed,
+  COLLECT {
+    UNWIND $names AS ref
+    MATCH (n:Entity) WHERE n.name IN ref.candidates
+    WITH ref, n ORDER BY n.name = ref.candidates[0] DESC, n.key LIMIT 1000
+    WITH ref, head(collect(n)) AS n
+    RETURN {id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key} AS hit
+  } AS named
+"""
+
+
+def resolve_wiki_links(links) -> dict[str, dict]:
+    """Lookup id ('Team:payments' / 'name:Ana Costa') -> {label, key} for the
+    wiki-link targets that exist; absent ids are missing pages."""
+    keyed = [{"label": ln.label, "key": ln.key} for ln in links if ln.key]
+    names = []
+    for ln in links:
+        if ln.name:
+            candidates = [ln.name]
+            if ln.name[:1].upper() + ln.name[1:] != ln.name:
+                candidates.append(ln.name[:1].upper() + ln.name[1:])
+            names.append({"name": ln.name, "candidates": candidates})
+    if not keyed and not names:
+        return {}
+    row = driver.read_once(RESOLVE_WIKI_LINKS, keyed=keyed, names=names)[0]
+    return {hit["id"]: hit for hit in row["keyed"] + row["named"] if hit.get("label") in LABEL_SLUGS}

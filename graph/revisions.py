@@ -30,7 +30,8 @@ RETURN count(n) AS found
 CURRENT_STATE = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN coalesce(n.rev, 0) AS rev, n.name AS name, coalesce(n.summary, '') AS summary,
-       coalesce(n.body, '') AS body, coalesce(n.source, '') AS source,
+       coalesce(n.body, '') AS body, coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
+       coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov, coalesce(n.source, '') AS source,
        toString(coalesce(n.updated_at, n.first_seen, '')) AS updated_at,
        EXISTS { (n)-[:HAS_REVISION]->(:PageRevision) } AS has_revisions
 """
@@ -55,8 +56,7 @@ CALL (n) {
   CREATE (n)-[:HAD]->(:Revision {field: f.field, value: f.value, valid_from: left(toString(n.updated_at), 10),
                                  valid_to: $today, source: $source})
 }
-SET n.summary = $summary, n.body = $body, n.rev = $number, n.body_edited_by = $editor,
-    n.body_edited_at = $now, n.updated_at = $now
+SET n += $changes, n.rev = $number, n.body_edited_by = $editor, n.body_edited_at = $now, n.updated_at = $now
 RETURN n.rev AS rev
 """
 
@@ -86,16 +86,162 @@ def revision_in(tx, label: str, key: str, number: int) -> dict | None:
     return rows[0]["r"] if rows else None
 
 
-def append_revision(tx, label: str, key: str, *, revisions: list[dict], summary: str, body: str,
-                    editor: str, now: str, old_fields: list[dict]) -> int:
-    """Store `revisions` (the last is the new current one) and make its text the
-    page's; call only while holding the lock from `lock_page` in `tx`."""
+def append_revision(tx, label: str, key: str, *, revisions: list[dict], changes: dict, editor: str, now: str,
+                    old_fields: list[dict]) -> int:
+    """Store `revisions` (the last is the new current one) and set the page's
+    changed fields (`changes`: property -> value, names from the caller's
+    allow-list); call only while holding the lock from `lock_page` in `tx`."""
     number = revisions[-1]["number"]
     for rv in revisions:
         rv["id"] = revision_id(label, key, rv["number"])
-    rows = tx.run(APPEND_REVISION, label=label, key=key, revisions=revisions, summary=summary, body=body,
-                  number=number, editor=editor, now=now, today=now[:10], source=f"wiki:{editor}",
+    rows = tx.run(APPEND_REVISION, label=label, key=key, revisions=revisions, changes=changes, number=number, editor=editor, now=now, today=now[:10], source=f"wiki:{editor}",
                   old_fields=old_fields)
     if not rows:
         raise InvalidInput(f"no {label} page {key!r}")
     return rows[0]["rev"]
+
+
+# --- reads: history, revisions, diffs ------------------------------------------
+
+# Field changes ingest recorded (Revision nodes) that were not wiki edits;
+# bookkeeping fields are not history a reader wants.
+NOT_SHOWN_FIELDS = ["body", "prov", "sources", "aliases_text", "updated_at", "last_seen", "content_hash",
+                    "sync_fp", "scim_doc"]
+MAX_FIELD_CHANGES = 500
+
+HISTORY_PAGE = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev, n.prov AS prov,
+  COUNT {{ MATCH (n)-[:HAS_REVISION]->(:PageRevision) }} AS total,
+  COLLECT {{
+    MATCH (n)-[:HAS_REVISION]->(r:PageRevision)
+    RETURN r {{.number, .parent, .author, .source, .kind, .at, .comment, .size, .restored, .base}} AS r
+    ORDER BY r.number DESC SKIP $skip LIMIT $limit
+  }} AS revisions,
+  COLLECT {{
+    MATCH (n)-[:HAD]->(rv:Revision)
+    WHERE NOT coalesce(rv.source, '') STARTS WITH 'wiki:' AND NOT rv.field IN $hidden
+    RETURN rv {{.field, .valid_from, .valid_to, .source, value: toString(rv.value),
+               current: toString(n[rv.field])}} AS rv
+    ORDER BY rv.valid_to DESC, rv.valid_from DESC LIMIT {MAX_FIELD_CHANGES}
+  }} AS field_changes
+"""
+
+REVISIONS = """
+MATCH (n:Entity {key: $key})-[:HAS_REVISION]->(r:PageRevision) WHERE $label IN labels(n) AND r.number IN $numbers
+RETURN n.name AS name, r {.*} AS r
+"""
+
+PAGE_NAME = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+RETURN n.name AS name, coalesce(n.rev, 0) AS rev
+"""
+
+
+def load_history(label: str, key: str, *, skip: int, limit: int) -> dict | None:
+    """One page of a page's revisions (newest first) with the total, plus the
+    field changes sources made (newest first, capped); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(HISTORY_PAGE, label=label, key=key, skip=skip, limit=limit,
+                            hidden=NOT_SHOWN_FIELDS)
+    return rows[0] if rows else None
+
+
+def load_revisions(label: str, key: str, numbers: list[int]) -> dict | None:
+    """The page's name and the requested revisions by number (missing ones
+    absent); None for no such page."""
+    _check(label, key)
+    rows = driver.read_once(REVISIONS, label=label, key=key, numbers=numbers)
+    if not rows:
+        page = driver.read_once(PAGE_NAME, label=label, key=key)
+        return {"name": page[0]["name"], "rev": page[0]["rev"], "revisions": {}} if page else None
+    return {"name": rows[0]["name"], "revisions": {row["r"]["number"]: row["r"] for row in rows}}
+
+
+# --- creating pages -------------------------------------------------------------
+# Editors create Topic and Process pages; a page a person created is `source:
+# 'wiki'` and starts at revision 1 (no parent). Labels are interpolated only
+# from this allow-list.
+CREATABLE = ("Topic", "Process")
+
+_CREATE_PAGE = """
+CREATE (n:Entity:{label} {{key: $key}})
+SET n += $props, n.rev = 1, n.created_at = $now, n.updated_at = $now, n.first_seen = $today, n.last_seen = $today,
+    n.source = 'wiki', n.source_id = $key, n.sources = ['wiki'], n.body_edited_by = $editor, n.body_edited_at = $now
+CREATE (n)-[:HAS_REVISION]->(r:PageRevision)
+SET r = $revision
+RETURN n.key AS key
+"""
+CREATE_PAGE = {label: _CREATE_PAGE.format(label=label) for label in CREATABLE}
+
+PAGE_EXISTS = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+RETURN n.name AS name
+"""
+
+# A process's steps, replaced as a whole (they are ordered): old Step nodes of
+# this process go, new ones are created with HAS_STEP {order} and the team
+# RESPONSIBLE_FOR each.
+REPLACE_STEPS = """
+MATCH (p:Process {key: $key})
+OPTIONAL MATCH (p)-[:HAS_STEP]->(old:Step)
+DETACH DELETE old
+WITH DISTINCT p
+UNWIND $steps AS st
+CREATE (p)-[:HAS_STEP {order: st.order, source: 'wiki'}]->(s:Step {key: st.key, name: st.name, order: st.order,
+                                                                   summary: '', source: 'wiki'})
+WITH s, st
+OPTIONAL MATCH (t:Team {key: st.team})
+FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (t)-[:RESPONSIBLE_FOR {source: 'wiki'}]->(s))
+RETURN count(s) AS steps
+"""
+
+TEAMS_BY_KEY_OR_NAME = """
+UNWIND $refs AS ref
+OPTIONAL MATCH (t:Team) WHERE t.key = ref OR t.name = ref
+WITH ref, head(collect(t {.key, .name})) AS t
+RETURN ref, t
+"""
+
+PROCESS_STEPS = """
+MATCH (p:Process {key: $key})-[h:HAS_STEP]->(s:Step)
+RETURN s.name AS name, coalesce(h.order, s.order) AS order,
+       head(COLLECT { MATCH (t:Team)-[:RESPONSIBLE_FOR]->(s) RETURN t.key ORDER BY t.key }) AS team
+ORDER BY order, name
+"""
+
+
+def page_exists(tx, label: str, key: str) -> str | None:
+    """The name of the page with this label and key, or None."""
+    _check(label, key)
+    rows = tx.run(PAGE_EXISTS, label=label, key=key)
+    return rows[0]["name"] if rows else None
+
+
+def create_page(tx, label: str, key: str, *, props: dict, revision: dict, editor: str, now: str) -> str:
+    """Create a wiki page with its first revision. The key's uniqueness
+    constraint makes a concurrent create of the same key fail, not duplicate."""
+    if label not in CREATABLE:
+        raise InvalidInput(f"{label} pages cannot be created on the wiki (only {', '.join(CREATABLE)})")
+    _check(label, key)
+    revision = dict(revision, id=revision_id(label, key, revision["number"]))
+    return tx.run(CREATE_PAGE[label], key=key, props=props, revision=revision, editor=editor, now=now,
+                  today=now[:10])[0]["key"]
+
+
+def replace_steps(tx, key: str, steps: list[dict]) -> int:
+    """Replace a process's ordered steps: [{key, name, order, team}]."""
+    check_key(key)
+    return tx.run(REPLACE_STEPS, key=key, steps=steps)[0]["steps"]
+
+
+def find_teams(refs: list[str]) -> dict[str, dict | None]:
+    """Team key or exact name -> {key, name}, None for no such team."""
+    if not refs:
+        return {}
+    return {r["ref"]: r["t"] for r in driver.read_once(TEAMS_BY_KEY_OR_NAME, refs=refs)}
+
+
+def process_steps(key: str) -> list[dict]:
+    check_key(key)
+    return driver.read_once(PROCESS_STEPS, key=key)

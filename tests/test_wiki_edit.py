@@ -16,8 +16,9 @@ DAY1 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DAY2 = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
 
 
-def catalog(body, lifecycle):
-    return Batch("catalog", [Entity("System", "ledger", "Ledger", summary="The general ledger", body=body,
+def catalog(body, lifecycle, summary=""):
+    # No summary from the catalog by default, so the short description is the wiki's to edit.
+    return Batch("catalog", [Entity("System", "ledger", "Ledger", summary=summary, body=body,
                                     props={"lifecycle": lifecycle}, source_id="component:ledger")], [])
 
 
@@ -54,8 +55,7 @@ def test_edit_saves_renders_sanitized_and_keeps_the_old_text(ledger, editor):
     assert "Article last edited by ana" in page
     history = driver.read("MATCH (:System {key: 'ledger'})-[:HAD]->(r:Revision) "
                           "RETURN r.field AS field, r.value AS value, r.source AS source ORDER BY field")
-    assert history == [{"field": "body", "value": "Imported text.", "source": "wiki:ana"},
-                       {"field": "summary", "value": "The general ledger", "source": "wiki:ana"}]
+    assert history == [{"field": "body", "value": "Imported text.", "source": "wiki:ana"}]
 
 
 def test_a_stale_form_writes_nothing_and_keeps_the_editors_text(ledger, editor):
@@ -69,6 +69,39 @@ def test_a_stale_form_writes_nothing_and_keeps_the_editors_text(ledger, editor):
     assert "Someone saved this page since you opened it" in html and "Second edit, from an old form." in html
     assert node()["body"] == "First edit."
     assert node()["rev"] == 1
+
+
+def test_a_field_a_source_owns_is_read_only_with_where_to_change_it(clean_graph, editor):
+    sync(catalog("Imported text.", "production", summary="The general ledger"), full=True, now=DAY1)
+    form = editor.get("/system/ledger/edit").content.decode()
+    assert 'id="edit-summary"' in form and "readonly" in form.split('id="edit-summary"', 1)[1].split(">", 1)[0]
+    assert "from Catalog" in form
+    page = editor.get("/system/ledger").content.decode()
+    assert 'production</span><span class="prov" title="Set by Catalog; change it there">— from Catalog, ' in page
+    response = editor.post("/system/ledger/edit", {"summary": "Mine now", "body": "Imported text.",
+                                                   "version": version(editor)})
+    assert response.status_code == 400
+    assert "The short description of System &#x27;ledger&#x27; comes from catalog; change it there" in \
+        response.content.decode()
+    assert node()["summary"] == "The general ledger"
+
+
+def test_unowned_fields_aliases_links_and_channel_are_editable_with_history(ledger, editor):
+    response = editor.post("/system/ledger/edit", {
+        "summary": "", "body": "Imported text.", "version": version(editor), "aliases": "GL\r\nBooks",
+        "links": "https://runbooks.example/ledger", "slack_channel": "#ledger"})
+    assert response.status_code == 302
+    saved = node()
+    assert (saved["aliases"], saved["links"], saved["slack_channel"]) == (
+        ["GL", "Books"], ["https://runbooks.example/ledger"], "#ledger")
+    assert "GL" in saved["aliases_text"]
+    rev = driver.read("MATCH (:System {key: 'ledger'})-[:HAS_REVISION]->(r:PageRevision {number: 1}) "
+                      "RETURN r.aliases AS aliases, r.slack_channel AS channel")[0]
+    assert rev == {"aliases": ["GL", "Books"], "channel": "#ledger"}
+    bad = editor.post("/system/ledger/edit", {"summary": "", "body": "x", "version": version(editor),
+                                              "links": "javascript:alert(1)"})
+    assert bad.status_code == 400 and "is not a web address" in bad.content.decode()
+    assert node()["body"] == "Imported text."
 
 
 def test_preview_renders_without_saving(ledger, editor):

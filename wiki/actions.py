@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from graph import driver, revisions
-from graph.errors import InvalidInput, NotFound
+from graph.errors import GraphError, InvalidInput, NotFound
+from graph.model import LABEL_SLUGS as LABEL_SLUG
+from graph.model import check_key
 
+from . import markup
 from .merging import Merged, merge_field, merge_text
 
 MAX_SUMMARY = 500
@@ -33,6 +36,7 @@ class SaveResult:
     current: dict | None = None
     summary: Merged | None = None
     body: Merged | None = None
+    merges: dict | None = None  # field -> Merged, for every field of a stale save
 
     @property
     def written(self) -> bool:
@@ -48,19 +52,63 @@ def normalize_summary(summary: str) -> str:
     return " ".join(summary.split())
 
 
-def check_edit(summary: str, body: str, comment: str) -> dict[str, str]:
+# The fields a person may edit, with how they are stored. A field a source
+# owns (graph `prov`) is read-only on the wiki: the next sync would overwrite
+# it. Aliases are always editable: ingest adds its aliases to the page's.
+TEXT_FIELDS = ("summary", "body", "slack_channel")
+LIST_FIELDS = ("aliases", "links")
+EDITABLE = ("summary", "body", "aliases", "links", "slack_channel")
+NEVER_OWNED = ("body", "aliases")
+LABELS = {"summary": "The short description", "body": "The article", "comment": "The edit summary",
+          "aliases": "The aliases", "links": "The links", "slack_channel": "The chat channel"}
+MAX_ALIASES = 50
+MAX_LINKS = 50
+MAX_LINE = 500
+
+
+def owners(prov: str | None) -> dict[str, dict]:
+    """Field -> {source, since} for the fields sources own (from the page's `prov`)."""
+    import json
+    if not prov:
+        return {}
+    try:
+        return {f: v for f, v in json.loads(prov).get("fields", {}).items() if v.get("source")}
+    except (ValueError, AttributeError):  # a damaged prov must not block editing
+        return {}
+
+
+def check_edit(summary: str, body: str, comment: str, extra: dict | None = None) -> dict[str, str]:
     """Field errors of an edit, each naming the field and its limit; empty if valid."""
     errors = {}
-    for name, value, limit, what in (("summary", summary, MAX_SUMMARY, "The short description"),
-                                     ("body", body, MAX_BODY, "The article"),
-                                     ("comment", comment, MAX_COMMENT, "The edit summary")):
-        if len(value) > limit:
-            errors[name] = f"{what} is {len(value):,} characters; at most {limit:,}."
-        elif "\x00" in value:
-            errors[name] = f"{what} contains a NUL character, which cannot be stored."
-        elif "\ufffd" in value:
-            errors[name] = (f"{what} contains bytes that are not valid UTF-8 (shown as \N{REPLACEMENT CHARACTER}); "
-                            "re-paste it from the original.")
+    values = {"summary": summary, "body": body, "comment": comment, **(extra or {})}
+    bad_links = [ln for ln in markup.wiki_links(body) if ln.error] if "[[" in body else []
+    if bad_links:
+        errors["body"] = "; ".join(f"Invalid wiki link [[{ln.raw}]]: {ln.error}" for ln in bad_links[:5]) + "."
+    limits = {"summary": MAX_SUMMARY, "body": MAX_BODY, "comment": MAX_COMMENT, "slack_channel": 80}
+    for name, value in values.items():
+        if name in errors:
+            continue
+        what = LABELS[name]
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, list):
+            cap = MAX_ALIASES if name == "aliases" else MAX_LINKS
+            if len(value) > cap:
+                errors[name] = f"{what}: {len(value)} entries; at most {cap}."
+                continue
+        for item in items:
+            limit = limits.get(name, MAX_LINE)
+            if len(item) > limit:
+                errors[name] = f"{what} is {len(item):,} characters; at most {limit:,}." if not isinstance(value, list) \
+                    else f"{what}: {item[:40]!r}… is {len(item):,} characters; at most {limit:,}."
+            elif "\x00" in item:
+                errors[name] = f"{what} contains a NUL character, which cannot be stored."
+            elif "\ufffd" in item:
+                errors[name] = (f"{what} contains bytes that are not valid UTF-8 (shown as \N{REPLACEMENT CHARACTER}); "
+                                "re-paste it from the original.")
+            elif name == "links" and not item.lower().startswith(("https://", "http://")):
+                errors[name] = f"{what}: {item[:80]!r} is not a web address (one https:// or http:// URL a line)."
+            if name in errors:
+                break
     return errors
 
 
@@ -72,24 +120,50 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _save(tx, label, key, summary, body, base_rev, editor, comment, kind, now, extra):
+def _merge(name: str, base, theirs, yours) -> Merged:
+    if name in LIST_FIELDS:
+        m = merge_text("\n".join(base or []), "\n".join(theirs), "\n".join(yours))
+        m.text = [x for x in m.text.split("\n") if x] if m.clean else theirs
+        return m
+    if name == "body":
+        return merge_text(base or "", theirs, yours)
+    return merge_field(base or "", theirs, yours)
+
+
+def _snapshot(state: dict) -> dict:
+    return {f: state.get(f) if state.get(f) is not None else ([] if f in LIST_FIELDS else "") for f in EDITABLE}
+
+
+def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
     cur = revisions.lock_page(tx, label, key)
     if cur is None:
         raise NotFound(f"no {label} page {key!r}")
-    status = "saved"
+    owned = owners(cur["prov"])
+    current = _snapshot(cur)
+    for name, value in fields.items():
+        if name in owned and name not in NEVER_OWNED and value != current[name]:
+            raise InvalidInput(f"{LABELS[name]} of {label} {key!r} comes from {owned[name]['source']}; "
+                               f"change it there (the next sync would overwrite it here)")
+    wanted = {**current, **fields}
+    status, merges = "saved", {}
     if base_rev != cur["rev"]:
         if not 0 <= base_rev < cur["rev"]:
             raise InvalidInput(f"version {base_rev} of {label} {key!r} does not exist (current: {cur['rev']})")
         base = revisions.revision_in(tx, label, key, base_rev)
         if base is None:
             raise InvalidInput(f"revision {base_rev} of {label} {key!r} is not in its history")
-        merged_summary = merge_field(base.get("summary") or "", cur["summary"], summary)
-        merged_body = merge_text(base.get("body") or "", cur["body"], body)
-        if not (merged_summary.clean and merged_body.clean):
-            return SaveResult("conflict", cur["rev"], current=cur, summary=merged_summary, body=merged_body)
-        summary, body, status = merged_summary.text, merged_body.text, "merged"
-    if summary == cur["summary"] and body == cur["body"]:
+        merges = {f: _merge(f, base.get(f), current[f], wanted[f]) for f in fields}
+        if not all(m.clean for m in merges.values()):
+            empty = Merged(True, "", [])
+            return SaveResult("conflict", cur["rev"], current=cur, summary=merges.get("summary", empty),
+                              body=merges.get("body", empty), merges=merges)
+        wanted.update({f: m.text for f, m in merges.items()})
+        status = "merged"
+    changes = {f: v for f, v in wanted.items() if v != current[f]}
+    if not changes:
         return SaveResult("unchanged", cur["rev"])
+    if "aliases" in changes:
+        changes["aliases_text"] = "".join(a + " " for a in changes["aliases"])
     new_revisions = []
     if cur["rev"] == 0 and not cur["has_revisions"]:
         # The text as ingest left it becomes revision 0, so the first edit has
@@ -97,17 +171,16 @@ def _save(tx, label, key, summary, body, base_rev, editor, comment, kind, now, e
         source = cur["source"] or "import"
         new_revisions.append({"number": 0, "parent": None, "author": source, "source": source, "kind": "import",
                               "at": cur["updated_at"] or now, "comment": f"Imported from {source}",
-                              "summary": cur["summary"], "body": cur["body"], "size": _size(cur["body"])})
+                              **current, "size": _size(current["body"])})
     number = cur["rev"] + 1
     if status == "merged" and not comment:
         comment = f"merged with revision {cur['rev']}"
     new_revisions.append({"number": number, "parent": cur["rev"], "author": editor, "source": f"wiki:{editor}",
-                          "kind": kind, "at": now, "comment": comment, "summary": summary, "body": body,
-                          "size": _size(body), "base": base_rev, **extra})
-    old_fields = [{"field": f, "value": cur[f]} for f, new in (("summary", summary), ("body", body))
-                  if cur[f] != new]
-    revisions.append_revision(tx, label, key, revisions=new_revisions, summary=summary, body=body,
-                              editor=editor, now=now, old_fields=old_fields)
+                          "kind": kind, "at": now, "comment": comment, **{f: wanted[f] for f in EDITABLE},
+                          "size": _size(wanted["body"]), "base": base_rev, **extra})
+    old_fields = [{"field": f, "value": current[f]} for f in changes if f in TEXT_FIELDS and current[f]]
+    revisions.append_revision(tx, label, key, revisions=new_revisions, changes=changes, editor=editor, now=now,
+                              old_fields=old_fields)
     return SaveResult(status, number)
 
 
@@ -118,16 +191,21 @@ def _after_commit(result: SaveResult, key: str) -> None:
 
 
 def do_save_page(label: str, key: str, *, summary: str, body: str, base_rev: int, editor: str,
-                 comment: str = "", now: str | None = None) -> SaveResult:
+                 comment: str = "", extra: dict | None = None, now: str | None = None) -> SaveResult:
     """Save an edit made on revision `base_rev`. If the page moved on since,
     the edit is merged three-way into the current text and saved when the
     changes do not overlap; otherwise nothing is written and the result is a
     conflict. Raises InvalidInput (bad field, unknown version) or NotFound."""
     summary, body, comment = normalize_summary(summary), normalize_text(body), normalize_summary(comment)
-    errors = check_edit(summary, body, comment)
+    extra = dict(extra or {})
+    errors = check_edit(summary, body, comment, extra)
     if errors:
         raise InvalidInput(" ".join(errors.values()))
-    result = driver.write_transaction(_save, label, key, summary, body, base_rev, editor, comment, "edit",
+    fields = {"summary": summary, "body": body, **extra}
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"not an editable field: {', '.join(sorted(unknown))}")
+    result = driver.write_transaction(_save, label, key, fields, base_rev, editor, comment, "edit",
                                       now or _now(), {})
     _after_commit(result, key)
     return result
@@ -141,8 +219,98 @@ def do_restore_revision(label: str, key: str, *, number: int, editor: str, now: 
         if old is None:
             raise NotFound(f"{label} {key!r} has no revision {number}")
         cur = revisions.lock_page(tx, label, key)
-        return _save(tx, label, key, old.get("summary") or "", old.get("body") or "", cur["rev"], editor,
-                     f"Restored revision {number}", "restore", now or _now(), {"restored": number})
+        owned = owners(cur["prov"])
+        # Fields sources own now are not the wiki's to restore.
+        fields = {f: old[f] for f in EDITABLE if f in old and (f in NEVER_OWNED or f not in owned)}
+        return _save(tx, label, key, fields, cur["rev"], editor, f"Restored revision {number}", "restore",
+                     now or _now(), {"restored": number})
     result = driver.write_transaction(work)
     _after_commit(result, key)
     return result
+
+
+# --- creating pages ----------------------------------------------------------------
+MAX_NAME = 200
+MAX_STEPS = 100
+RESERVED_KEYS = {"new"}  # /<type>/new is the create form
+
+
+def key_for(name: str) -> str:
+    """The URL key a new page of this name gets ('Quarterly planning' -> 'quarterly-planning')."""
+    from slugify import slugify
+    key = slugify(name, max_length=120, word_boundary=True) or "page"
+    return f"{key}-page" if key in RESERVED_KEYS else key
+
+
+def check_steps(steps: list[dict]) -> dict[str, str]:
+    """Errors of a process's steps ([{name, team}]), naming the step; teams must exist."""
+    if len(steps) > MAX_STEPS:
+        return {"steps": f"{len(steps)} steps; at most {MAX_STEPS}."}
+    for i, st in enumerate(steps, 1):
+        if not st["name"]:
+            return {"steps": f"Step {i} has a responsible team but no name."}
+        if len(st["name"]) > MAX_NAME:
+            return {"steps": f"Step {i}'s name is {len(st['name'])} characters; at most {MAX_NAME}."}
+    teams = revisions.find_teams(sorted({st["team"] for st in steps if st["team"]}))
+    for i, st in enumerate(steps, 1):
+        if st["team"] and not teams.get(st["team"]):
+            return {"steps": f"Step {i} ({st['name']!r}): no team {st['team']!r}; use a team's name or key."}
+        st["team_key"] = teams[st["team"]]["key"] if st["team"] else None
+    return {}
+
+
+def _step_rows(key: str, steps: list[dict]) -> list[dict]:
+    return [{"key": f"{key}-step-{i}", "name": st["name"], "order": i, "team": st.get("team_key")}
+            for i, st in enumerate(steps, 1)]
+
+
+def do_create_page(label: str, *, name: str, summary: str, body: str, editor: str, steps: list[dict] | None = None,
+                   key: str | None = None, now: str | None = None) -> str:
+    """Create a Topic or Process page (revision 1) and, for a process, its
+    ordered steps with the team responsible for each; returns the key.
+    Raises InvalidInput naming the bad field (an existing page with that key
+    included: nothing is written then)."""
+    name, summary, body = normalize_summary(name), normalize_summary(summary), normalize_text(body)
+    errors = check_edit(summary, body, "")
+    if not name:
+        errors["name"] = "A page needs a name."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"The name is {len(name)} characters; at most {MAX_NAME}."
+    if label not in revisions.CREATABLE:
+        errors["label"] = f"{label} pages cannot be created on the wiki (only {', '.join(revisions.CREATABLE)})."
+    steps = [st for st in (steps or []) if st["name"] or st["team"]] if label == "Process" else []
+    errors.update(check_steps(steps))
+    key = key or key_for(name)
+    try:
+        check_key(key)
+    except InvalidInput as e:
+        errors["key"] = str(e)
+    if errors:
+        raise InvalidInput(" ".join(errors.values()))
+    now = now or _now()
+    step_text = [f"{st['name']} | {st.get('team_key') or ''}" for st in steps]
+
+    def work(tx):
+        existing = revisions.page_exists(tx, label, key)
+        if existing is not None:
+            raise InvalidInput(f"a {label} page with key {key!r} already exists ({existing!r}): /{LABEL_SLUG[label]}/{key}")
+        revisions.create_page(tx, label, key, props={"name": name, "summary": summary, "body": body,
+                                                     "aliases": [], "aliases_text": ""},
+                              revision={"number": 1, "parent": None, "author": editor, "source": f"wiki:{editor}",
+                                        "kind": "create", "at": now, "comment": f"Created {label} page",
+                                        "summary": summary, "body": body, "aliases": [], "links": [],
+                                        "slack_channel": "", "steps": step_text, "size": _size(body)},
+                              editor=editor, now=now)
+        if label == "Process":
+            revisions.replace_steps(tx, key, _step_rows(key, steps))
+        return key
+
+    try:
+        driver.write_transaction(work)
+    except GraphError as e:
+        if "ConstraintValidationFailed" in str(e):  # created by someone else a moment ago
+            raise InvalidInput(f"a {label} page with key {key!r} already exists: /{LABEL_SLUG[label]}/{key}") from e
+        raise
+    from kiki.tasks import queue_embeddings
+    queue_embeddings([key])
+    return key

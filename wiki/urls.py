@@ -3,7 +3,7 @@ Included last by kiki.urls, so the catch-all /<slug>/ routes never shadow
 other apps; an unknown slug is a 404."""
 from django.urls import path, re_path
 
-from .views import editing, health, home, pages, search, static
+from .views import create, editing, health, history, home, pages, search, static
 
 urlpatterns = [
     # Before the catch-all routes, which would otherwise take /static/<file>.
@@ -13,6 +13,11 @@ urlpatterns = [
     path("search", search.search_page, name="search"),
     path("search/suggest", search.suggest, name="search-suggest"),
     path("<slug:slug>/", pages.type_index, name="type-index"),
+    path("<slug:slug>/new", create.create_page, name="entity-create"),
     path("<slug:slug>/<str:key>", pages.entity_page, name="entity"),
     path("<slug:slug>/<str:key>/edit", editing.edit_page, name="entity-edit"),
+    path("<slug:slug>/<str:key>/history", history.history_page, name="entity-history"),
+    path("<slug:slug>/<str:key>/revision/<int:number>", history.revision_page, name="entity-revision"),
+    path("<slug:slug>/<str:key>/diff", history.diff_page, name="entity-diff"),
+    path("<slug:slug>/<str:key>/restore", history.restore_revision, name="entity-restore"),
 ]

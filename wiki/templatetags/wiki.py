@@ -4,48 +4,46 @@ from __future__ import annotations
 
 import re
 
-import markdown as md
-import nh3
 from django import template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from graph import pages
 from graph.model import LABEL_SLUGS, PAGE_LABELS
+from wiki import markup
 
 register = template.Library()
 
 PLURALS = {"Person": "People", "Team": "Teams", "Department": "Departments",
            "System": "Systems", "Process": "Processes", "Topic": "Topics"}
 
-# Bodies come from sources we do not control (Backstage docs, HR exports, wiki
-# edits), so the HTML markdown produces is always passed through nh3: scripts,
-# iframes, styles and on* attributes go; links stay (with rel=noopener).
-_ALLOWED_ATTRS = {**{k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()},
-                  "a": {"href", "hreflang", "title"}, "abbr": {"title"}}
-_MD_EXTENSIONS = ["extra", "sane_lists"]
-_HEADING = re.compile(r"<(/?)h([1-5])(\b[^>]*)>")
-
-
 def render_markdown(text: str) -> str:
-    """Markdown -> sanitized HTML. Headings move down one level, because the
-    page title is the article's only <h1>."""
-    if not text:
-        return ""
-    html = md.markdown(text, extensions=_MD_EXTENSIONS, output_format="html")
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}{m.group(3)}>", html)
-    return nh3.clean(html, attributes=_ALLOWED_ATTRS, link_rel="noopener noreferrer nofollow")
+    """Markdown -> sanitized HTML (wiki.markup), wiki links resolved in one
+    graph round trip when the text has any."""
+    return markup.render(text, pages.resolve_wiki_links).html
+
+
+def _drop_title(text: str, title) -> str:
+    """A leading "# <title>" line is dropped: the page already shows the title."""
+    if title:
+        first, _, rest = text.lstrip().partition("\n")
+        if re.fullmatch(r"#\s+" + re.escape(str(title).strip()) + r"\s*#*\s*", first.strip(), re.IGNORECASE):
+            return rest
+    return text
 
 
 @register.filter(name="markdown")
 def markdown_filter(text, title=None):
-    """Renders a body; with a title, a leading "# <title>" line is dropped, since
-    the page already shows the title as its heading."""
-    text = text or ""
-    if title:
-        first, _, rest = text.lstrip().partition("\n")
-        if re.fullmatch(r"#\s+" + re.escape(str(title).strip()) + r"\s*#*\s*", first.strip(), re.IGNORECASE):
-            text = rest
-    return mark_safe(render_markdown(text))
+    """Renders a body (see `_drop_title` for the title argument)."""
+    return mark_safe(render_markdown(_drop_title(text or "", title)))
+
+
+@register.simple_tag
+def article(text, title=None):
+    """The article's HTML and its table of contents: {'html', 'toc'}."""
+    text = _drop_title(text or "", title)
+    rendered = markup.render(text, pages.resolve_wiki_links)
+    return {"html": mark_safe(rendered.html), "toc": rendered.toc}
 
 
 @register.filter
@@ -135,3 +133,73 @@ def ref_list(items):
         rows.append(format_html("<li>{}{}</li>", mark_safe(_link(x)),
                                 format_html(' <span class="muted">— {}</span>', note) if note else ""))
     return mark_safe('<ul class="ref-list">\n' + "\n".join(rows) + "\n</ul>")
+
+
+def _parse_when(value):
+    from datetime import datetime, timezone
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+@register.filter
+def ago(value):
+    """An ISO date or time -> '2 days ago' (Django's timesince), '' if unparseable."""
+    from django.utils.timesince import timesince
+    dt = _parse_when(value)
+    if dt is None:
+        return ""
+    return f"{timesince(dt).split(',')[0]} ago"
+
+
+@register.filter
+def when(value):
+    """'2026-11-23T19:28:54+00:00' -> '2026-11-23 19:28 (2 days ago)'; a bare date keeps its day."""
+    dt = _parse_when(value)
+    if dt is None:
+        return str(value or "")
+    text = str(value)
+    shown = text[:10] if len(text) <= 10 else dt.strftime("%Y-%m-%d %H:%M UTC")
+    return f"{shown} ({ago(value)})"
+
+
+# Display names of source ids that are acronyms; any other id is capitalized.
+_SOURCE_NAMES = {"scim": "SCIM", "hris": "HRIS", "csv": "CSV", "codeowners": "CODEOWNERS"}
+
+
+@register.filter
+def source_name(source):
+    """'workday' -> 'Workday', 'wiki:ana' -> 'ana (wiki)'."""
+    source = str(source or "")
+    if source.startswith("wiki:"):
+        return f"{source[5:]} (wiki)"
+    return _SOURCE_NAMES.get(source.lower(), source[:1].upper() + source[1:])
+
+
+@register.simple_tag
+def prov(page, field):
+    """' — from Workday, 2 days ago' after a fact a source owns (read-only on the wiki), else ''."""
+    owner = (page.get("prov") or {}).get(field) if isinstance(page, dict) else None
+    if not owner:
+        return ""
+    since = f", {ago(owner['since'])}" if owner.get("since") and ago(owner["since"]) else ""
+    return format_html('<span class="prov" title="Set by {0}; change it there">— from {0}{1}</span>',
+                       source_name(owner["source"]), since)
+
+
+@register.simple_tag
+def web_links(urls):
+    """A list of web addresses as links; anything but http(s) stays plain text."""
+    out = []
+    for url in urls or []:
+        url = str(url)
+        if url.lower().startswith(("https://", "http://")):
+            out.append(format_html('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>', url))
+        else:
+            out.append(escape(url))
+    return mark_safe("<br>".join(out))

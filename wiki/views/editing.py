@@ -30,28 +30,32 @@ def edit_page(request, slug: str, key: str):
     current = pages.load_edit_form(label, key)
     if current is None:
         raise Http404(f"No {label} {key!r}")
-    form = {"summary": current["summary"], "body": current["body"], "version": current["version"], "comment": ""}
+    owned = actions.owners(current.pop("prov"))
+    editable = [f for f in _extra_fields(label) if f not in owned or f in actions.NEVER_OWNED]
+    form = {"summary": current["summary"], "body": current["body"], "version": current["version"], "comment": "",
+            **{f: _as_text(current[f]) for f in _extra_fields(label)}}
     errors, preview, result = {}, None, None
     if request.method == "POST":
-        form = {f: request.POST.get(f, "") for f in ("summary", "body", "version", "comment")}
+        form = {f: request.POST.get(f, "") for f in ("summary", "body", "version", "comment", *editable)}
         form["summary"] = actions.normalize_summary(form["summary"])
         form["body"] = actions.normalize_text(form["body"])
         form["comment"] = actions.normalize_summary(form["comment"])
-        errors = actions.check_edit(form["summary"], form["body"], form["comment"])
+        extra = {f: _parse(f, form[f]) for f in editable}
+        errors = actions.check_edit(form["summary"], form["body"], form["comment"], extra)
         base_rev = _int(form["version"])
         if base_rev < 0:
-            errors["version"] = f"The form's version {form['version']!r} is not a revision number; reload the page."
+            errors["save"] = f"The form's version {form['version']!r} is not a revision number; reload the page."
         if "preview" in request.POST:
             preview = form["body"]
         elif not errors:
             try:
                 result = actions.do_save_page(label, key, summary=form["summary"], body=form["body"],
                                               base_rev=base_rev, editor=request.user.get_username(),
-                                              comment=form["comment"])
+                                              comment=form["comment"], extra=extra)
             except NotFound:
                 raise Http404(f"No {label} {key!r}")
             except InvalidInput as e:
-                errors["version"] = str(e)
+                errors["save"] = str(e)
             else:
                 if result.status != "conflict":
                     return redirect(f"/{slug}/{key}")
@@ -62,8 +66,30 @@ def edit_page(request, slug: str, key: str):
     return render(request, "entity/edit.html", {
         "label": label, "slug": slug, "key": key, "name": current["name"], "form": form, "errors": errors,
         "preview": preview, "conflict": conflict, "result": result, "current": current, "nav_slug": slug,
-        "max_summary": actions.MAX_SUMMARY},
+        "max_summary": actions.MAX_SUMMARY, "owned": owned, "editable": editable,
+        "summary_owner": owned.get("summary"), "sourced": _sourced_facts(owned, current)},
         status=409 if conflict else (400 if errors else 200))
+
+
+def _extra_fields(label: str) -> list[str]:
+    """Editable fields besides summary and body; a person has no chat channel."""
+    return ["aliases", "links"] if label == "Person" else ["aliases", "links", "slack_channel"]
+
+
+def _as_text(value) -> str:
+    return "\n".join(value) if isinstance(value, list) else (value or "")
+
+
+def _parse(field: str, text: str):
+    """Form text -> stored value: list fields are one entry a line."""
+    if field in actions.LIST_FIELDS:
+        return [line.strip() for line in actions.normalize_text(text).split("\n") if line.strip()]
+    return text.strip()
+
+
+def _sourced_facts(owned: dict, current: dict) -> list[dict]:
+    return [{"field": f, "source": o["source"], "since": o.get("since")} for f, o in sorted(owned.items())
+            if f not in ("name",)]
 
 
 def _yours_in_theirs(result) -> str:

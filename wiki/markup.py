@@ -1,0 +1,165 @@
+"""Article Markdown -> sanitized HTML, on markdown-it-py tokens: CommonMark
+with tables and strikethrough, headings with anchors (one level down, since
+the page title is the only <h1>) and a table of contents, and wiki links:
+
+- `[[Page name]]` links the page of that name (first letter either case);
+- `[[type:key]]` / `[[type:key|label]]` links a page by type and key.
+
+Targets are resolved in one graph round trip per article. A missing target
+is a red link offering to create a Topic page; a malformed one (unknown
+type, bad key, empty) is shown as text marked invalid. The HTML always goes
+through nh3 with an allow-list, whatever the article contains.
+
+TODO(issue 11): fold into the shared Markdown module once it lands.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from slugify import slugify
+
+from graph.model import LABEL_SLUGS, SLUG_LABELS, check_key
+from graph.errors import InvalidInput
+
+MAX_WIKI_LINKS = 500  # resolved per article; the rest render as plain links to search
+TOC_MIN_HEADINGS = 3
+
+_ALLOWED_ATTRS = {**{k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()},
+                  "a": {"href", "hreflang", "title"}, "abbr": {"title"},
+                  **{f"h{i}": {"id"} for i in range(2, 7)},
+                  "th": {"style"}, "td": {"style"}}
+_ALLOWED_CLASSES = {"a": {"wikilink", "new"}, "span": {"invalid-link"}}
+_CLEAN_STYLES = {"text-align"}
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    raw: str
+    label: str | None = None  # page label for type:key links
+    key: str | None = None
+    name: str | None = None  # for [[Page name]]
+    text: str = ""
+    error: str | None = None
+
+
+def parse_wiki_link(raw: str) -> WikiLink:
+    """'team:payments|the payments team' / 'Ana Costa' -> WikiLink (with `error` if malformed)."""
+    target, _, text = raw.partition("|")
+    target, text = target.strip(), text.strip()
+    if not target:
+        return WikiLink(raw, text=text or raw, error="empty wiki link")
+    prefix, sep, rest = target.partition(":")
+    if sep and re.fullmatch(r"[A-Za-z]+", prefix):
+        label = SLUG_LABELS.get(prefix.lower()) or (prefix.capitalize() if prefix.capitalize() in LABEL_SLUGS else None)
+        if label is None:
+            return WikiLink(raw, text=text or target,
+                            error=f"unknown page type {prefix!r} (use one of {', '.join(SLUG_LABELS)})")
+        try:
+            check_key(rest.strip())
+        except InvalidInput as e:
+            return WikiLink(raw, text=text or target, error=str(e))
+        return WikiLink(raw, label=label, key=rest.strip(), text=text or rest.strip())
+    if len(target) > 200:
+        return WikiLink(raw, text=target[:200], error="page name longer than 200 characters")
+    return WikiLink(raw, name=" ".join(target.split()), text=text or " ".join(target.split()))
+
+
+def _wikilink_rule(state, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end < 0:
+        return False
+    raw = src[pos + 2:end]
+    if "\n" in raw or "[" in raw or "]" in raw:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"link": parse_wiki_link(raw)}
+    state.pos = end + 2
+    return True
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:
+    from django.utils.html import escape
+    link: WikiLink = tokens[idx].meta["link"]
+    text = escape(link.text)
+    if link.error:
+        return f'<span class="invalid-link" title="{escape("Invalid wiki link: " + link.error)}">[[{escape(link.raw)}]]</span>'
+    target = env.get("resolved", {}).get(_lookup_id(link))
+    if target:
+        return f'<a class="wikilink" href="/{LABEL_SLUGS[target["label"]]}/{escape(target["key"])}">{text}</a>'
+    name = link.name or link.text
+    query = {"name": name}
+    if link.key:
+        query["key"] = link.key
+    return (f'<a class="wikilink new" href="/topic/new?{escape(urlencode(query))}" '
+            f'title="{escape(name)} (no such page yet: create it)">{text}</a>')
+
+
+def _lookup_id(link: WikiLink) -> str:
+    return f"{link.label}:{link.key}" if link.key else f"name:{link.name}"
+
+
+def _slug(text: str) -> str:
+    return slugify(text, max_length=80) or "section"
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    anchors_plugin(md, min_level=1, max_level=4, slug_func=_slug)
+    return md
+
+
+_MD = _parser()
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[dict] = field(default_factory=list)  # {level, id, text}
+    invalid_links: list[WikiLink] = field(default_factory=list)
+
+
+def wiki_links(text: str) -> list[WikiLink]:
+    """Every wiki link in an article, in order (malformed ones carry `error`)."""
+    out = []
+    for tok in _MD.parse(text or ""):
+        for child in tok.children or []:
+            if child.type == "wikilink":
+                out.append(child.meta["link"])
+    return out
+
+
+def render(text: str, resolve=None) -> Rendered:
+    """Render an article; `resolve(links)` maps lookup ids to {label, key} for
+    the targets that exist (graph.pages.resolve_wiki_links)."""
+    if not text:
+        return Rendered("")
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    links, toc = [], []
+    for i, tok in enumerate(tokens):
+        if tok.type in ("heading_open", "heading_close"):
+            level = int(tok.tag[1])
+            tok.tag = f"h{min(6, level + 1)}"
+            if tok.type == "heading_open" and tok.attrs.get("id"):
+                inline = tokens[i + 1]
+                toc.append({"level": level, "id": tok.attrs["id"], "text": inline.content})
+        for child in tok.children or []:
+            if child.type == "wikilink":
+                links.append(child.meta["link"])
+    good = [ln for ln in links if not ln.error][:MAX_WIKI_LINKS]
+    env["resolved"] = resolve(good) if (resolve and good) else {}
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    html = nh3.clean(html, attributes=_ALLOWED_ATTRS, allowed_classes=_ALLOWED_CLASSES,
+                     filter_style_properties=_CLEAN_STYLES, link_rel="noopener noreferrer nofollow")
+    return Rendered(html, toc if len(toc) >= TOC_MIN_HEADINGS else [], [ln for ln in links if ln.error])
