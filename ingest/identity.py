@@ -52,6 +52,7 @@ class Resolver:
         self.by_alias: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.identity_of: dict[tuple[str, str], dict[str, str]] = {}
         self.taken: set[tuple[str, str]] = set(state)
+        self.sources_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (label, key), cur in state.items():
             self._index(label, key, _source_keys(cur),
                         {p: cur.get(p) for p in IDENTITY_PROPS}, [cur.get("name")] + list(cur.get("aliases") or []))
@@ -59,6 +60,7 @@ class Resolver:
     def _index(self, label: str, key: str, source_keys, identity: dict, names) -> None:
         for sk in source_keys:
             self.by_source_key.setdefault((label, sk), key)
+            self.sources_of[(label, key)].add(sk.split(":", 1)[0])
         ident = self.identity_of.setdefault((label, key), {})
         for prop in IDENTITY_PROPS:
             v = _norm(prop, identity.get(prop))
@@ -94,7 +96,7 @@ class Resolver:
         if key is None and (label, e.key) in self.taken and not self._clashes(label, e.key, identity):
             key = e.key
         if key is None and not (label == "Person" and identity):
-            key = self._unique_alias(label, [e.name] + list(e.aliases) + [e.key], identity)
+            key = self._unique_alias(label, [e.name] + list(e.aliases) + [e.key], identity, source)
         if key is None:
             key = e.key
             n = 2
@@ -105,16 +107,19 @@ class Resolver:
         self._index(label, key, [sk], identity, [e.name] + list(e.aliases))
         return key
 
-    def _unique_alias(self, label: str, names, identity: dict) -> str | None:
+    def _unique_alias(self, label: str, names, identity: dict, source: str = "") -> str | None:
         found: set[str] = set()
         for name in names:
             slug = slugify_key(str(name or ""))
             if slug:
                 found |= self.by_alias.get((label, slug), set())
         if not found and label == "Department":
+            # A unit this source already knows under another id is another
+            # unit: it listed both ("Sales" and "Sales Department").
             for name in names:
                 if name:
-                    found |= self.by_alias.get((UNIT, match_key(str(name))), set())
+                    found |= {k for k in self.by_alias.get((UNIT, match_key(str(name))), set())
+                              if source not in self.sources_of[(label, k)]}
         found = {k for k in found if not self._clashes(label, k, identity)}
         return found.pop() if len(found) == 1 else None
 

@@ -252,3 +252,51 @@ def test_csv_departments_divisions_and_organizations_attach_by_name_with_provena
     rows = driver.read("MATCH (d:Department {key: 'acme'}) RETURN COUNT { MATCH (p:Person)-[:MEMBER_OF]->()"
                        "-[:PART_OF*0..8]->(d) RETURN DISTINCT p } AS n")
     assert rows[0]["n"] == 3
+
+
+def test_pages_show_inferred_facts_marked_with_their_reason(scim, client):
+    boss = employee(scim, "sam", department="Risk")
+    a = employee(scim, "tea", department="Risk", manager=boss["id"])
+    key = team_key(group(scim, "Risk Models", boss["id"], a["id"])["id"])
+    html = client.get(f"/team/{key}").content.decode()
+    infobox = html[html.index('class="infobox'):html.index("</table>", html.index('class="infobox'))]
+    dept_row = infobox[infobox.index(">Department<"):infobox.index("</tr>", infobox.index(">Department<"))]
+    assert 'href="/department/risk"' in dept_row
+    assert 'class="tag inferred" title="Inferred: all 2 current members are in Risk"' in dept_row
+    lead_row = infobox[infobox.index(">Lead<"):infobox.index("</tr>", infobox.index(">Lead<"))]
+    assert 'href="/person/sam"' in lead_row
+    assert 'title="Inferred: the other member of Risk Models reports to Sam"' in lead_row
+    dept = client.get("/department/risk").content.decode()
+    row = dept[dept.index(f'href="/team/{key}"'):]
+    row = row[:row.index("</li>")]
+    assert 'class="tag inferred" title="Inferred: all 2 current members are in Risk"' in row
+    assert 'href="/person/sam"' in row and "the other member of Risk Models reports to Sam" in row
+
+    # A stated lead carries no mark.
+    sync(Batch("hris", [Entity("Team", key, "Risk Models", source_id="t-1"),
+                        Entity("Person", "tea", "Tea", props={"email": "tea@corp.example"})],
+               [Edge("LEADS", "Person", "tea", "Team", key)]), full=False)
+    html = client.get(f"/team/{key}").content.decode()
+    infobox = html[html.index('class="infobox'):html.index("</table>", html.index('class="infobox'))]
+    lead_row = infobox[infobox.index(">Lead<"):infobox.index("</tr>", infobox.index(">Lead<"))]
+    assert 'href="/person/tea"' in lead_row and "inferred" not in lead_row and "/person/sam" not in lead_row
+
+
+def test_the_answer_engine_gets_inferred_leads_and_parents_with_their_reason(scim):
+    from kiki.assistant import tools
+
+    boss = employee(scim, "uma", department="Risk")
+    a = employee(scim, "val", department="Risk", manager=boss["id"])
+    key = team_key(group(scim, "Risk Reporting", boss["id"], a["id"])["id"])
+    d = tools.leader(key).data
+    assert [(x["key"], x["inferred"], x["reason"]) for x in d["leads"]] == [
+        ("uma", True, "the other member of Risk Reporting reports to Uma")]
+    [parent] = d["parents"]
+    assert (parent["key"], parent["inferred"], parent["reason"]) == ("risk", True, "all 2 current members are in Risk")
+    # A stated lead of the department comes back unmarked.
+    sync(Batch("hris", [Entity("Department", "risk", "Risk"), Entity("Person", "val", "Val",
+                                                                       props={"email": "val@corp.example"})],
+               [Edge("LEADS", "Person", "val", "Department", "risk")]), full=False)
+    d = tools.leader("risk").data
+    assert [(x["key"], x["inferred"], x["reason"]) for x in d["leads"]] == [("val", False, None)]
+    assert tools.headcount("risk").data["headcount"] == 2
