@@ -1,17 +1,27 @@
-"""Evaluation: Kiki's offline answers against known answers, and the same
-questions through a plain vector-only RAG baseline, in one run.
+"""Evaluation: Kiki's offline answers against known answers over three
+organisations, and the same questions through a vector-only RAG baseline, in
+one run.
 
-    python bench/eval_assistant.py [--people 500] [--seed 42] [--k 5] [--json]
+    flock /tmp/kiki-heavy.lock python bench/eval_assistant.py [--people 500] [--seed 42]
+        [--scim-seed 11] [--k 5] [--splits tuned,untuned,regression] [--failures N]
 
-Starts a throwaway Neo4j (or uses --uri), loads the synthetic organization,
-embeds it, generates the evaluation set from the same organization
-(bench/eval_set.py; or reads --questions FILE), asks every question through
-kiki.assistant.ask with no LLM configured, and grades it (bench/eval_grade.py).
-The baseline embeds the question, takes the top-k passages from the vector
-index (no full-text, no graph tools) and answers with their text, citing their
-pages; it is graded by the same grader. Prints accuracy per kind, the
-structured-kinds and overall accuracy, "I don't know" accuracy, citation
-precision/recall and answer latency. A benchmark: it never fails on accuracy.
+Starts a throwaway Neo4j (or uses --uri). Round 1 loads the demo data (the
+synthetic org and the Backstage catalog, as `load_demo` does), embeds it and
+asks the synthetic and backstage questions; round 2 wipes the graph, serves
+Kiki over HTTP on a loopback port, pushes the SCIM-only organisation through
+/scim/v2/ with a bearer token (bench/eval_scim_org.py), embeds it and asks the
+scim questions. Questions come from bench/eval_set.py, regressions from
+bench/eval/regressions.jsonl (when present); answers are graded by
+bench/eval_grade.py. The baseline embeds the question, takes the top-k
+passages from the vector index (no full text, no graph tools) and answers
+with their text, citing their pages; it is graded the same way.
+
+Prints, per org and split, exact-answer accuracy, confidently wrong answers,
+honest abstentions, "I don't know" accuracy on unanswerable questions and
+citation precision, then per-kind tables, and writes everything as JSON under
+bench/results/. Questions and answers of the untuned split are never printed
+or written (only its figures) unless --show-untuned: engine developers must
+not see them (bench/eval/README.md). A benchmark: it never fails on accuracy.
 """
 from __future__ import annotations
 
@@ -19,21 +29,79 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 # Conversations go to a throwaway SQLite file, not the local Kiki database.
 os.environ.setdefault("KIKI_SQLITE_PATH", str(Path(tempfile.mkdtemp(prefix="kiki-eval-")) / "eval.sqlite3"))
 
-from _search_common import base_parser, graph_server, load_synthetic, percentile  # noqa: E402
+from _search_common import base_parser, graph_server, percentile  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REGRESSIONS = HERE / "eval" / "regressions.jsonl"
+RESULTS = HERE / "results"
+TARGETS = {"exact": 0.97, "confidently_wrong": 0, "idk": 0.98, "citation_precision": 1.0}
+UNANSWERABLE = "idk"
 
 
-def vector_baseline(question: str, embedder, k: int) -> tuple[str, list[str]]:
+def vector_baseline(question: str, embedder, k: int) -> tuple[str, list[dict]]:
     """Plain RAG retrieval: the k passages closest in meaning; no graph."""
     from kiki.search import vector_passages
     hits = vector_passages(question, k, embedder=embedder)
-    return "\n\n".join(h.text for h in hits), list(dict.fromkeys(h.key for h in hits))
+    return "\n\n".join(h.text for h in hits), [{"url": h.url} for h in dict((h.url, h) for h in hits).values()]
+
+
+def serve_http():
+    """Kiki's WSGI app on a free loopback port in a thread: (base URL, server)."""
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", 0, get_wsgi_application(), server_class=WSGIServer, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+def ask_all(items, grader, embedder, k, label) -> list[dict]:
+    from kiki.assistant import ask
+
+    rows = []
+    started = time.perf_counter()
+    for n, item in enumerate(items, 1):
+        asker = item["asker"].split("/", 1)[1] if item.get("asker") and "/" in item["asker"] else item.get("asker")
+        t0 = time.perf_counter()
+        try:
+            result = ask(item["question"], asker=asker)
+            answer, sources, reading = result["answer"], result.get("sources") or [], result.get("reading")
+            error = None
+        except Exception as e:   # a traceback is a failed answer, recorded with its reason
+            answer, sources, reading, error = "", [], None, f"{type(e).__name__}: {e}"
+        ms = (time.perf_counter() - t0) * 1000
+        base_text, base_sources = vector_baseline(item["question"], embedder, k)
+        g = grader.grade(item, answer, sources) if error is None else {"outcome": "error", "why": error}
+        b = grader.grade(item, base_text, base_sources)
+        rows.append({
+            "id": item["id"], "org": item["org"], "split": item["split"], "kind": item["kind"],
+            "style": item["style"], "question": item["question"], "asker": item.get("asker"),
+            "expected": item["answer"], "answer": answer, "reading": reading, "ms": ms,
+            "outcome": g["outcome"], "why": g.get("why"),
+            "cited": [s.get("url") or s.get("key") for s in sources],
+            "precision": None if g["outcome"] in ("abstained", "error") or item["answer"]["type"] == UNANSWERABLE
+            else grader.citation_precision(item, sources),
+            "outside": grader.outside(item, sources),
+            "baseline": b["outcome"],
+            "baseline_precision": grader.citation_precision(item, base_sources),
+        })
+        if n % 200 == 0:
+            print(f"  {label}: {n}/{len(items)} asked ({time.perf_counter() - started:.0f}s)", flush=True)
+    return rows
 
 
 def run(args) -> dict:
@@ -42,120 +110,182 @@ def run(args) -> dict:
 
     import eval_set
     from eval_grade import Grader
-    from ingest.synthetic import generate
-    from kiki.assistant import ask
+    from eval_orgs import demo_world
+    from eval_scim_org import generate as scim_generate, push, to_org
+    from graph import schema
+    from ingest.demo import load_demo
+    from ingest.models import ScimToken
     from kiki.embeddings import get_embedder
     from kiki.indexing import index_entities
 
-    settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = None  # offline answers only
+    settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = None   # offline answers only
+    settings.KIKI_SYNC_QUEUE_EMBEDDINGS = False                 # the bench embeds itself, below
     call_command("migrate", verbosity=0)
-    if args.questions:
-        items = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line.strip()]
-    else:
-        items = eval_set.build(args.people, args.seed)
-    grader = Grader(eval_set.Org(generate(args.people, args.seed)))
-
+    splits = [s for s in args.splits.split(",") if s]
+    t0 = time.perf_counter()
+    items = eval_set.build(args.seed, args.people, args.scim_seed, eval_set.ORGS,
+                           [s for s in splits if s in eval_set.SPLITS])
+    if "regression" in splits:
+        items += eval_set.load_regressions(Path(getattr(settings, "KIKI_REGRESSIONS_FILE", REGRESSIONS)))
+    if args.sample:   # a quick look: every n-th question
+        items = items[::max(1, len(items) // args.sample)]
+    print(f"{len(items)} questions built in {time.perf_counter() - t0:.1f}s "
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(Counter(i['split'] for i in items).items()))})", flush=True)
+    _, _, demo = demo_world(args.people, args.seed, eval_set.BACKSTAGE_DIR)
+    users, groups = scim_generate(args.scim_seed)
+    scim = to_org(users, groups)
+    rows, timings = [], {}
     with graph_server(args):
-        load_synthetic(args.people, args.seed)
-        started = time.perf_counter()
-        counts = index_entities()
-        print(f"embedded {counts.embedded} passages of {counts.entities} pages in "
-              f"{time.perf_counter() - started:.1f}s", flush=True)
         embedder = get_embedder()
-        ask("warm-up: who leads Risk Data?")  # first call loads lazily cached state
-        rows = []
-        for item in items:
-            t0 = time.perf_counter()
-            result = ask(item["question"], asker=item.get("asker"))
-            took = (time.perf_counter() - t0) * 1000
-            cited = [s["key"] for s in result["sources"]]
-            base_text, base_cited = vector_baseline(item["question"], embedder, args.k)
-            rows.append({
-                "id": item["id"], "kind": item["kind"], "question": item["question"], "ms": took,
-                "kiki": grader.grade(item, result["answer"]), "kiki_cit": grader.citations(item, cited),
-                "base": grader.grade(item, base_text), "base_cit": grader.citations(item, base_cited),
-                "answer": result["answer"], "mode": result["mode"],
-                "outside": grader.uncited_context(item, cited),
-            })
-    return summarize(rows, args)
+        # Round 1: the demo graph (synthetic org + Backstage catalog).
+        t = time.perf_counter()
+        report = load_demo(args.people, eval_set.BACKSTAGE_DIR, seed=args.seed, reset=True)
+        timings["load_demo_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        counts = index_entities(embedder=embedder)
+        timings["embed_demo_s"] = time.perf_counter() - t
+        print(f"demo loaded ({report.summary()}); embedded {counts.embedded} passages in "
+              f"{timings['embed_demo_s']:.0f}s", flush=True)
+        demo_items = [i for i in items if i["org"] in ("synthetic", "backstage")]
+        t = time.perf_counter()
+        rows += ask_all(demo_items, Grader(demo), embedder, args.k, "demo")
+        timings["ask_demo_s"] = time.perf_counter() - t
+        # Round 2: an empty graph, then the IdP pushes its directory over HTTP.
+        schema.wipe()
+        base_url, server = serve_http()
+        try:
+            _, token = ScimToken.issue("eval idp")
+            t = time.perf_counter()
+            pushed = push(base_url, token, users, groups)
+            timings["scim_push_s"] = time.perf_counter() - t
+        finally:
+            server.shutdown()
+            server.server_close()
+        t = time.perf_counter()
+        counts = index_entities(embedder=embedder)
+        print(f"SCIM: {pushed['users']} users and {pushed['groups']} groups pushed in {pushed['requests']} "
+              f"HTTP requests ({timings['scim_push_s']:.0f}s); embedded {counts.embedded} passages", flush=True)
+        scim_items = [i for i in items if i["org"] == "scim"]
+        t = time.perf_counter()
+        rows += ask_all(scim_items, Grader(scim), embedder, args.k, "scim")
+        timings["ask_scim_s"] = time.perf_counter() - t
+    return summarize(rows, args, timings)
 
 
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else float("nan")
+def _rate(rows, outcome="correct", field="outcome"):
+    return sum(r[field] == outcome for r in rows) / len(rows) if rows else None
 
 
-def summarize(rows: list[dict], args) -> dict:
-    import eval_set
-
-    by_kind = defaultdict(list)
-    for r in rows:
-        by_kind[r["kind"]].append(r)
-    kinds = [k for k in eval_set.KINDS if k in by_kind]
-    acc = {k: (_mean([r["kiki"] for r in by_kind[k]]), _mean([r["base"] for r in by_kind[k]])) for k in kinds}
-    structured = [r for r in rows if r["kind"] in eval_set.STRUCTURED]
-    ms = [r["ms"] for r in rows]
-    report = {
-        "questions": len(rows), "people": args.people, "seed": args.seed, "k": args.k,
-        "modes": sorted({r["mode"] for r in rows}),
-        "per_kind": {k: {"n": len(by_kind[k]), "kiki": acc[k][0], "baseline": acc[k][1]} for k in kinds},
-        "structured": {"kiki": _mean([r["kiki"] for r in structured]), "baseline": _mean([r["base"] for r in structured])},
-        "overall": {"kiki": _mean([r["kiki"] for r in rows]), "baseline": _mean([r["base"] for r in rows])},
-        "citation_precision": {"kiki": _mean([r["kiki_cit"][0] for r in rows]),
-                               "baseline": _mean([r["base_cit"][0] for r in rows])},
-        "citation_recall": {"kiki": _mean([r["kiki_cit"][1] for r in rows]),
-                            "baseline": _mean([r["base_cit"][1] for r in rows])},
-        "latency_ms": {"p50": percentile(ms, 50), "p95": percentile(ms, 95)},
-        "failures": [{k: r[k] for k in ("id", "kind", "question", "answer")} for r in rows if not r["kiki"]],
-        "imprecise": [{"id": r["id"], "question": r["question"], "precision": r["kiki_cit"][0],
-                       "outside": r["outside"]}
-                      for r in rows if r["kiki_cit"][0] is not None and r["kiki_cit"][0] < 1],
+def figures(rows: list[dict]) -> dict:
+    """The headline figures of a set of graded answers."""
+    unans = [r for r in rows if r["expected"]["type"] == UNANSWERABLE]
+    precision = [r["precision"] for r in rows if r["precision"] is not None]
+    base_precision = [r["baseline_precision"] for r in rows if r["baseline_precision"] is not None]
+    outcomes = Counter(r["outcome"] for r in rows)
+    return {
+        "n": len(rows), "exact": _rate(rows),
+        "confidently_wrong": outcomes["confidently_wrong"], "abstained": outcomes["abstained"],
+        "no_answer": outcomes["no_answer"], "errors": outcomes["error"],
+        "unanswerable": len(unans), "idk": _rate(unans),
+        "citation_precision": sum(precision) / len(precision) if precision else None,
+        "imprecise_answers": sum(p < 1 for p in precision),
+        "baseline_exact": _rate(rows, field="baseline"),
+        "baseline_confidently_wrong": sum(r["baseline"] == "confidently_wrong" for r in rows),
+        "baseline_citation_precision": sum(base_precision) / len(base_precision) if base_precision else None,
     }
-    return report
 
 
-def print_report(rep: dict, verbose: bool = False) -> None:
-    load = os.getloadavg()
-    print(f"\n{rep['questions']} questions, {rep['people']}-person org (seed {rep['seed']}), "
-          f"modes {rep['modes']}, baseline = top-{rep['k']} vector passages; 2 CPUs, load average {load[0]:.1f}")
-    print(f"{'kind':<14}{'n':>4}{'Kiki':>9}{'baseline':>10}")
-    for kind, v in rep["per_kind"].items():
-        print(f"{kind:<14}{v['n']:>4}{v['kiki']:>9.1%}{v['baseline']:>10.1%}")
-    for name in ("structured", "overall"):
-        v = rep[name]
-        print(f"{name:<18}{v['kiki']:>9.1%}{v['baseline']:>10.1%}")
-    for name in ("citation_precision", "citation_recall"):
-        v = rep[name]
-        print(f"{name:<18}{v['kiki']:>9.1%}{v['baseline']:>10.1%}")
-    idk = rep["per_kind"].get("unanswerable", {})
-    print(f"\"I don't know\" correct on unanswerable questions: {idk.get('kiki', float('nan')):.1%}")
-    print(f"offline answer latency: p50 {rep['latency_ms']['p50']:.1f} ms, p95 {rep['latency_ms']['p95']:.1f} ms")
-    targets = [("structured >= 95%", rep["structured"]["kiki"] >= 0.95),
-               ("overall >= 90%", rep["overall"]["kiki"] >= 0.90),
-               ("I don't know >= 95%", idk.get("kiki", 0) >= 0.95)]
-    print("targets: " + ", ".join(f"{t}: {'met' if ok else 'MISSED'}" for t, ok in targets))
-    if rep["failures"]:
-        print(f"\n{len(rep['failures'])} wrong answers:")
-        for f in rep["failures"]:
-            print(f"- [{f['kind']}] {f['question']}\n    {' '.join(f['answer'].split())[:300]}")
-    if verbose and rep["imprecise"]:
-        print(f"\n{len(rep['imprecise'])} answers citing pages more than one hop from the question's pages:")
-        for f in rep["imprecise"]:
-            print(f"- {f['question']} (precision {f['precision']:.0%}): {', '.join(f['outside'])}")
+def summarize(rows: list[dict], args, timings: dict) -> dict:
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["split"], r["org"])].append(r)
+        groups[(r["split"], "all")].append(r)
+    kinds = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        kinds[r["split"]][(r["org"], r["kind"])].append(r)
+    ms = [r["ms"] for r in rows]
+    return {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "people": args.people, "seed": args.seed, "scim_seed": args.scim_seed, "k": args.k,
+        "load_average": os.getloadavg()[0], "timings_s": timings,
+        "latency_ms": {"p50": percentile(ms, 50), "p95": percentile(ms, 95)},
+        "overall_answerable_and_not": figures([r for r in rows if r["split"] != "regression"]),
+        "by_split_org": {f"{s}/{o}": figures(v) for (s, o), v in sorted(groups.items())},
+        "by_kind": {split: {f"{o}/{k}": figures(v) for (o, k), v in sorted(per.items())}
+                    for split, per in kinds.items()},
+        "rows": rows,
+    }
+
+
+def _pct(x):
+    return "  —  " if x is None else f"{x:6.1%}"
+
+
+def print_report(rep: dict, show_untuned: bool, failures: int) -> None:
+    print(f"\nAssistant evaluation — synthetic org {rep['people']} people (seed {rep['seed']}) + Backstage "
+          f"catalog, SCIM org (seed {rep['scim_seed']}); baseline = top-{rep['k']} vector passages; "
+          f"2 CPUs, load average {rep['load_average']:.1f}")
+    print(f"answer latency p50 {rep['latency_ms']['p50']:.1f} ms, p95 {rep['latency_ms']['p95']:.1f} ms; "
+          + ", ".join(f"{k} {v:.0f}s" for k, v in rep["timings_s"].items()))
+    head = f"{'split/org':<22}{'n':>5}{'exact':>8}{'conf.wrong':>11}{'abstain':>8}{'no ans':>7}" \
+           f"{'IDK ok':>8}{'cite prec':>10}{'baseline':>9}{'base cw':>8}"
+    print("\n" + head)
+    for name, f in rep["by_split_org"].items():
+        print(f"{name:<22}{f['n']:>5}{_pct(f['exact']):>8}{f['confidently_wrong']:>11}{f['abstained']:>8}"
+              f"{f['no_answer'] + f['errors']:>7}{_pct(f['idk']):>8}{_pct(f['citation_precision']):>10}"
+              f"{_pct(f['baseline_exact']):>9}{f['baseline_confidently_wrong']:>8}")
+    for split, per in rep["by_kind"].items():
+        print(f"\nper kind — {split} split")
+        print(f"{'org/kind':<38}{'n':>4}{'exact':>8}{'cw':>4}{'abst':>5}{'none':>5}{'cite':>8}{'baseline':>9}")
+        for name, f in per.items():
+            print(f"{name:<38}{f['n']:>4}{_pct(f['exact']):>8}{f['confidently_wrong']:>4}{f['abstained']:>5}"
+                  f"{f['no_answer'] + f['errors']:>5}{_pct(f['citation_precision']):>8}{_pct(f['baseline_exact']):>9}")
+    allf = rep["by_split_org"]
+    print("\ntargets (engine): exact >= 97 % overall and untuned, 0 confidently wrong, "
+          "\"I don't know\" >= 98 %, citation precision 100 %")
+    for split in ("tuned", "untuned", "regression"):
+        f = allf.get(f"{split}/all")
+        if not f:
+            continue
+        checks = [("exact", f["exact"] is not None and f["exact"] >= TARGETS["exact"]),
+                  ("0 confidently wrong", f["confidently_wrong"] == 0),
+                  ("IDK", f["idk"] is None or f["idk"] >= TARGETS["idk"]),
+                  ("citations", f["citation_precision"] is None or f["citation_precision"] >= 1.0)]
+        print(f"  {split}: " + ", ".join(f"{n} {'met' if ok else 'MISSED'}" for n, ok in checks))
+    shown = [r for r in rep["rows"] if r["outcome"] != "correct" and (show_untuned or r["split"] != "untuned")]
+    if shown and failures:
+        print(f"\n{len(shown)} answers that are not exact (tuned and regression splits"
+              f"{' and untuned' if show_untuned else ''}; first {min(failures, len(shown))}):")
+        for r in shown[:failures]:
+            print(f"- [{r['org']}/{r['kind']}/{r['style']}] {r['question']}  -> {r['outcome']}: {r['why']}\n"
+                  f"    {' '.join((r['answer'] or '').split())[:240]}")
+
+
+def write_json(rep: dict, show_untuned: bool) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    out = dict(rep)
+    # The untuned split's questions and answers stay out of files engine developers read.
+    out["rows"] = [r if show_untuned or r["split"] != "untuned" else
+                   {k: r[k] for k in ("id", "org", "split", "kind", "style", "outcome", "baseline", "ms")}
+                   for r in rep["rows"]]
+    path = RESULTS / f"eval-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str))
+    return path
 
 
 def main(argv=None) -> int:
     ap = base_parser(__doc__.split("\n\n")[0], people=500)
+    ap.add_argument("--scim-seed", type=int, default=11)
     ap.add_argument("--k", type=int, default=5, help="passages the vector-only baseline answers with")
-    ap.add_argument("--questions", help="a JSONL file from bench/eval_set.py (default: generate from the org)")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    ap.add_argument("--verbose", action="store_true", help="also list answers with imprecise citations")
+    ap.add_argument("--splits", default="tuned,untuned,regression")
+    ap.add_argument("--sample", type=int, default=0, help="ask only about this many questions (a smoke run)")
+    ap.add_argument("--failures", type=int, default=60, help="how many not-exact answers to print")
+    ap.add_argument("--show-untuned", action="store_true",
+                    help="also print/write the untuned split's questions (not for engine developers)")
     args = ap.parse_args(argv)
     rep = run(args)
-    if args.json:
-        print(json.dumps(rep, indent=2))
-    else:
-        print_report(rep, args.verbose)
+    print_report(rep, args.show_untuned, args.failures)
+    print(f"\nwrote {write_json(rep, args.show_untuned)}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Cypher for passage chunks and their vectors (semantic search).
+"""Passage chunks and their vectors: what the indexer reads and writes
+(kiki/indexing.py). The search reads over them are in graph/search.py.
 
     (:Chunk {key, entity_key, label, ordinal, text, hash, embedding})-[:CHUNK_OF]->(:Entity)
 
@@ -9,7 +10,7 @@ in graph.queries.SCHEMA_STATEMENTS. Every write here is an UNWIND batch.
 """
 from __future__ import annotations
 
-from .queries import FULLTEXT_INDEX, VECTOR_INDEX
+from . import driver
 
 # --- reading entities to chunk ------------------------------------------
 # (label, key) of every page entity; keys are unique per label only.
@@ -105,93 +106,44 @@ RETURN c.key AS key, c.ordinal AS ordinal, c.text AS text, c.hash AS hash, size(
 ORDER BY c.ordinal
 """
 
-# --- search --------------------------------------------------------------
-# Hybrid search in one round trip: the full-text ranking of entities, the
-# vector ranking (best passage per entity), and which candidates are directly
-# linked to each other (for the graph-structure boost). Fusion happens in
-# kiki.search. Type filters apply after the k-NN lookup (Neo4j 5 vector
-# indexes do not pre-filter), so callers ask for a larger $k when filtering.
-HYBRID_CANDIDATES = f"""
-CALL () {{
-  CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $fetch}}) YIELD node, score
-  WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
-  WHERE label IS NOT NULL
-  WITH node, label, score ORDER BY score DESC LIMIT $depth
-  RETURN collect({{node: node, label: label, score: score}}) AS ft
-}}
-CALL () {{
-  CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
-  WITH node, score WHERE node.label IN $types
-  MATCH (node)-[:CHUNK_OF]->(e)
-  WITH e, node.label AS label, max(score) AS score
-  ORDER BY score DESC LIMIT $depth
-  RETURN collect({{node: e, label: label, score: score}}) AS vec
-}}
-WITH ft, vec
-CALL (ft, vec) {{
-  // Links from every candidate to the head of either ranking only: the fused
-  // top hits come from there, and it keeps this to ~10 x 80 pair checks.
-  WITH [x IN ft | x.node] + [x IN vec | x.node] AS nodes,
-       [x IN ft[..$heads] | x.node] + [x IN vec[..$heads] | x.node] AS heads
-  UNWIND heads AS a
-  WITH DISTINCT a, nodes
-  UNWIND nodes AS b
-  WITH DISTINCT a, b WHERE a <> b
-  MATCH (a)-[r]-(b)
-  WHERE NOT type(r) STARTS WITH 'PAST_'
-  RETURN collect(DISTINCT [elementId(a), elementId(b)]) AS links
-}}
-RETURN [x IN ft | {{id: elementId(x.node), label: x.label, key: x.node.key, name: x.node.name,
-                    summary: x.node.summary, score: x.score}}] AS ft,
-       [x IN vec | {{id: elementId(x.node), label: x.label, key: x.node.key, name: x.node.name,
-                     summary: x.node.summary, score: x.score}}] AS vec,
-       links
-"""
 
-# Exact (brute-force) vector ranking over the chunks of some labels, for a
-# type-filtered search whose k-NN pool held too few of them (e.g. Process in
-# an org of 10,000 people). Uses the chunk_label index; cheap for the small
-# labels where it is needed.
-EXACT_VECTOR_FOR_TYPES = """
-MATCH (c:Chunk) WHERE c.label IN $types
-WITH c, vector.similarity.cosine(c.embedding, $vector) AS score
-ORDER BY score DESC LIMIT $k
-MATCH (c)-[:CHUNK_OF]->(e)
-WITH e, c.label AS label, max(score) AS score
-ORDER BY score DESC LIMIT $depth
-RETURN collect({id: elementId(e), label: label, key: e.key, name: e.name, summary: e.summary,
-                score: score}) AS vec
-"""
+# --- functions (kiki/indexing.py) ---------------------------------------------
 
-# Passages for the assistant, both rankings in one round trip: the closest
-# passages by vector, and the facts passage (ordinal 0) of each full-text hit.
-HYBRID_PASSAGES = f"""
-CALL () {{
-  CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q, {{limit: $fetch}}) YIELD node, score
-  WITH node, score, [l IN labels(node) WHERE l IN $types][0] AS label
-  WHERE label IS NOT NULL
-  WITH node, label, score ORDER BY score DESC LIMIT $depth
-  OPTIONAL MATCH (c:Chunk {{entity_key: node.key, ordinal: 0}})-[:CHUNK_OF]->(node)
-  RETURN collect({{id: coalesce(c.key, elementId(node)), label: label, key: node.key, name: node.name,
-                   text: coalesce(c.text, node.summary, ''), ordinal: 0, score: score}}) AS ft
-}}
-CALL () {{
-  CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
-  WITH node, score WHERE node.label IN $types
-  MATCH (node)-[:CHUNK_OF]->(e)
-  WITH node, e, score ORDER BY score DESC LIMIT $depth
-  RETURN collect({{id: node.key, label: node.label, key: e.key, name: e.name, text: node.text,
-                   ordinal: node.ordinal, score: score}}) AS vec
-}}
-RETURN ft, vec
-"""
+def entity_refs(labels: list[str], keys: list[str] | None = None) -> list[dict]:
+    """[{label, key}] of every page entity, or of those with the given keys."""
+    if keys is None:
+        return driver.read(ALL_ENTITY_REFS, labels=labels)
+    return driver.read(ENTITY_REFS_FOR_KEYS, keys=keys, labels=labels)
 
-VECTOR_PASSAGES = f"""
-CALL db.index.vector.queryNodes('{VECTOR_INDEX}', $k, $vector) YIELD node, score
-WITH node, score WHERE node.label IN $types
-MATCH (node)-[:CHUNK_OF]->(e)
-RETURN node.label AS label, e.key AS key, e.name AS name, node.text AS text,
-       node.ordinal AS ordinal, score
-ORDER BY score DESC
-LIMIT $limit
-"""
+
+def entity_docs(refs: list[dict]) -> list[dict]:
+    """Text, facts and current chunks of a page of entities (see ENTITY_DOCS)."""
+    return driver.read(ENTITY_DOCS, refs=refs)
+
+
+def _deleted(rows) -> int:
+    return rows[0]["deleted"] if rows else 0
+
+
+def delete_orphan_chunks(keys: list[str] | None = None, limit: int = 10000) -> int:
+    """Delete chunks whose entity is gone (of the given entity keys, else up to `limit` of all)."""
+    if keys is None:
+        return _deleted(driver.write(DELETE_ORPHAN_CHUNKS, limit=limit)[0])
+    return _deleted(driver.write(DELETE_ORPHAN_CHUNKS_FOR_KEYS, keys=keys)[0])
+
+
+def upsert_chunks(rows: list[dict], now: str) -> None:
+    driver.write(UPSERT_CHUNKS, rows=rows, now=now)
+
+
+def delete_chunks(keys: list[str]) -> int:
+    return _deleted(driver.write(DELETE_CHUNKS, keys=keys)[0])
+
+
+def set_chunk_ordinals(rows: list[dict]) -> None:
+    driver.write(SET_CHUNK_ORDINALS, rows=rows)
+
+
+def chunk_count(*, once: bool = False) -> int:
+    """Chunks stored; `once` reads without the retry loop (search's fast check)."""
+    return (driver.read_once if once else driver.read)(COUNT_CHUNKS)[0]["n"]

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from slugify import slugify
+
 from .errors import InvalidInput
 
 # Page types, in the order the wiki lists them.
@@ -63,6 +65,14 @@ def slugify_key(text: str) -> str:
     """A stable, URL-safe key from arbitrary text ("Risk Data" -> "risk-data")."""
     key = _SLUG_STRIP.sub("-", text.strip().lower()).strip("-._")
     return key[:200]
+
+
+def name_key(text: str) -> str:
+    """A key from a display name, accents and other letters folded to ASCII
+    ("José Núñez" -> "jose-nunez", "Paweł Wiśniewski" -> "pawel-wisniewski",
+    "O'Brien" -> "obrien"); the one key function for names from any source."""
+    return slugify(text or "", max_length=200, regex_pattern=_SLUG_STRIP,
+                   replacements=[["'", ""], ["’", ""]]).strip("-._")
 
 
 def check_label(label: str) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from . import driver
 from .model import HISTORIZED, LABEL_SLUGS, PAGE_LABELS, check_key, check_label
 from .errors import InvalidInput
+from .page_urls import page_url
 
 # Long lists (members of a big team, reports of a busy manager, incoming links)
 # are capped in Cypher so one huge page cannot be slow; the page shows the
@@ -328,7 +329,7 @@ _DEFAULT_LABELS = {
 def _ref(x: dict | None) -> dict | None:
     """Adds the page URL to a {label, key, name} map returned by a query."""
     if x and x.get("label") in LABEL_SLUGS and x.get("key"):
-        x["url"] = f"/{LABEL_SLUGS[x['label']]}/{x['key']}"
+        x["url"] = page_url(x["label"], x["key"])
     return x
 
 

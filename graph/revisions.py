@@ -15,6 +15,7 @@ read the version before either took the lock).
 from __future__ import annotations
 
 from . import driver
+from .access import viewer_params, visible
 from .errors import InvalidInput
 from .model import check_label, check_key
 
@@ -245,3 +246,59 @@ def find_teams(refs: list[str]) -> dict[str, dict | None]:
 def process_steps(key: str) -> list[dict]:
     check_key(key)
     return driver.read_once(PROCESS_STEPS, key=key)
+
+
+# --- recent changes, random page ------------------------------------------------
+RECENT_CHANGES = f"""
+CALL () {{
+  MATCH (n:Entity)-[:HAS_REVISION]->(r:PageRevision)
+  WHERE $human AND r.kind <> 'import' AND ($user IS NULL OR r.author = $user)
+    AND ($label IS NULL OR $label IN labels(n)) AND {visible('n')}
+  RETURN {{type: 'revision', at: r.at, number: r.number, parent: r.parent, author: r.author, kind: r.kind,
+          comment: r.comment, size: r.size,
+          page: n {{.key, .name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}}}} AS e
+  ORDER BY r.at DESC LIMIT $limit
+  UNION ALL
+  MATCH (n:Entity)-[:HAD]->(rv:Revision)
+  WHERE $sync AND $user IS NULL AND NOT coalesce(rv.source, '') STARTS WITH 'wiki:' AND NOT rv.field IN $hidden
+    AND ($label IS NULL OR $label IN labels(n)) AND {visible('n')}
+  RETURN {{type: 'field', at: rv.valid_to, field: rv.field, old: left(toString(rv.value), 120),
+          new: left(toString(n[rv.field]), 120), old_source: rv.source, prov: n.prov,
+          page: n {{.key, .name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}}}} AS e
+  ORDER BY rv.valid_to DESC LIMIT $limit
+}}
+RETURN e ORDER BY e.at DESC LIMIT $limit
+"""
+
+COUNT_PAGES = "MATCH (n:Entity) RETURN count(n) AS n"
+
+
+RANDOM_PAGE = f"""
+MATCH (n:Entity) WHERE {visible('n')}
+WITH n SKIP $skip LIMIT 1
+RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label
+"""
+
+
+def recent_changes(*, label: str | None, user: str | None, human: bool, sync: bool, limit: int,
+                   viewer=None) -> list[dict]:
+    """Wiki revisions and source changes to fields, newest first, across the
+    wiki; filtered by page label, wiki user and kind of source."""
+    if label is not None:
+        check_label(label)
+    return [r["e"] for r in driver.read_once(RECENT_CHANGES, label=label, user=user, human=human,
+                                             sync=sync, limit=limit, hidden=NOT_SHOWN_FIELDS,
+                                             **viewer_params(viewer))]
+
+
+def random_page(rand, viewer=None) -> dict | None:
+    """A page picked uniformly (`rand(n)` -> 0..n-1) among the visible ones, or None."""
+    total = driver.read_once(COUNT_PAGES)[0]["n"]
+    if not total:
+        return None
+    for _ in range(3):  # a restricted pick is retried; the count includes pages this viewer cannot see
+        rows = driver.read_once(RANDOM_PAGE, skip=rand(total), **viewer_params(viewer))
+        if rows:
+            return rows[0]
+    rows = driver.read_once(RANDOM_PAGE, skip=0, **viewer_params(viewer))
+    return rows[0] if rows else None

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import math
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from graph.model import Batch, Edge, Entity, slugify_key
+from graph.model import Batch, Edge, Entity, name_key, slugify_key
+from graph.page_urls import page_url
 from kiki.errors import InvalidInput
 
 SOURCE = "synthetic"
@@ -415,16 +415,6 @@ class _Person:
     manager: "_Person | None" = None
 
 
-def ascii_fold(text: str) -> str:
-    """'São Paulo' -> 'Sao Paulo', 'Wiśniewski' -> 'Wisniewski' (for keys and emails)."""
-    text = text.translate(_FOLD)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE",
-                       "đ": "d", "Đ": "D", "ı": "i", "'": ""})
-
-
 class _Keys:
     """Hands out unique keys: 'ana-costa', then 'ana-costa-2', ..."""
 
@@ -433,7 +423,7 @@ class _Keys:
         self.next: dict[str, int] = {}
 
     def take(self, text: str) -> str:
-        base = slugify_key(ascii_fold(text)) or "x"
+        base = name_key(text) or "x"
         key, n = base, self.next.get(base, 1)
         if n > 1 or key in self.used:
             n = max(n, 2)
@@ -605,7 +595,7 @@ class _Builder:
         slack_ids: set[str] = set()
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
         for i, p in enumerate(self.persons):
-            local = f"{ascii_fold(p.first)}.{ascii_fold(p.last)}".lower().replace(" ", "")
+            local = f"{name_key(p.first)}.{name_key(p.last)}"
             email = f"{local}@{EMAIL_DOMAIN}"
             n = 1
             while email in emails:
@@ -627,7 +617,7 @@ class _Builder:
             name = f"{p.first} {p.last}"
             summary = f"{p.title} in {team.name}" + (f" ({dept_name})." if unit.label == "Department" else ".")
             office = OFFICES[rng.randrange(len(OFFICES))]
-            body = (f"**{name}** is {_article(p.title)} {p.title} on the [{team.name}](/team/{team.key}) team, "
+            body = (f"**{name}** is {_article(p.title)} {p.title} on the [{team.name}]({page_url('Team', team.key)}) team, "
                     f"based in {office}.")
             ents.append(Entity(
                 "Person", p.key, name, summary=summary, body=body,
@@ -646,17 +636,17 @@ class _Builder:
             lead_name = f"{u.lead.first} {u.lead.last}" if u.lead else "nobody"
             if u.label == "Department":
                 summary = f"The {u.name} department {mission}."
-                teams = ", ".join(f"[{c.name}](/team/{c.key})" for c in u.children[:12])
+                teams = ", ".join(f"[{c.name}]({page_url('Team', c.key)})" for c in u.children[:12])
                 body = (f"# {u.name}\n\nThe {u.name} department {mission}. It is led by "
-                        f"[{lead_name}](/person/{u.lead.key}) ({u.lead.title}).\n\n"
+                        f"[{lead_name}]({page_url('Person', u.lead.key)}) ({u.lead.title}).\n\n"
                         f"**Teams:** {teams}{' and more' if len(u.children) > 12 else ''}.\n\n"
                         f"**Slack:** {channel}")
             else:
                 summary = f"{u.name} {mission}."
-                parent = (f"Part of [{u.parent.name}](/{u.parent.label.lower()}/{u.parent.key})."
+                parent = (f"Part of [{u.parent.name}]({page_url(u.parent.label, u.parent.key)})."
                           if u.parent else "Not part of any department.")
                 body = (f"# {u.name}\n\nThe {u.name} team {mission}.\n\n{parent} "
-                        f"Led by [{lead_name}](/person/{u.lead.key}), {u.lead.title}.\n\n"
+                        f"Led by [{lead_name}]({page_url('Person', u.lead.key)}), {u.lead.title}.\n\n"
                         f"**How to reach us:** {channel} on Slack.\n\n"
                         f"**Team size:** {len(u.members)} direct members"
                         + (f", {len(u.children)} sub-teams." if u.children else "."))
@@ -722,7 +712,7 @@ class _Builder:
             ents.append(Entity("System", key, name,
                                summary=f"All systems of the {spec.name} department.",
                                body=f"# {name}\n\nThe {spec.name} department's systems, grouped. "
-                                    f"Owned by [{team.name}](/team/{team.key}).",
+                                    f"Owned by [{team.name}]({page_url('Team', team.key)}).",
                                props={"kind": "System", "type": "product", "lifecycle": "production"},
                                source=SOURCE, source_id=f"system:{key}"))
             edges.append(Edge("OWNS", "Team", team.key, "System", key, source=SOURCE))
@@ -762,7 +752,7 @@ class _Builder:
             what = {"Component": "component", "API": "API", "Resource": "resource"}[kind]
             summary = f"{name}: a {typ} {what} owned by {team.name}."
             body = (f"# {name}\n\n{name} is a {lifecycle} {typ} {what} in the {dept_name} department, "
-                    f"owned by [{team.name}](/team/{team.key}) (ask in {'#' + team.key}).")
+                    f"owned by [{team.name}]({page_url('Team', team.key)}) (ask in {'#' + team.key}).")
             ents.append(Entity("System", key, name, summary=summary, body=body,
                                props={"kind": kind, "type": typ, "lifecycle": lifecycle},
                                source=SOURCE, source_id=f"system:{key}"))
@@ -792,11 +782,11 @@ class _Builder:
         for name, owners, summary, steps in PROCESSES:
             key = slugify_key(name)
             owner = self._team_for(owners)
-            lines = [f"# {name}\n\n{summary} Owned by [{owner.name}](/team/{owner.key}).\n"]
+            lines = [f"# {name}\n\n{summary} Owned by [{owner.name}]({page_url('Team', owner.key)}).\n"]
             for order, (step_name, step_summary, depts) in enumerate(steps, start=1):
                 team = self._team_for(depts)
                 step_key = f"{key}.step-{order}"
-                lines.append(f"{order}. **{step_name}** — {step_summary} Responsible: [{team.name}](/team/{team.key}).")
+                lines.append(f"{order}. **{step_name}** — {step_summary} Responsible: [{team.name}]({page_url('Team', team.key)}).")
                 ents.append(Entity("Step", step_key, step_name, summary=step_summary,
                                    props={"order": order}, source=SOURCE, source_id=step_key))
                 edges.append(Edge("HAS_STEP", "Process", key, "Step", step_key, props={"order": order},
@@ -809,7 +799,7 @@ class _Builder:
             key = slugify_key(name)
             owner = self._team_for(owners)
             ents.append(Entity("Topic", key, name, summary=summary,
-                               body=body + f"\n\nOwned by [{owner.name}](/team/{owner.key}).",
+                               body=body + f"\n\nOwned by [{owner.name}]({page_url('Team', owner.key)}).",
                                source=SOURCE, source_id=f"topic:{key}"))
             edges.append(Edge("OWNS", "Team", owner.key, "Topic", key, source=SOURCE))
 

@@ -13,6 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from kiki import md
+
 MIN_WORDS = 100
 MAX_WORDS = 200
 SHORT_BODY_WORDS = 60  # a body this short joins the facts passage instead of getting its own
@@ -99,17 +101,14 @@ def _steps_blocks(doc: dict) -> list[str]:
     return blocks
 
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|`)")
 
 
 def plain(text: str) -> str:
     """Markdown reduced to its words for embedding: link targets and emphasis
     marks only add noise tokens (and a 256-token model has few to spare)."""
-    return _EMPHASIS.sub("", _LINK.sub(r"\1", text))
+    return md.plain_text(text)
 
 
 def split_sections(body: str) -> list[tuple[str, list[str]]]:
@@ -141,11 +140,11 @@ def split_sections(body: str) -> list[tuple[str, list[str]]]:
         if in_fence:
             current.append(line)
             continue
-        m = _HEADING.match(line)
-        if m:
+        h = md.heading(line)
+        if h:
             end_section()
-            level = len(m.group(1))
-            headings[:] = [h for h in headings if h[0] < level] + [(level, m.group(2))]
+            level, title = h
+            headings[:] = [x for x in headings if x[0] < level] + [(level, title)]
             continue
         if not line.strip():
             end_paragraph()
@@ -202,7 +201,7 @@ def passages(doc: dict) -> list[Passage]:
     name = doc["name"]
     facts = facts_text(doc)  # already opens with the name and what it is
     body = (doc.get("body") or "").strip()
-    if body and len(body.split()) <= SHORT_BODY_WORDS and not _HEADING.match(body.splitlines()[0]):
+    if body and len(body.split()) <= SHORT_BODY_WORDS and not md.heading(body.splitlines()[0]):
         # A short note reads best with its facts, and it halves the passages
         # (and embedding time) of a typical person page.
         facts, body = f"{facts}\n\n{body}", ""

@@ -1,35 +1,7 @@
-"""Kiki's one exception tree. User-facing errors carry a short code and a
-message that names the bad item."""
-
-
-class KikiError(Exception):
-    code = "kiki_error"
-
-    def __init__(self, message: str, *, code: str | None = None):
-        super().__init__(message)
-        if code:
-            self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(self)
-
-
-class GraphError(KikiError):
-    code = "graph_error"
-
-
-class GraphUnavailable(GraphError):
-    """Neo4j cannot be reached (down, starting, wrong address or password)."""
-    code = "graph_unavailable"
-
-
-class NotFound(GraphError):
-    code = "not_found"
-
-
-class InvalidInput(KikiError):
-    code = "invalid_input"
+"""Kiki's one exception tree. The root and the graph layer's errors are
+defined in graph/errors.py (so graph/ imports no consumer); the layers above
+add theirs here."""
+from graph.errors import GraphError, GraphUnavailable, InvalidInput, KikiError, NotFound
 
 
 class IngestError(KikiError):
@@ -38,3 +10,7 @@ class IngestError(KikiError):
 
 class AssistantError(KikiError):
     code = "assistant_error"
+
+
+__all__ = ["KikiError", "GraphError", "GraphUnavailable", "NotFound", "InvalidInput", "IngestError",
+           "AssistantError"]

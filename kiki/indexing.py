@@ -15,8 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable
 
-from graph import chunks as q
-from graph import driver
+from graph import chunks
 from graph.model import LABEL_SLUGS, PAGE_LABELS
 from graph.writes import now_iso
 
@@ -50,10 +49,7 @@ def chunk_key(label: str, entity_key: str, passage_hash: str) -> str:
 
 
 def _refs(keys: Iterable[str] | None) -> list[dict]:
-    if keys is None:
-        rows = driver.read(q.ALL_ENTITY_REFS, labels=list(PAGE_LABELS))
-    else:
-        rows = driver.read(q.ENTITY_REFS_FOR_KEYS, keys=sorted(set(keys)), labels=list(PAGE_LABELS))
+    rows = chunks.entity_refs(list(PAGE_LABELS), None if keys is None else sorted(set(keys)))
     return [r for r in rows if r["label"]]
 
 
@@ -95,14 +91,12 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
     key_list = None if keys is None else sorted(set(keys))
     if key_list is None:
         while True:
-            rows, _ = driver.write(q.DELETE_ORPHAN_CHUNKS, limit=10000)
-            deleted = rows[0]["deleted"] if rows else 0
+            deleted = chunks.delete_orphan_chunks(limit=10000)
             counts.deleted += deleted
             if deleted < 10000:
                 break
     elif key_list:
-        rows, _ = driver.write(q.DELETE_ORPHAN_CHUNKS_FOR_KEYS, keys=key_list)
-        counts.deleted += rows[0]["deleted"] if rows else 0
+        counts.deleted += chunks.delete_orphan_chunks(key_list)
 
     window = batch * ENCODE_WINDOW_BATCHES
     refs = _refs(key_list) if key_list != [] else []
@@ -121,7 +115,7 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
 
     def write_rows(rows: list[dict]):
         for i in range(0, len(rows), batch):
-            driver.write(q.UPSERT_CHUNKS, rows=rows[i:i + batch], now=now)
+            chunks.upsert_chunks(rows[i:i + batch], now)
 
     def flush(rows: list[dict]):
         # One encode call per window: sentence-transformers sorts a call's
@@ -136,7 +130,7 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
 
     try:
         for start in range(0, total, PAGE):
-            docs = driver.read(q.ENTITY_DOCS, refs=refs[start:start + PAGE])
+            docs = chunks.entity_docs(refs[start:start + PAGE])
             reorder, stale = [], []
             for doc in docs:
                 e, r, s, n = _plan(doc, model, force)
@@ -151,10 +145,9 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
             if stale or reorder:
                 wait_for_write()  # both lock entities the in-flight upsert may hold
             if stale:
-                rows, _ = driver.write(q.DELETE_CHUNKS, keys=stale)
-                counts.deleted += rows[0]["deleted"] if rows else 0
+                counts.deleted += chunks.delete_chunks(stale)
             if reorder:
-                driver.write(q.SET_CHUNK_ORDINALS, rows=reorder)
+                chunks.set_chunk_ordinals(reorder)
             while len(pending) >= window:
                 flush(pending[:window])
                 del pending[:window]
@@ -174,4 +167,4 @@ def index_entities(keys: Iterable[str] | None = None, batch: int = 64, progress:
 
 
 def chunk_count() -> int:
-    return driver.read(q.COUNT_CHUNKS)[0]["n"]
+    return chunks.chunk_count()

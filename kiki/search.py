@@ -19,10 +19,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Hashable, Sequence
 
-from graph import chunks as chunk_queries
-from graph import driver
+from graph import chunks
 from graph import search as graph_search
-from graph.model import LABEL_SLUGS, PAGE_LABELS
+from graph.model import PAGE_LABELS
+from graph.page_urls import page_url
 
 from .embeddings import Embedder, EmbeddingUnavailable, get_embedder
 
@@ -74,10 +74,6 @@ class PassageHit:
         return asdict(self)
 
 
-def _url(label: str, key: str) -> str:
-    return f"/{LABEL_SLUGS[label]}/{key}"
-
-
 def _types(types: Sequence[str] | None) -> list[str]:
     return [t for t in (types or []) if t in PAGE_LABELS] or list(PAGE_LABELS)
 
@@ -102,7 +98,7 @@ def has_chunks() -> bool:
     with _chunks_lock:
         if time.monotonic() - _chunks_state["at"] < HAS_CHUNKS_TTL:
             return _chunks_state["value"]
-    value = driver.read_once(chunk_queries.COUNT_CHUNKS)[0]["n"] > 0
+    value = chunks.chunk_count(once=True) > 0
     with _chunks_lock:
         _chunks_state.update(at=time.monotonic(), value=value)
     return value
@@ -127,7 +123,7 @@ def _query_vector(query: str, embedder: Embedder | None) -> tuple[list[float] | 
 def _fulltext(query: str, types: list[str], limit: int, reason: str) -> SearchResult:
     rows = graph_search.fulltext(query, types, limit)
     hits = [Hit(r["label"], r["key"], r["name"], r.get("summary") or "", float(r["score"]),
-                _url(r["label"], r["key"])) for r in rows]
+                page_url(r["label"], r["key"])) for r in rows]
     return SearchResult(hits, "fulltext", reason)
 
 
@@ -150,15 +146,13 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
     depth = max(DEPTH, limit)
     # Post-filtering by type needs a deeper k-NN pool when only some labels count.
     k = depth * (1 if len(types) == len(PAGE_LABELS) else 6)
-    row = driver.read_once(chunk_queries.HYBRID_CANDIDATES, q=lucene, fetch=depth * 2, depth=depth,
-                      types=types, k=k, vector=vector, heads=LINK_HEADS)[0]
+    row = graph_search.hybrid_candidates(lucene, vector, types=types, depth=depth, k=k, heads=LINK_HEADS)
     ft, vec, links = row["ft"], row["vec"], row["links"]
     if len(vec) < limit and len(types) < len(PAGE_LABELS):
         # The k-NN pool had too few entities of the wanted types (post-filter):
         # rank those types' chunks exactly instead. A second round trip, only
         # for selective filters; links are not recomputed for it.
-        vec = driver.read_once(chunk_queries.EXACT_VECTOR_FOR_TYPES, types=types, vector=vector,
-                          k=depth * 3, depth=depth)[0]["vec"]
+        vec = graph_search.exact_vector(vector, types=types, k=depth * 3, depth=depth)
     info = {}
     for item in ft + vec:
         info.setdefault(item["id"], item)
@@ -178,7 +172,7 @@ def hybrid_search(query: str, types: Sequence[str] | None = None, limit: int = 2
 
     ranked = sorted(scores, key=lambda i: (-scores[i], info[i]["key"]))[:limit]
     hits = [Hit(info[i]["label"], info[i]["key"], info[i]["name"], info[i].get("summary") or "",
-                round(scores[i], 6), _url(info[i]["label"], info[i]["key"])) for i in ranked]
+                round(scores[i], 6), page_url(info[i]["label"], info[i]["key"])) for i in ranked]
     return SearchResult(hits, "hybrid", debug={"fulltext": len(ft), "vector": len(vec), "links": len(links)})
 
 
@@ -207,14 +201,13 @@ def search_passages(query: str, limit: int = 8, types: list[str] | None = None, 
         return [PassageHit(h.type, h.key, h.name, h.url, h.summary or h.name, 0, h.score) for h in hits]
     depth = max(DEPTH // 2, limit * 2)
     k = depth * (2 if len(types) == len(PAGE_LABELS) else 6)
-    row = driver.read_once(chunk_queries.HYBRID_PASSAGES, q=lucene, fetch=depth * 2, depth=depth,
-                      types=types, k=k, vector=vector)[0]
+    row = graph_search.hybrid_passages(lucene, vector, types=types, depth=depth, k=k)
     info = {}
     for item in row["vec"] + row["ft"]:  # vector rows first: they carry the passage's own score
         info.setdefault(item["id"], item)
     scores = rrf_fuse([[x["id"] for x in row["ft"]], [x["id"] for x in row["vec"]]])
     ranked = sorted(scores, key=lambda i: (-scores[i], info[i]["key"], info[i]["ordinal"]))[:limit]
-    return [PassageHit(info[i]["label"], info[i]["key"], info[i]["name"], _url(info[i]["label"], info[i]["key"]),
+    return [PassageHit(info[i]["label"], info[i]["key"], info[i]["name"], page_url(info[i]["label"], info[i]["key"]),
                        info[i]["text"] or "", int(info[i]["ordinal"] or 0), round(scores[i], 6))
             for i in ranked]
 
@@ -229,7 +222,7 @@ def vector_passages(query: str, limit: int = 5, types: list[str] | None = None, 
         return []
     types = _types(types)
     limit = max(1, min(int(limit), 50))
-    rows = driver.read_once(chunk_queries.VECTOR_PASSAGES, k=limit * (1 if len(types) == len(PAGE_LABELS) else 6),
-                            vector=vector, types=types, limit=limit)
-    return [PassageHit(r["label"], r["key"], r["name"], _url(r["label"], r["key"]), r["text"] or "",
+    rows = graph_search.vector_passages(vector, types=types, limit=limit,
+                                        k=limit * (1 if len(types) == len(PAGE_LABELS) else 6))
+    return [PassageHit(r["label"], r["key"], r["name"], page_url(r["label"], r["key"]), r["text"] or "",
                        int(r["ordinal"] or 0), round(float(r["score"]), 6)) for r in rows]

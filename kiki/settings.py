@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ without a web server in front (the demo runs plain runserver, DEBUG off).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,7 +107,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves files straight from STATICFILES_DIRS (no collectstatic
+# step); only known files are served, so there is no path traversal.
+# KIKI_STATIC_ROOT is collectstatic's target, for a web server in front.
+STATIC_ROOT = _env("KIKI_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 LOGIN_URL = "/admin/login/"
 
 # --- Neo4j -------------------------------------------------------------

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from kiki.errors import GraphUnavailable, KikiError
 
 from . import blocks, handoff, identity, state
-from .app import web_client, webhook_client
+from .clients import web_client, webhook_client
 
 log = logging.getLogger(__name__)
 

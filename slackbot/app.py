@@ -1,5 +1,6 @@
 """The Slack app factory: one bolt `App` per process, built from settings and
-shared by the HTTP endpoint (/slack/events) and Socket Mode."""
+shared by the HTTP endpoint (/slack/events) and Socket Mode. The Web API and
+response_url clients are built in slackbot/clients.py."""
 from __future__ import annotations
 
 import logging
@@ -9,55 +10,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.webhook import WebhookClient
+
+from .clients import bot_client, oauth_enabled, web_client
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _app: App | None = None
-
-
-def retry_handlers() -> list:
-    # 429s are honoured with their Retry-After; one retry for a dropped connection.
-    return [RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=1)]
-
-
-def api_url() -> str:
-    url = settings.SLACK_API_URL
-    return url if url.endswith("/") else url + "/"
-
-
-def oauth_enabled() -> bool:
-    """Installed into workspaces through Slack's OAuth flow (SLACK_CLIENT_ID and
-    SLACK_CLIENT_SECRET), rather than one workspace's SLACK_BOT_TOKEN."""
-    return bool(settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET)
-
-
-def _client(token: str | None) -> WebClient:
-    return WebClient(token=token, base_url=api_url(), timeout=15, retry_handlers=retry_handlers())
-
-
-def web_client(team: str | None = None, enterprise: str | None = None) -> WebClient:
-    """A Web API client with the bot token of the workspace `team` (from its
-    OAuth installation), or the single workspace's SLACK_BOT_TOKEN."""
-    if oauth_enabled():
-        from .installations import DjangoInstallationStore
-
-        bot = DjangoInstallationStore().find_bot(enterprise_id=enterprise, team_id=team)
-        if bot is not None:
-            return _client(bot.bot_token)
-        if not settings.SLACK_BOT_TOKEN:
-            raise ImproperlyConfigured(f"Kiki is not installed in Slack workspace {team or enterprise or '(none)'}: "
-                                       "install it from /slack/install")
-    if not settings.SLACK_BOT_TOKEN:
-        raise ImproperlyConfigured("SLACK_BOT_TOKEN must be set to talk to Slack")
-    return _client(settings.SLACK_BOT_TOKEN)
-
-
-def webhook_client(response_url: str) -> WebhookClient:
-    """A client for a slash command's or button's response_url."""
-    return WebhookClient(response_url, timeout=15, retry_handlers=retry_handlers())
 
 
 def build_app(client: WebClient | None = None, socket_mode: bool = False) -> App:
@@ -72,7 +31,7 @@ def build_app(client: WebClient | None = None, socket_mode: bool = False) -> App
     if oauth_enabled() and not socket_mode:
         # Each request's token comes from the installation of the workspace it is from.
         oauth = {"oauth_settings": oauth_settings()}
-        client = client or _client(None)
+        client = client or bot_client(None)
     app = App(
         name="kiki",
         signing_secret=settings.SLACK_SIGNING_SECRET,

@@ -6,6 +6,8 @@ import re
 
 from django.conf import settings
 
+from kiki import md
+
 # Slack's limits: a section's text, blocks per message, elements per context.
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -17,12 +19,10 @@ RATE_DOWN = "kiki_rate_down"
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _BULLET = re.compile(r"^(\s*)[-*+]\s+", re.M)
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~])")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M)
@@ -57,16 +57,19 @@ def to_mrkdwn(markdown: str) -> str:
         stash.append(s)
         return f"\x00{len(stash) - 1}\x00"
 
-    text = _FENCE.sub(lambda m: keep(m.group(0)), markdown)
+    # Links first, found by kiki.md (none inside code); link text cannot carry
+    # formatting in Slack, so it is the label's plain text.
+    text = md.replace_links(markdown, lambda link: keep(f"<{_link_target(link.href)}|{escape(link.text)}>"))
+    text = _FENCE.sub(lambda m: keep(m.group(0)), text)
     text = _INLINE_CODE.sub(lambda m: keep(m.group(0)), text)
     # Backslash escapes (the assistant writes names like Ana\_Costa) become the
     # literal character, kept out of the emphasis conversions below.
     text = _ESCAPED.sub(lambda m: keep(escape(m.group(1))), text)
-    text = _LINK.sub(lambda m: keep(f"<{_link_target(m.group(2))}|{escape(_plain_label(m.group(1)))}>"), text)
     text = _AUTOLINK.sub(lambda m: keep(f"<{_link_target(m.group(1))}>"), text)
     text = escape(text)
     text = _HR.sub("", text)
-    text = _HEADING.sub(lambda m: f"\x01{m.group(1)}\x01", text)
+    text = "\n".join(f"\x01{h[1]}\x01" if (h := md.heading(line)) and h[1] else line
+                     for line in text.split("\n"))
     text = _BOLD.sub(lambda m: f"\x01{m.group(2)}\x01", text)
     text = _ITALIC_STAR.sub(lambda m: f"_{m.group(1)}_", text)
     text = _STRIKE.sub(lambda m: f"~{m.group(1)}~", text)
@@ -76,11 +79,6 @@ def to_mrkdwn(markdown: str) -> str:
     while "\x00" in text:  # stashed links may hold stashed escapes
         text = re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], text)
     return text.strip()
-
-
-def _plain_label(label: str) -> str:
-    # Link text cannot carry formatting in Slack; drop markdown emphasis marks.
-    return re.sub(r"(\*\*|__|\*|`)", "", label)
 
 
 def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
@@ -110,7 +108,7 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 
 def fallback_text(markdown: str) -> str:
     """Plain notification text (Slack shows it in notifications and old clients)."""
-    plain = _LINK.sub(lambda m: m.group(1), markdown or "")
+    plain = md.replace_links(markdown or "", lambda link: link.label)
     plain = re.sub(r"(?<!\\)[*_`#]", "", plain)
     plain = escape(_ESCAPED.sub(r"\1", plain)).strip()
     return plain if len(plain) <= FALLBACK_LIMIT else plain[:FALLBACK_LIMIT - 1] + "…"

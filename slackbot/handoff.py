@@ -6,9 +6,8 @@ import re
 
 from slack_sdk import WebClient
 
-from graph import slack_queries
-from graph.model import LABEL_SLUGS
-from kiki.search import search
+from kiki.assistant import handoff
+from kiki.assistant.fallback import STOP_WORDS
 
 from . import identity
 
@@ -31,9 +30,10 @@ def wants_human(text: str) -> bool:
     return bool(_HANDOFF.search(text or ""))
 
 
-_STOPWORDS = frozenset("""a an the i me my we our you your it its this that these those is are was were be
-to of in on at by with from and or but not no do does did how what who whom which when where why
-own owns owner owners lead leads responsible issue issues problem problems question questions help need want please thanks hi hello hey""".split())
+# Besides the assistant's stop words, the words of a request for an owner
+# that name no topic ("who owns billing issues?").
+_STOPWORDS = STOP_WORDS | frozenset("""by from but no own owns owner owners lead leads responsible issue issues
+problem problems question questions help need want thanks hi hello hey""".split())
 
 
 def topic_of(text: str) -> str:
@@ -43,35 +43,11 @@ def topic_of(text: str) -> str:
     return " ".join(words)
 
 
-def _hits(topic: str) -> list:
-    # Full-text search ANDs the words; if the whole topic finds nothing, try
-    # its longest words alone (at most three more round trips).
-    hits = search(topic, limit=8)
-    for word in sorted(set(topic.split()), key=len, reverse=True)[:3]:
-        if hits or len(topic.split()) == 1:
-            break
-        hits = search(word, limit=8)
-    return [h for h in hits if h.type in LABEL_SLUGS]
-
-
 def owners_for(topic: str, client: WebClient, limit: int = 3, team: str | None = None) -> list[dict]:
-    """The owning teams (or people) for a topic, each with its channel and
-    leads (Slack user ids where known), best match first."""
-    if not topic:
-        return []
-    hits = _hits(topic)
-    rows = slack_queries.handoff_owners([{"type": h.type, "key": h.key} for h in hits], limit=limit)
-    owners = []
-    for r in rows:
-        slug = LABEL_SLUGS.get(r["type"], "team")
-        about_is_owner = (r["about_type"], r["about_key"]) == (r["type"], r["key"])
-        owners.append({
-            "type": r["type"], "key": r["key"], "name": r["name"], "url": f"/{slug}/{r['key']}",
-            "channel": (r["channel"] or "").lstrip("#") or None,
-            "about_name": None if about_is_owner else r["about_name"],
-            "about_url": f"/{LABEL_SLUGS.get(r['about_type'], 'topic')}/{r['about_key']}",
-            "leads": [{"key": l["key"], "name": l["name"], "url": f"/person/{l['key']}",
-                       "slack_user": identity.slack_user_for(l, client, team),
-                       "is_lead": not r["owner_is_person"]} for l in r["leads"]],
-        })
+    """The owning teams (or people) for a topic (kiki.assistant.handoff), each
+    lead with their Slack user id where known, best match first."""
+    owners = handoff.owners_for(topic, limit=limit)
+    for o in owners:
+        for lead in o["leads"]:
+            lead["slack_user"] = identity.slack_user_for(lead, client, team)
     return owners

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from graph import slack_queries
+from kiki.assistant import people
 
 from . import state
 
@@ -46,7 +46,7 @@ def resolve(slack_user: str, client: WebClient, team: str | None = None) -> Aske
         key, _, name = cached.partition("|")
         return Asker(slack_user, key, name or None)
 
-    row = slack_queries.person_by_slack_id(slack_user)
+    row = people.person_by_slack_id(slack_user)
     why = ""
     if row is None:
         email = None
@@ -56,7 +56,7 @@ def resolve(slack_user: str, client: WebClient, team: str | None = None) -> Aske
         except SlackApiError as e:
             log.warning("users.info failed for %s: %s", slack_user, e.response.get("error"))
         if email:
-            row = slack_queries.person_by_email(email)
+            row = people.person_by_email(email)
             if row is None:
                 why = "your Slack account and email aren't linked to a person page in the wiki"
         else:

@@ -17,9 +17,9 @@ from graph.model import Batch
 from graph.writes import merge_batch
 from ingest.connectors.base import Connector
 from ingest.connectors.catalog import CatalogConnector, component_paths
-from ingest.connectors.codeowners import CodeownersConnector, owners_of, parse_codeowners
+from ingest.connectors.codeowners import CodeownersConnector
 from ingest.connectors.csv_people import CSVPeopleConnector
-from ingest.connectors.docs import DocsConnector, parse_steps
+from ingest.connectors.docs import DocsConnector
 from ingest.connectors.hris import HRISConnector
 from ingest.connectors.workday import WorkdayConnector
 from kiki.errors import IngestError
@@ -374,14 +374,6 @@ def test_workday_batch_merges_into_the_graph(clean_graph):
 
 
 # --- docs folder ------------------------------------------------------------------
-def test_docs_steps_parser():
-    steps = parse_steps("Intro\n\n## Steps\n1. First [thing](/x) (owner: @a)\n   more detail\n1. Second (owners: @b, @c)\n"
-                        "1. Third.\n\nAfter the list.\n2. not a step\n")
-    assert [(s["name"], s["owners"], s["detail"]) for s in steps] == [
-        ("First thing", ["@a"], "more detail"), ("Second", ["@b", "@c"], ""), ("Third", [], "")]
-    assert parse_steps("# Title\n\n1. no steps heading\n") == []
-
-
 def test_docs_without_graph_reads_articles_and_reports_files(tmp_path):
     batch = DocsConnector(path=str(DATA / "docs"), resolve_against_graph=False).read()
     assert set(by_key(batch, "Process")) == {"quarterly-risk-report"}
@@ -502,17 +494,6 @@ def test_component_paths_use_catalog_folders_and_source_location():
 
 
 # --- CODEOWNERS -----------------------------------------------------------------
-def test_codeowners_parser_last_match_wins():
-    rules, bad = parse_codeowners((REPO / ".github" / "CODEOWNERS").read_text())
-    assert bad == [(11, "not an owner: notanowner (use @user, @org/team or an email)")]
-    assert [r.pattern for r in rules][:3] == ["*", "/services/payments/", "/services/payments/*.md"]
-    assert owners_of(rules, "services/payments").owners == ["@acme/payments-team", "ana.costa2@acme.example"]
-    assert owners_of(rules, "services/ledger").owners == ["@acme/risk-data", "@raj-patel", "@acme/unknown-team"]
-    assert owners_of(rules, "services/other").owners == ["@acme/platform"]
-    assert owners_of(rules, "docs/guides").owners == ["@acme/tech-writers"]
-    assert owners_of(rules, "libs/shared").owners == []
-
-
 def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
     merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
     merge_batch(CatalogConnector(path=str(REPO)).read())

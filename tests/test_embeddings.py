@@ -76,37 +76,6 @@ def test_missing_model_raises_embedding_unavailable(tmp_path):
     assert "no-model" in str(err.value)
 
 
-# --- chunking ---------------------------------------------------------------
-
-def test_body_splits_on_headings_into_bounded_passages():
-    doc = {"label": "Team", "key": "platform", "name": "Platform", "summary": "S", "body": RUNBOOK}
-    passages = chunking.passages(doc)
-    assert passages[0].ordinal == 0 and passages[0].text.startswith("Platform is a team")
-    body = passages[1:]
-    assert [p.ordinal for p in body] == list(range(1, len(body) + 1))
-    assert all(len(p.text.split()) <= chunking.MAX_WORDS for p in body)
-    assert any(p.embed_text.startswith("Platform - Runbook > Clusters:") for p in body)
-    assert any(p.embed_text.startswith("Platform - Runbook > Deploys:") for p in body)
-    # Deterministic: same doc, same passages (hence same hashes).
-    assert [p.hash("m") for p in chunking.passages(doc)] == [p.hash("m") for p in passages]
-
-
-def test_short_paragraphs_are_packed_and_long_ones_cut_at_sentences():
-    short = ["one two three"] * 50          # 150 words in tiny paragraphs
-    packed = chunking.pack(short)
-    assert all(chunking.MIN_WORDS <= len(p.split()) <= chunking.MAX_WORDS for p in packed[:-1])
-    long = " ".join(f"Sentence number {i} has six words." for i in range(100))  # 600 words
-    pieces = chunking.pack([long])
-    assert len(pieces) >= 3 and all(len(p.split()) <= chunking.MAX_WORDS for p in pieces)
-    assert all(p.endswith(".") for p in pieces)
-
-
-def test_fenced_code_is_not_split_on_blank_lines_or_headings():
-    body = "Intro.\n\n```\n# not a heading\n\nstill code\n```\n\nAfter."
-    sections = chunking.split_sections(body)
-    assert sections == [("", ["Intro.", "```\n# not a heading\n\nstill code\n```", "After."])]
-
-
 def test_facts_passage_carries_graph_context(clean_graph):
     merge_batch(_org())
     docs = {d["key"]: d for d in driver.read(chunk_queries.ENTITY_DOCS, refs=[

@@ -113,7 +113,7 @@ def test_type_filter_limits_labels(org):
 def test_graph_boost_lifts_neighbours_of_top_hits(org, embedder):
     query = "journals and balances"
     vector = embedder.encode([query])[0]
-    row = driver.read(kiki_search.chunk_queries.HYBRID_CANDIDATES, q=graph_search.lucene_query(query),
+    row = driver.read(graph_search.HYBRID_CANDIDATES, q=graph_search.lucene_query(query),
                       fetch=80, depth=40, types=list(kiki_search.PAGE_LABELS), k=80, vector=vector,
                       heads=kiki_search.LINK_HEADS)[0]
     ids = {x["id"]: x["key"] for x in row["ft"] + row["vec"]}

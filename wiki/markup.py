@@ -25,6 +25,7 @@ from slugify import slugify
 
 from graph.model import LABEL_SLUGS, SLUG_LABELS, check_key
 from graph.errors import InvalidInput
+from graph.page_urls import index_url, page_url
 
 MAX_WIKI_LINKS = 500  # resolved per article; the rest render as plain links to search
 TOC_MIN_HEADINGS = 3
@@ -94,12 +95,12 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
         return f'<span class="invalid-link" title="{escape("Invalid wiki link: " + link.error)}">[[{escape(link.raw)}]]</span>'
     target = env.get("resolved", {}).get(_lookup_id(link))
     if target:
-        return f'<a class="wikilink" href="/{LABEL_SLUGS[target["label"]]}/{escape(target["key"])}">{text}</a>'
+        return f'<a class="wikilink" href="{escape(page_url(target["label"], target["key"]))}">{text}</a>'
     name = link.name or link.text
     query = {"name": name}
     if link.key:
         query["key"] = link.key
-    return (f'<a class="wikilink new" href="/topic/new?{escape(urlencode(query))}" '
+    return (f'<a class="wikilink new" href="{index_url("Topic")}new?{escape(urlencode(query))}" '
             f'title="{escape(name)} (no such page yet: create it)">{text}</a>')
 
 

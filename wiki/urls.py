@@ -1,16 +1,16 @@
 """URL routes for the wiki: home, search, health, per-type index and entity pages.
 Included last by kiki.urls, so the catch-all /<slug>/ routes never shadow
 other apps; an unknown slug is a 404."""
-from django.urls import path, re_path
+from django.urls import path
 
-from .views import create, editing, health, history, home, pages, search, static
+from .views import changes, create, editing, health, history, home, pages, search
 
 urlpatterns = [
-    # Before the catch-all routes, which would otherwise take /static/<file>.
-    re_path(r"^static/(?P<path>.+)$", static.static_file, name="static-file"),
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("search", search.search_page, name="search"),
+    path("recent", changes.recent_changes, name="recent-changes"),
+    path("random", changes.random_page, name="random-page"),
     path("search/suggest", search.suggest, name="search-suggest"),
     path("<slug:slug>/", pages.type_index, name="type-index"),
     path("<slug:slug>/new", create.create_page, name="entity-create"),

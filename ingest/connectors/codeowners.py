@@ -37,6 +37,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pathspec
+
 from graph.model import Batch, Edge, Problem, slugify_key
 from kiki.errors import IngestError
 
@@ -51,41 +53,13 @@ class Rule:
     line: int
     pattern: str
     owners: list[str]
-    regex: re.Pattern
+    spec: pathspec.PathSpec
 
 
-def pattern_regex(pattern: str) -> re.Pattern:
-    """gitignore-style pattern -> regex over repository paths without a leading slash."""
-    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
-    directory = pattern.endswith("/")
-    body = pattern.strip("/")
-    if not body:
-        return re.compile(r"^.*$")  # "/" alone: the whole repository
-    out, i = [], 0
-    while i < len(body):
-        if body.startswith("**/", i):
-            out.append(r"(?:.*/)?")
-            i += 3
-        elif body.startswith("/**", i) and i + 3 == len(body):
-            out.append(r"/.*")
-            i += 3
-        elif body.startswith("**", i):
-            out.append(r".*")
-            i += 2
-        elif body[i] == "*":
-            out.append(r"[^/]*")
-            i += 1
-        elif body[i] == "?":
-            out.append(r"[^/]")
-            i += 1
-        else:
-            out.append(re.escape(body[i]))
-            i += 1
-    prefix = "^" if anchored else r"^(?:.*/)?"
-    # A pattern naming a directory owns everything below it; a trailing "/"
-    # means it only matches directories, i.e. something must follow.
-    suffix = r"/.*$" if directory else r"(?:/.*)?$"
-    return re.compile(prefix + "".join(out) + suffix)
+def pattern_spec(pattern: str) -> pathspec.PathSpec:
+    """A gitignore-style pattern (pathspec gitignore) over repository paths
+    without a leading slash; "/" alone owns the whole repository."""
+    return pathspec.PathSpec.from_lines("gitignore", ["**" if not pattern.strip("/") else pattern])
 
 
 def parse_codeowners(text: str) -> tuple[list[Rule], list[tuple[int, str]]]:
@@ -106,8 +80,8 @@ def parse_codeowners(text: str) -> tuple[list[Rule], list[tuple[int, str]]]:
             bad.append((n, f"not an owner: {', '.join(odd)} (use @user, @org/team or an email)"))
             owners = [o for o in owners if o not in odd]
         try:
-            rules.append(Rule(n, pattern, owners, pattern_regex(pattern)))
-        except re.error as e:
+            rules.append(Rule(n, pattern, owners, pattern_spec(pattern)))
+        except (re.error, ValueError) as e:
             bad.append((n, f"unreadable pattern {pattern!r}: {e}"))
     return rules, bad
 
@@ -116,7 +90,7 @@ def owners_of(rules: list[Rule], path: str) -> Rule | None:
     """The last rule matching a file directly inside the folder `path`."""
     probe = path.strip("/") + "/__kiki_any_file__" if path.strip("/") else "__kiki_any_file__"
     for rule in reversed(rules):
-        if rule.regex.match(probe):
+        if rule.spec.match_file(probe):
             return rule
     return None
 

@@ -44,10 +44,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import frontmatter
 import yaml
 from django.conf import settings
 
-from graph.model import LABEL_SLUGS, SLUG_LABELS, Batch, Edge, Entity, Problem, slugify_key
+from graph.model import LABEL_SLUGS, Batch, Edge, Entity, Problem, slugify_key
+from graph.page_urls import parse_page_url
+from kiki import md
 from kiki.errors import IngestError
 
 from .base import Connector
@@ -56,40 +59,40 @@ from .resolve import Directory
 TYPES = {"process": "Process", "topic": "Topic"}
 OWNER_LABELS = ("Team", "Department", "Person")
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_YAML = frontmatter.YAMLHandler()
 _ORDERED_ITEM = re.compile(r"^ {0,3}\d{1,9}[.)]\s+(.*)$")
 _OWNER_HINT = re.compile(r"\s*\((?:owners?|responsible)\s*:\s*([^)]*)\)", re.I)
 _MENTION = re.compile(r"(?<![\w@./-])@([A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)")
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.S | re.M)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str]:
     """(front matter dict or None, body). Raises ValueError for invalid YAML."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
+    if not _YAML.detect(text):
         return None, text
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        front, body = _YAML.split(text)
+    except ValueError:  # an opening --- and no closing one: not front matter
+        return None, text
+    try:
+        meta = _YAML.load(front) or {}
     except yaml.YAMLError as e:
         raise ValueError(f"invalid front matter YAML: {e}") from e
     if not isinstance(meta, dict):
         raise ValueError("front matter must be a mapping")
-    return meta, text[m.end():]
+    return meta, body.removeprefix("\r\n").removeprefix("\n")
 
 
 def plain(text: str) -> str:
     """Markdown inline text as plain words: links to their text, emphasis removed."""
-    text = _LINK.sub(lambda m: m.group(1), text)
-    return re.sub(r"\s+", " ", re.sub(r"[*_`]{1,3}", "", text)).strip()
+    return " ".join(md.plain_text(text).split())
 
 
 def first_paragraph(body: str, limit: int = 300) -> str:
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
-        if block and not _HEADING.match(block.splitlines()[0]) and not _ORDERED_ITEM.match(block):
+        if block and not md.heading(block.splitlines()[0]) and not _ORDERED_ITEM.match(block):
             text = plain(block)
             return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
     return ""
@@ -100,11 +103,11 @@ def parse_steps(body: str) -> list[dict]:
     [{"text": ..., "owners": [...], "detail": ...}] in order."""
     steps, in_section, started = [], False, False
     for line in body.splitlines():
-        h = _HEADING.match(line)
+        h = md.heading(line)
         if h:
             if in_section:
                 break
-            in_section = h.group(2).strip().lower().startswith("steps")
+            in_section = h[1].strip().lower().startswith("steps")
             continue
         if not in_section:
             continue
@@ -246,13 +249,13 @@ class DocsConnector(Connector):
             if hit:
                 targets.append(hit)
         base = settings.KIKI_BASE_URL.rstrip("/")
-        for m in _LINK.finditer(text):
-            url = m.group(2)
+        for link in md.links(text):
+            url = link.dest
             if url.startswith(base + "/"):
                 url = url[len(base):]
-            wiki = re.match(r"^/([a-z]+)/([^/?#]+)/?(?:[?#].*)?$", url)
-            if wiki and wiki.group(1) in SLUG_LABELS:
-                label, key = SLUG_LABELS[wiki.group(1)], wiki.group(2)
+            wiki = parse_page_url(url)
+            if wiki:
+                label, key = wiki
                 if directory.has(label, key):
                     targets.append((label, key))
                 else:

@@ -28,12 +28,13 @@ edge is dropped, since the person record itself is fine.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from graph.model import Batch, Edge, Entity, Problem, slugify_key
+from dateutil import parser as dateutil_parser
+
+from graph.model import Batch, Edge, Entity, Problem, name_key, slugify_key
 
 from ..orgunits import attribute_chain, match_key
 
@@ -69,9 +70,8 @@ def clean(value) -> str:
 
 def key_of(text: str) -> str:
     """A key from a name, folding accents first so "José Núñez" -> "jose-nunez"
-    rather than losing the letters."""
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return slugify_key(folded) or slugify_key(text or "")
+    rather than losing the letters (graph.model.name_key)."""
+    return name_key(text) or slugify_key(text or "")
 
 
 def parse_date(text: str) -> str:
@@ -81,12 +81,17 @@ def parse_date(text: str) -> str:
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*|[+-]\d{2}:\d{2}|Z)?$", text)
     if m:
         return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    for fmt in ("%Y/%m/%d", "%m/%d/%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"unreadable date {text!r} (use YYYY-MM-DD)")
+    # Any other shape (2021/04/01, 04/01/2021 month first, 1 Apr 2021, April 1,
+    # 2021) through dateutil; parsed against two different defaults so that a
+    # date missing its day, month or year is refused instead of completed.
+    try:
+        first = dateutil_parser.parse(text, default=datetime(2000, 1, 1))
+        second = dateutil_parser.parse(text, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        raise ValueError(f"unreadable date {text!r} (use YYYY-MM-DD)") from None
+    if first.date() != second.date():
+        raise ValueError(f"incomplete date {text!r} (use YYYY-MM-DD)")
+    return first.date().isoformat()
 
 
 def parse_status(text: str) -> str:

@@ -14,6 +14,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -44,7 +46,7 @@ class DateError(ValueError):
 
 
 def _end_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, 1) + relativedelta(day=31)
 
 
 def _cap(day: date, today: date) -> date:
@@ -52,10 +54,8 @@ def _cap(day: date, today: date) -> date:
 
 
 def _months_back(today: date, n: int) -> date:
-    month = today.month - n
-    year = today.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    # The same day n months back, or that month's last day when it is shorter.
+    return today - relativedelta(months=n)
 
 
 def _resolve(name: str, m: re.Match, today: date) -> date:

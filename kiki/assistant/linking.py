@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from graph import assistant_queries as Q
-from graph import driver
-from graph.model import PAGE_LABELS, slugify_key
+from rapidfuzz.distance import OSA
+
+from graph import entities, identity, org
+from graph.model import PAGE_LABELS, name_key
 
 _WORD = re.compile(r"[a-z0-9]+")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
@@ -73,15 +74,10 @@ def _closeness(a: str, b: str) -> float:
 
 
 def _one_edit(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3 or max(len(a), len(b)) < 4:
+    # One substitution, insertion, deletion or swap of neighbours (optimal string alignment).
+    if min(len(a), len(b)) < 3 or max(len(a), len(b)) < 4:
         return False
-    # one substitution, insertion or deletion
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1 or any(
-            a[i] == b[i + 1] and a[i + 1] == b[i] and a[:i] == b[:i] and a[i + 2:] == b[i + 2:]
-            for i in range(len(a) - 1))
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def lucene_terms(phrase: str) -> str:
@@ -138,8 +134,8 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     # and without a trailing type word ("the Payments team" -> "Payments").
     bare = re.sub(r"\s+(?:" + "|".join(sorted(TYPE_WORDS)) + r")$", "", phrase, flags=re.I)
     names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
-    keys = sorted({k for k in (slugify_key(phrase), slugify_key(bare)) if k})
-    rows = driver.read_once(Q.LINK_CANDIDATES, keys=keys, names=names, q=q, types=types, fetch=30, limit=30)
+    keys = sorted({k for k in (name_key(phrase), name_key(bare)) if k})
+    rows = entities.link_candidates(keys=keys, names=names, lucene=q, types=types, limit=30)
     out = []
     for row in rows:
         exact, coverage, tight = _match_quality(words, row)
@@ -166,16 +162,14 @@ def asker_context(asker: str | None) -> dict | None:
     """The asker's own page, teams, departments and managers (one round trip)."""
     if not asker:
         return None
-    rows = driver.read_once(Q.ASKER_CONTEXT, asker=asker)
-    return rows[0] if rows else None
+    return org.asker_context(asker)
 
 
 def person_for_user(username: str | None, email: str | None) -> str | None:
     """The Person key of a signed-in Django user (username = key, or same email)."""
     if not username and not email:
         return None
-    rows = driver.read_once(Q.PERSON_FOR_USER, username=username or None, email=email or None)
-    return rows[0]["key"] if rows else None
+    return identity.person_for_user(username, email)
 
 
 def is_self(phrase: str) -> bool:

@@ -15,6 +15,8 @@ from graph.model import PAGE_LABELS
 
 from . import dates, linking, tools
 from .answer import Composer, join_names, md_escape
+from .fallback import search_pages
+from .fallback import search_words as _search_words
 from .tools import Page, ToolResult, page
 
 # --- question shapes -------------------------------------------------------------
@@ -858,27 +860,8 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _one_per_page(hits: list[dict]) -> list[dict]:
-    """The best passage of each page (hits come best first)."""
-    seen: set = set()
-    return [h for h in hits if (h["type"], h["key"]) not in seen and not seen.add((h["type"], h["key"]))]
-
-
 def _search_answer(off: Offline, text: str):
-    words = _search_words(text)
-    hits = _one_per_page(off.run("search", tools.search, words, limit=8).data)[:3] if words else []
-    if not hits and len(words.split()) > 1:
-        # Full text wants every word; retry with the most specific words alone
-        # and keep pages matched by the most of them.
-        found: dict[tuple, list] = {}
-        for w in sorted(set(words.split()), key=len, reverse=True)[:3]:
-            if len(w) < 4:
-                continue
-            for rank, h in enumerate(off.run("search", tools.search, w, limit=3).data):
-                entry = found.setdefault((h["type"], h["key"]), [0, 0, h])
-                entry[0] += 1
-                entry[1] -= rank
-        hits = [e[2] for e in sorted(found.values(), key=lambda e: (e[0], e[1]), reverse=True)][:3]
+    hits = search_pages(_search_words(text), lambda q, n: off.run("search", tools.search, q, limit=n).data)
     if not hits:
         off.c.add("I don't know. Nothing in Kiki matches that question; try naming a person, team, "
                   "system, process or topic.")
@@ -893,17 +876,6 @@ def _search_answer(off: Offline, text: str):
             snippet = snippet[:200].rsplit(" ", 1)[0] + " …"
         items.append(off.c.link(p) + (f": “{md_escape(snippet)}”" if snippet else ""))
     off.c.bullets(items)
-
-
-_STOP = set("""a an the is are was were be been do does did of in on at to for with about what which who whom
-whose when where why how can could should would will i we you me my our your it its this that these those there
-please tell show give find know any some and or not
-anything something everything""".split())
-
-
-def _search_words(text: str) -> str:
-    words = [w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP]
-    return " ".join(words[:8])
 
 
 # "who owns the ledger service and what depends on it": two questions, the second

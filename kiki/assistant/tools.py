@@ -5,8 +5,9 @@ returned, and the pages a tool used are known exactly (for citations).
 Each tool takes the asking user (`asker`, a Person key or None) so access
 rules can later filter results in one place (`_visible`), and most take an
 optional `as_of` date ('YYYY-MM-DD') that switches to the history-aware query.
-One Cypher round trip per call, made with `driver.read_once` (no retry loop),
-so a question asked while Neo4j is down fails at once with GraphUnavailable.
+Each tool is one call into the graph API (graph/org.py, catalog.py,
+entities.py, history.py): one round trip with no retry loop, so a question
+asked while Neo4j is down fails at once with GraphUnavailable.
 """
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
-from graph import assistant_queries as Q
-from graph import driver
-from graph.model import LABEL_SLUGS, PAGE_LABELS, RELATIONSHIPS
+from graph import catalog, entities, history, org
+from graph.model import LABEL_SLUGS, PAGE_LABELS
+from graph.page_urls import page_url
 from kiki.errors import InvalidInput
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CURRENT_REL_TYPES = [r for r in RELATIONSHIPS if not r.startswith("PAST_")]
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,6 @@ class ToolResult:
         """What we store with the conversation: the call, and which pages it used."""
         return {"tool": self.tool, "args": self.args, "found": self.found,
                 "pages": [f"{p.type}:{p.key}" for p in self.pages]}
-
-
-def page_url(label: str, key: str) -> str:
-    return f"/{LABEL_SLUGS[label]}/{key}"
 
 
 def page(label: str | None, key: str | None, name: str | None) -> Page | None:
@@ -134,11 +130,10 @@ def entity(key: str, type: str | None = None, *, asker: str | None = None) -> To
     """A page's properties, a short body excerpt and its current relationships."""
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS)
-    rows = driver.read_once(Q.ENTITY, key=key, label=label, rel_types=CURRENT_REL_TYPES, related_limit=60)
+    row = entities.entity(key, label)
     args = {"key": key, "type": label}
-    if not rows:
+    if row is None:
         return _visible(asker, ToolResult("entity", args, None))
-    row = rows[0]
     props = {k: v for k, v in row["props"].items()
              if v is not None and k not in ("content_hash", "aliases_text", "body_edited_by")}
     props = {k: (v.iso_format() if hasattr(v, "iso_format") else v) for k, v in props.items()}
@@ -151,24 +146,20 @@ def entity(key: str, type: str | None = None, *, asker: str | None = None) -> To
 def property_as_of(key: str, field: str, as_of: str, type: str, *, asker: str | None = None) -> ToolResult:
     """One property of a page as it was on a date (ingest keeps earlier values
     as Revision nodes), e.g. a person's title last year."""
-    from graph import ingest_queries
-
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS) or "Person"
     args = {"key": key, "field": field, "as_of": _as_of(as_of), "type": label}
-    rows = driver.read_once(ingest_queries.PROPERTY_AS_OF, label=label, key=key, field=field, date=args["as_of"])
-    if not rows:
+    row = history.property_as_of(label, key, field, args["as_of"])
+    if row is None:
         return _visible(asker, ToolResult("property_as_of", args, None))
-    data = {"type": label, "key": key, "field": field, "as_of": args["as_of"], "value": rows[0]["value"]}
+    data = {"type": label, "key": key, "field": field, "as_of": args["as_of"], "value": row["value"]}
     return _visible(asker, ToolResult("property_as_of", args, data))
 
 
 def changes(key: str, since: str, until: str, type: str | None = None, *, asker: str | None = None) -> ToolResult:
     """What changed around a page between two dates (inclusive): relationships
     that started or ended (for a team or department: across its sub-teams) and
-    fields that changed, including its members' (graph/history_queries.py)."""
-    from graph import history_queries as HQ
-
+    fields that changed, including its members' (graph/history.py)."""
     key = _key_arg(key)
     label = _label_arg(type, PAGE_LABELS)
     since, until = _as_of(since), _as_of(until)
@@ -176,11 +167,9 @@ def changes(key: str, since: str, until: str, type: str | None = None, *, asker:
         raise InvalidInput(f"since and until must be dates with since <= until, not {since!r}..{until!r}",
                            code="bad_window")
     args = {"key": key, "type": label, "since": since, "until": until}
-    rows = driver.read_once(HQ.CHANGES, key=key, label=label or "Entity", since=since, until=until,
-                            skip=HQ.SKIP_FIELDS)
-    if not rows:
+    row = history.changes(key, label, since, until)
+    if row is None:
         return _visible(asker, ToolResult("changes", args, None))
-    row = rows[0]
     events, seen = [], set()
     for kind in ("started", "ended"):
         for e in row[kind]:
@@ -201,20 +190,19 @@ def changes(key: str, since: str, until: str, type: str | None = None, *, asker:
 _UNITS = ("Team", "Department")
 
 
-def _unit_tool(tool: str, team: str, type: str | None, as_of: str | None, current: str, historical: str,
+def _unit_tool(tool: str, team: str, type: str | None, as_of: str | None, read: Callable[..., dict | None],
                pages_of: Callable[[dict], Any], asker: str | None, extra_args: dict | None = None,
                **params) -> ToolResult:
     """The shape every team/department tool shares: validate the arguments, one
-    round trip (the *_AS_OF query when a date is given), the unit's page plus
+    graph read (history-aware when a date is given), the unit's page plus
     the pages `pages_of(row)` names."""
     key = _key_arg(team)
     as_of = _as_of(as_of)
     label = _label_arg(type, _UNITS)
     args = {"team": key, **(extra_args or {}), "as_of": as_of}
-    rows = driver.read_once(historical if as_of else current, key=key, label=label, as_of=as_of, **params)
-    if not rows:
+    row = read(key, label, as_of=as_of, **params)
+    if row is None:
         return _visible(asker, ToolResult(tool, args, None))
-    row = rows[0]
     return _visible(asker, ToolResult(tool, args, row,
                                       _pages(Page(row["label"], row["key"], row["name"]), *pages_of(row))))
 
@@ -226,7 +214,7 @@ def _people(items: list[dict]) -> list[Page]:
 def members(team: str, include_subteams: bool = True, *, asker: str | None = None,
             as_of: str | None = None, type: str | None = None, limit: int = 200) -> ToolResult:
     """People who are members of a team/department (and of its sub-teams)."""
-    return _unit_tool("members", team, type, as_of, Q.MEMBERS, Q.MEMBERS_AS_OF,
+    return _unit_tool("members", team, type, as_of, org.members,
                       lambda row: _people(row["members"]), asker,
                       {"include_subteams": bool(include_subteams)}, subteams=bool(include_subteams), limit=limit)
 
@@ -234,27 +222,27 @@ def members(team: str, include_subteams: bool = True, *, asker: str | None = Non
 def headcount(team: str, *, asker: str | None = None, as_of: str | None = None,
               type: str | None = None) -> ToolResult:
     """Distinct people in a team or department, sub-teams included."""
-    return _unit_tool("headcount", team, type, as_of, Q.HEADCOUNT, Q.HEADCOUNT_AS_OF, lambda row: (), asker)
+    return _unit_tool("headcount", team, type, as_of, org.headcount, lambda row: (), asker)
 
 
 def leader(team: str, *, asker: str | None = None, as_of: str | None = None,
            type: str | None = None) -> ToolResult:
     """Who leads a team or department (and the parent's lead, for when nobody does)."""
-    return _unit_tool("leader", team, type, as_of, Q.LEADER, Q.LEADER_AS_OF,
+    return _unit_tool("leader", team, type, as_of, org.leader,
                       lambda row: _people(row["leads"]), asker)
 
 
 def subunits(team: str, *, asker: str | None = None, as_of: str | None = None,
              type: str | None = None) -> ToolResult:
     """The teams directly under a team or department, with their leads and headcounts."""
-    return _unit_tool("subunits", team, type, as_of, Q.SUBUNITS, Q.SUBUNITS_AS_OF,
+    return _unit_tool("subunits", team, type, as_of, org.subunits,
                       lambda row: [p for t in row["teams"]
                                    for p in [Page("Team", t["key"], t["name"]), *_people(t["leads"])]], asker)
 
 
 def organization(*, asker: str | None = None) -> ToolResult:
     """The whole organization today: headcount, departments (headcount, leads), number of teams."""
-    row = driver.read_once(Q.ORGANIZATION)[0]
+    row = org.organization()
     pages = _pages(*(p for d in row["departments"]
                      for p in [Page("Department", d["key"], d["name"]), *_people(d["leads"])]))
     return _visible(asker, ToolResult("organization", {}, row, pages))
@@ -265,10 +253,9 @@ def manager_chain(person: str, *, asker: str | None = None, as_of: str | None = 
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read_once(Q.MANAGER_CHAIN_AS_OF if as_of else Q.MANAGER_CHAIN, key=key, as_of=as_of)
-    if not rows:
+    row = org.manager_chain(key, as_of=as_of)
+    if row is None:
         return _visible(asker, ToolResult("manager_chain", args, None))
-    row = rows[0]
     pages = _pages(Page("Person", key, row["person"]["name"]),
                    *(Page("Person", m["key"], m["name"]) for m in row["chain"]))
     return _visible(asker, ToolResult("manager_chain", args, row, pages))
@@ -279,10 +266,9 @@ def direct_reports(person: str, *, asker: str | None = None, as_of: str | None =
     key = _key_arg(person)
     as_of = _as_of(as_of)
     args = {"person": key, "as_of": as_of}
-    rows = driver.read_once(Q.DIRECT_REPORTS_AS_OF if as_of else Q.DIRECT_REPORTS, key=key, as_of=as_of)
-    if not rows:
+    row = org.direct_reports(key, as_of=as_of)
+    if row is None:
         return _visible(asker, ToolResult("direct_reports", args, None))
-    row = rows[0]
     pages = _pages(Page("Person", key, row["person"]["name"]),
                    *(Page("Person", m["key"], m["name"]) for m in row["reports"]))
     return _visible(asker, ToolResult("direct_reports", args, row, pages))
@@ -295,10 +281,9 @@ def owner(key: str, type: str | None = None, *, asker: str | None = None, as_of:
     as_of = _as_of(as_of)
     label = _label_arg(type, ("System", "Process", "Topic"))
     args = {"key": key, "type": label, "as_of": as_of}
-    rows = driver.read_once(Q.OWNER_AS_OF if as_of else Q.OWNER, key=key, label=label, as_of=as_of)
-    if not rows:
+    row = catalog.owner(key, label, as_of=as_of)
+    if row is None:
         return _visible(asker, ToolResult("owner", args, None))
-    row = rows[0]
     pages = [Page(row["label"], row["key"], row["name"])]
     for o in row["owners"]:
         pages.append(page(o["label"], o["key"], o["name"]))
@@ -312,10 +297,9 @@ def dependencies(system: str, direction: str = "out", *, asker: str | None = Non
     if direction not in ("out", "in", "both"):
         raise InvalidInput(f"direction must be out, in or both, not {direction!r}", code="bad_direction")
     args = {"system": key, "direction": direction}
-    rows = driver.read_once(Q.DEPENDENCIES, key=key, direction=direction)
-    if not rows:
+    row = catalog.dependencies(key, direction)
+    if row is None:
         return _visible(asker, ToolResult("dependencies", args, None))
-    row = rows[0]
     pages = [Page("System", key, row["system"]["name"])]
     pages += [Page("System", d["key"], d["name"]) for d in row["uses"] + row["used_by"]]
     return _visible(asker, ToolResult("dependencies", args, row, _pages(*pages)))
@@ -325,10 +309,9 @@ def process_steps(process: str, *, asker: str | None = None) -> ToolResult:
     """A process's steps in order, who is responsible for each, and its owner."""
     key = _key_arg(process)
     args = {"process": key}
-    rows = driver.read_once(Q.PROCESS_STEPS, key=key)
-    if not rows:
+    row = catalog.process_steps(key)
+    if row is None:
         return _visible(asker, ToolResult("process_steps", args, None))
-    row = rows[0]
     pages = [Page("Process", key, row["process"]["name"])]
     for s in row["steps"]:
         pages.extend(p for p in (page(r["label"], r["key"], r["name"]) for r in s["responsible"]) if p)
@@ -347,15 +330,13 @@ def who_to_ask(topic: str, *, asker: str | None = None, key: str | None = None,
     label = _label_arg(type, PAGE_LABELS)
     args = {"topic": topic, "key": key, "type": label}
     if key:
-        rows = driver.read_once(Q.WHO_TO_ASK_KEY, key=_key_arg(key), label=label)
+        row = catalog.contacts_for(_key_arg(key), label)
     else:
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidInput("topic must be non-empty text", code="bad_topic")
-        q = lucene_terms(topic)
-        rows = driver.read_once(Q.WHO_TO_ASK_TEXT, q=q) if q else []
-    if not rows:
+        row = catalog.contacts_for_text(lucene_terms(topic))
+    if row is None:
         return _visible(asker, ToolResult("who_to_ask", args, None))
-    row = rows[0]
     pages = [Page(row["label"], row["key"], row["name"])]
     for c in row["contacts"]:
         pages.append(page(c["label"], c["key"], c["name"]))

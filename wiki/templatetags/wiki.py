@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from graph import pages
 from graph.model import LABEL_SLUGS, PAGE_LABELS
+from graph.page_urls import index_url, page_url
 from wiki import markup
 
 register = template.Library()
@@ -54,6 +55,17 @@ def plural(label):
 @register.filter
 def slug(label):
     return LABEL_SLUGS.get(label, "")
+
+
+@register.filter(name="page_url")
+def page_url_filter(label, key):
+    """{{ label|page_url:key }}: the page's URL (graph/page_urls.py)."""
+    return page_url(label, key)
+
+
+@register.filter(name="index_url")
+def index_url_filter(label):
+    return index_url(label)
 
 
 @register.filter
@@ -106,7 +118,7 @@ def highlight(text, query):
 def page_types():
     """The page types in sidebar order, with their index URLs."""
     return [{"label": label, "plural": PLURALS[label], "slug": LABEL_SLUGS[label],
-             "url": f"/{LABEL_SLUGS[label]}/"} for label in PAGE_LABELS]
+             "url": index_url(label)} for label in PAGE_LABELS]
 
 
 # Link lists are built here rather than with {% include %} per list: an include

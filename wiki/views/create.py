@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from graph.errors import InvalidInput
+from graph.page_urls import page_url
 from graph.revisions import CREATABLE
 from wiki import actions
 
@@ -43,7 +44,7 @@ def create_page(request, slug: str):
         except InvalidInput as e:
             error = str(e)
         else:
-            return redirect(f"/{slug}/{key}")
+            return redirect(page_url(label, key))
     rows = [s for s in steps if s["name"] or s["team"]] + [{"name": "", "team": ""}] * EMPTY_STEP_ROWS
     return render(request, "entity/create.html", {
         "label": label, "slug": slug, "nav_slug": slug, "form": form, "error": error,

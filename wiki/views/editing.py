@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from graph import pages
 from graph.errors import InvalidInput, NotFound
+from graph.page_urls import page_url
 from wiki import actions
 
 from .pages import label_for
@@ -58,7 +59,7 @@ def edit_page(request, slug: str, key: str):
                 errors["save"] = str(e)
             else:
                 if result.status != "conflict":
-                    return redirect(f"/{slug}/{key}")
+                    return redirect(page_url(label, key))
                 # The next save is compared with the revision shown in the merge view.
                 form["version"] = result.rev
                 form["body"] = _yours_in_theirs(result)

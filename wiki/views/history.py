@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from graph import revisions
 from graph.errors import NotFound
+from graph.page_urls import page_url
 from wiki import actions, history
 from wiki.diffs import diff_texts
 
@@ -75,4 +76,4 @@ def restore_revision(request, slug: str, key: str):
         actions.do_restore_revision(label, key, number=number, editor=request.user.get_username())
     except NotFound as e:
         raise Http404(str(e))
-    return redirect(f"/{slug}/{key}/history")
+    return redirect(page_url(label, key) + "/history")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from graph import search as graph_search
 from graph.model import LABEL_SLUGS, SLUG_LABELS
+from graph.page_urls import page_url
 from kiki.embeddings import get_embedder
 from kiki.search import hybrid_search, search
 
@@ -51,5 +52,5 @@ def suggest(request):
                      if h.key not in seen][:SUGGESTIONS - len(rows)]
         else:
             embedder.warm_in_background()
-    return JsonResponse([{"type": label, "key": key, "name": name, "url": f"/{LABEL_SLUGS[label]}/{key}"}
+    return JsonResponse([{"type": label, "key": key, "name": name, "url": page_url(label, key)}
                          for label, key, name in rows], safe=False)

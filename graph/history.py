@@ -1,7 +1,10 @@
 """What changed around a page in a date window ("what changed in my department
 this quarter?"), read from the history ingest keeps: relationships that
 started (valid_from) or ended (PAST_*, valid_to) and earlier field values
-(Revision nodes). One round trip per question.
+(Revision nodes). One round trip per question, `driver.read_once`.
+
+The value of one field on a date comes from the Revision nodes as well
+(`property_as_of`; the query is shared with ingest's history reads).
 
 A relationship that began when its page was first seen is the graph's first
 knowledge of it, not a change (the day an org is first loaded is not the day
@@ -10,6 +13,8 @@ it is about was first seen.
 """
 from __future__ import annotations
 
+from . import driver
+from .ingest_queries import PROPERTY_AS_OF
 from .model import HISTORIZED
 
 _TYPES = "|".join(list(HISTORIZED) + [f"PAST_{t}" for t in HISTORIZED])
@@ -54,3 +59,16 @@ RETURN u {_REF % 'u'} AS scope,
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}
   }} AS changed
 """
+
+
+def changes(key: str, label: str | None, since: str, until: str) -> dict | None:
+    """{scope, started: [...], ended: [...], changed: [...]} for the window
+    since..until (inclusive, 'YYYY-MM-DD'); None when the page does not exist."""
+    rows = driver.read_once(CHANGES, key=key, label=label or "Entity", since=since, until=until, skip=SKIP_FIELDS)
+    return rows[0] if rows else None
+
+
+def property_as_of(label: str, key: str, field: str, date: str) -> dict | None:
+    """{value, from_revision, source} of a field on a date; None when the page does not exist."""
+    rows = driver.read_once(PROPERTY_AS_OF, label=label, key=key, field=field, date=date)
+    return rows[0] if rows else None

@@ -1,98 +1,17 @@
-"""Named Cypher for the assistant's read-only tools (kiki/assistant/tools.py).
+"""Reads about the organization: teams and departments (members, headcount,
+leads, sub-units), the whole company, and people's managers and reports.
 
-Every tool is one round trip: one of these constants. Current-state variants
-match only the plain relationship types; the *_AS_OF variants also match the
-PAST_* types and keep an edge when valid_from <= $as_of < valid_to (a missing
-valid_from counts as "always", a missing valid_to as "still current").
-Dates are compared as 'YYYY-MM-DD' text so both Date values and ISO strings work.
+Each function is one round trip made with `driver.read_once` (no retry loop),
+so a question asked while Neo4j is down fails at once with GraphUnavailable.
+Current-state queries match only the plain relationship types; with `as_of`
+('YYYY-MM-DD') the history-aware variant also matches PAST_* edges valid on
+that day (graph/cypher.py). Each returns one plain dict, or None when the
+subject is not found.
 """
 from __future__ import annotations
 
-# The page label of a node: its one label besides Entity.
-_LABEL = "head([l IN labels({v}) WHERE l <> 'Entity'])"
-
-
-def _label(var: str) -> str:
-    return _LABEL.format(v=var)
-
-
-def _valid(rel: str) -> str:
-    return (f"(({rel}.valid_from IS NULL OR left(toString({rel}.valid_from), 10) <= $as_of) AND "
-            f"({rel}.valid_to IS NULL OR left(toString({rel}.valid_to), 10) > $as_of))")
-
-
-# --- entity linking ------------------------------------------------------
-# Exact key/name lookups (index-backed) first; only when none of them has an
-# allowed type does the (costlier) full-text query run, over names, aliases,
-# summaries and bodies. The linker re-ranks candidates in Python.
-LINK_CANDIDATES = f"""
-CALL () {{
-  MATCH (n:Entity) WHERE n.key IN $keys RETURN n
-  UNION
-  MATCH (n:Entity) WHERE n.name IN $names RETURN n
-}}
-WITH [x IN collect(n) WHERE {_label('x')} IN $types] AS exact
-OPTIONAL CALL (exact) {{
-  WITH exact WHERE size(exact) = 0
-  CALL db.index.fulltext.queryNodes('entity_text', $q, {{limit: $fetch}}) YIELD node, score
-  RETURN collect({{n: node, score: score}}) AS fuzzy
-}}
-UNWIND [x IN exact | {{n: x, score: 50.0}}] + coalesce(fuzzy, []) AS c
-WITH c.n AS n, max(c.score) AS score
-WITH n, score, {_label('n')} AS label
-WHERE label IN $types
-RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score,
-       coalesce(n.title, n.summary) AS detail
-ORDER BY score DESC
-LIMIT $limit
-"""
-
-# Who is asking: their teams, department(s) and manager, so "my team",
-# "my department", "my manager" and "me" resolve in one round trip.
-ASKER_CONTEXT = """
-MATCH (me:Person {key: $asker})
-CALL (me) {
-  OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team)
-  RETURN collect(DISTINCT t {.key, .name}) AS teams
-}
-CALL (me) {
-  OPTIONAL MATCH (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department)
-  RETURN collect(DISTINCT d {.key, .name}) AS departments
-}
-CALL (me) {
-  OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person)
-  RETURN collect(DISTINCT m {.key, .name}) AS managers
-}
-RETURN me {.key, .name} AS me, teams, departments, managers
-"""
-
-# The Person page of a signed-in user: by key = username, else by email.
-PERSON_FOR_USER = """
-CALL () {
-  MATCH (p:Person {key: $username}) RETURN p
-  UNION
-  MATCH (p:Person {email: $email}) RETURN p
-}
-RETURN p.key AS key LIMIT 1
-"""
-
-# --- tools -----------------------------------------------------------------
-ENTITY = f"""
-MATCH (n:Entity {{key: $key}})
-WHERE $label IS NULL OR $label IN labels(n)
-WITH n LIMIT 1
-CALL (n) {{
-  OPTIONAL MATCH (n)-[r]-(m:Entity)
-  WHERE type(r) IN $rel_types
-  WITH r, m, startNode(r) = n AS outgoing
-  ORDER BY type(r), m.name
-  LIMIT $related_limit
-  RETURN collect(CASE WHEN m IS NULL THEN null ELSE
-    {{type: type(r), outgoing: outgoing, label: {_label('m')}, key: m.key, name: m.name}} END) AS related
-}}
-RETURN {_label('n')} AS label, n {{.*, body: null, content_hash: null, aliases_text: null}} AS props,
-       left(coalesce(n.body, ''), 1200) AS body, related
-"""
+from . import driver
+from .cypher import label_of as _label, path_valid_on, valid_on as _valid
 
 _TEAM_OR_DEPT = "(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t))"
 
@@ -224,7 +143,7 @@ RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
        COUNT {{ MATCH (u:Team)-[:PART_OF*1..10]->(t) RETURN DISTINCT u }} AS total
 """
 
-_PATH_VALID = f"all(r IN relationships(path) WHERE {_valid('r')})"
+_PATH_VALID = path_valid_on()
 
 SUBUNITS_AS_OF = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
@@ -311,119 +230,62 @@ WITH p, r ORDER BY r.name
 RETURN p {{.key, .name, .title}} AS person, collect(DISTINCT r {{.key, .name, .title}}) AS reports
 """
 
-_OWNED = "(x:System OR x:Process OR x:Topic) AND ($label IS NULL OR $label IN labels(x))"
-
-OWNER = f"""
-MATCH (x:Entity {{key: $key}}) WHERE {_OWNED}
-WITH x LIMIT 1
-CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(o)
-  WITH o, collect(l {{.key, .name}}) AS leads
-  RETURN collect(CASE WHEN o IS NULL THEN null ELSE
-    o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
-}}
-CALL (x) {{
-  OPTIONAL MATCH (x)-[:PART_OF*1..5]->(parent:System)<-[:OWNS]-(po:Entity)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(po)
-  WITH parent, po, collect(l {{.key, .name}}) AS leads LIMIT 1
-  RETURN CASE WHEN po IS NULL THEN null ELSE
-    {{system: parent {{.key, .name}}, owner: po {{label: {_label('po')}, .key, .name, .slack_channel, leads: leads}}}}
-    END AS inherited
-}}
-RETURN {_label('x')} AS label, x.key AS key, x.name AS name, owners, inherited
+# "my department", "my manager" and "me" resolve in one round trip.
+ASKER_CONTEXT = """
+MATCH (me:Person {key: $asker})
+CALL (me) {
+  OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team)
+  RETURN collect(DISTINCT t {.key, .name}) AS teams
+}
+CALL (me) {
+  OPTIONAL MATCH (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department)
+  RETURN collect(DISTINCT d {.key, .name}) AS departments
+}
+CALL (me) {
+  OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person)
+  RETURN collect(DISTINCT m {.key, .name}) AS managers
+}
+RETURN me {.key, .name} AS me, teams, departments, managers
 """
 
-OWNER_AS_OF = f"""
-MATCH (x:Entity {{key: $key}}) WHERE {_OWNED}
-WITH x LIMIT 1
-CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(x) WHERE {_valid('r')}
-  OPTIONAL MATCH (l:Person)-[r2:LEADS|PAST_LEADS]->(o) WHERE {_valid('r2')}
-  WITH o, collect(l {{.key, .name}}) AS leads
-  RETURN collect(CASE WHEN o IS NULL THEN null ELSE
-    o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
-}}
-RETURN {_label('x')} AS label, x.key AS key, x.name AS name, owners, null AS inherited
-"""
 
-DEPENDENCIES = f"""
-MATCH (s:System {{key: $key}})
-CALL (s) {{
-  OPTIONAL MATCH (s)-[r:DEPENDS_ON|CONSUMES_API]->(d:System) WHERE $direction IN ['out', 'both']
-  WITH d, collect(DISTINCT type(r)) AS via ORDER BY d.name
-  RETURN collect(CASE WHEN d IS NULL THEN null ELSE d {{.key, .name, .kind, via: via}} END) AS uses
-}}
-CALL (s) {{
-  OPTIONAL MATCH (s)<-[r:DEPENDS_ON|CONSUMES_API]-(d:System) WHERE $direction IN ['in', 'both']
-  WITH d, collect(DISTINCT type(r)) AS via ORDER BY d.name
-  RETURN collect(CASE WHEN d IS NULL THEN null ELSE d {{.key, .name, .kind, via: via}} END) AS used_by
-}}
-CALL (s) {{
-  OPTIONAL MATCH (s)-[:PROVIDES_API]->(api:System)
-  RETURN collect(api {{.key, .name}}) AS provides
-}}
-RETURN s {{.key, .name, .kind}} AS system, uses, used_by, provides
-"""
 
-PROCESS_STEPS = f"""
-MATCH (p:Process {{key: $key}})
-CALL (p) {{
-  OPTIONAL MATCH (p)-[h:HAS_STEP]->(s:Step)
-  OPTIONAL MATCH (r)-[:RESPONSIBLE_FOR]->(s)
-  WITH h, s, collect(r {{label: {_label('r')}, .key, .name}}) AS responsible
-  ORDER BY coalesce(h.order, s.order), s.name
-  RETURN collect(CASE WHEN s IS NULL THEN null ELSE
-    {{order: coalesce(h.order, s.order), key: s.key, name: s.name, summary: s.summary,
-      responsible: responsible}} END) AS steps
-}}
-CALL (p) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(p)
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(o)
-  WITH o, collect(l {{.key, .name}}) AS leads
-  RETURN collect(CASE WHEN o IS NULL THEN null ELSE
-    o {{label: {_label('o')}, .key, .name, .slack_channel, leads: leads}} END) AS owners
-}}
-RETURN p {{.key, .name, .summary}} AS process, steps, owners
-"""
+def _one(query: str, **params) -> dict | None:
+    rows = driver.read_once(query, **params)
+    return rows[0] if rows else None
 
-# Contacts for an entity: itself when it is a team/department, else the team
-# (or person) that owns it, else the owner of a parent system, else a person's team.
-_CONTACTS = f"""
-CALL (x) {{
-  OPTIONAL MATCH (o:Entity)-[:OWNS]->(x)
-  RETURN collect(DISTINCT o) AS owners
-}}
-CALL (x) {{
-  OPTIONAL MATCH (x)-[:PART_OF*1..5]->(:System)<-[:OWNS]-(po:Entity)
-  RETURN collect(DISTINCT po)[..1] AS parent_owners
-}}
-CALL (x) {{
-  OPTIONAL MATCH (x)-[:MEMBER_OF]->(pt:Team)
-  RETURN collect(DISTINCT pt)[..1] AS person_teams
-}}
-WITH x, score, CASE
-  WHEN x:Team OR x:Department THEN [x]
-  WHEN size(owners) > 0 THEN owners
-  WHEN size(parent_owners) > 0 THEN parent_owners
-  ELSE person_teams END AS teams,
-  CASE WHEN x:Team OR x:Department THEN 'self' WHEN size(owners) > 0 THEN 'owner'
-       WHEN size(parent_owners) > 0 THEN 'parent_owner' WHEN size(person_teams) > 0 THEN 'team'
-       ELSE null END AS relation
-UNWIND CASE WHEN size(teams) = 0 THEN [null] ELSE teams END AS t
-OPTIONAL MATCH (l:Person)-[:LEADS]->(t)
-WITH x, score, relation, t, collect(l {{.key, .name, .title, .slack_id}}) AS leads
-RETURN {_label('x')} AS label, x.key AS key, x.name AS name, x.summary AS summary, score, relation,
-       collect(CASE WHEN t IS NULL THEN null ELSE
-         t {{label: {_label('t')}, .key, .name, .slack_channel, leads: leads}} END) AS contacts
-"""
 
-WHO_TO_ASK_KEY = """
-MATCH (x:Entity {key: $key}) WHERE $label IS NULL OR $label IN labels(x)
-WITH x, 1.0 AS score LIMIT 1
-""" + _CONTACTS
+def members(key: str, label: str | None = None, *, subteams: bool = True, limit: int = 200,
+            as_of: str | None = None) -> dict | None:
+    """People who are members of a team/department (and of its sub-teams)."""
+    return _one(MEMBERS_AS_OF if as_of else MEMBERS, key=key, label=label, as_of=as_of,
+                subteams=subteams, limit=limit)
 
-WHO_TO_ASK_TEXT = """
-CALL db.index.fulltext.queryNodes('entity_text', $q, {limit: 5}) YIELD node, score
-WITH node AS x, score ORDER BY score DESC LIMIT 1
-""" + _CONTACTS
+
+def headcount(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(HEADCOUNT_AS_OF if as_of else HEADCOUNT, key=key, label=label, as_of=as_of)
+
+
+def leader(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(LEADER_AS_OF if as_of else LEADER, key=key, label=label, as_of=as_of)
+
+
+def subunits(key: str, label: str | None = None, *, as_of: str | None = None) -> dict | None:
+    return _one(SUBUNITS_AS_OF if as_of else SUBUNITS, key=key, label=label, as_of=as_of)
+
+
+def organization() -> dict:
+    return driver.read_once(ORGANIZATION)[0]
+
+
+def manager_chain(key: str, *, as_of: str | None = None) -> dict | None:
+    return _one(MANAGER_CHAIN_AS_OF if as_of else MANAGER_CHAIN, key=key, as_of=as_of)
+
+
+def direct_reports(key: str, *, as_of: str | None = None) -> dict | None:
+    return _one(DIRECT_REPORTS_AS_OF if as_of else DIRECT_REPORTS, key=key, as_of=as_of)
+
+
+def asker_context(asker: str) -> dict | None:
+    """The asker's teams, departments and managers (for "my team", "my manager", "me")."""
+    return _one(ASKER_CONTEXT, asker=asker)
