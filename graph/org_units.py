@@ -9,8 +9,14 @@ human `reason`, `source: 'inference'`. They are derived state: recomputed by
 change, deleted (not historized) when they stop holding, and never made where
 a source states the fact — a stated PART_OF parent or a stated LEADS always
 wins. Values are $parameters; no query's shape depends on input.
+
+Reads are functions; the write statements are constants that callers pass,
+as steps of one transaction, to the write core (ingest.actions / the SCIM
+service's write).
 """
 from __future__ import annotations
+
+from . import driver
 
 INFERENCE = "inference"  # the `source` of inferred edges
 
@@ -162,3 +168,14 @@ MATCH (p:Person {key: $key})-[r:MEMBER_OF|PAST_MEMBER_OF]->(t:Team)
 WHERE type(r) = 'MEMBER_OF' OR r.valid_to = $today
 RETURN collect(DISTINCT t.key) AS keys
 """
+
+
+def department_names() -> list[dict]:
+    """Every Department's key, name, aliases and provenance fields."""
+    return driver.read(DEPARTMENT_NAMES)
+
+
+def teams_of_person(key: str, today: str) -> list[str]:
+    """Keys of the teams the person is in, or left on `today`."""
+    rows = driver.read(TEAMS_OF_PERSON, key=key, today=today)
+    return rows[0]["keys"] if rows else []

@@ -23,7 +23,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from graph import driver
 from graph import org_units as q
 from graph.model import slugify_key
 
@@ -80,7 +79,7 @@ class UnitIndex:
 
     @classmethod
     def load(cls) -> "UnitIndex":
-        return cls(driver.read(q.DEPARTMENT_NAMES))
+        return cls(q.department_names())
 
     def _index(self, key: str, names: list[str]) -> None:
         for n in names:
@@ -183,5 +182,4 @@ def inference_steps(*, keys=(), scim_ids=(), everything: bool = False, now: str 
 
 def teams_of(person_key: str, today: str) -> list[str]:
     """The teams whose inferences a change to this person can move."""
-    rows = driver.read(q.TEAMS_OF_PERSON, key=person_key, today=today)
-    return rows[0]["keys"] if rows else []
+    return q.teams_of_person(person_key, today)
