@@ -83,7 +83,7 @@ def main(argv=None) -> int:
 
     from graph import driver, schema
     from graph.server import LocalNeo4j, free_port
-    from graph.writes import merge_batch
+    from ingest.merge import sync
     from ingest.synthetic import generate
     from kiki.assistant import ask
 
@@ -105,10 +105,10 @@ def main(argv=None) -> int:
         if not args.no_load:
             started = time.perf_counter()
             schema.wipe()
-            result = merge_batch(batch)
+            result = sync(batch, full=True)
             schema.migrate()  # waits for the full-text index to catch up
             print(f"loaded {len(batch.entities)} entities, {len(batch.edges)} edges ({args.people} people) "
-                  f"in {time.perf_counter() - started:.1f}s; {len(result.problems)} problems", flush=True)
+                  f"in {time.perf_counter() - started:.1f}s; {len(result.rejected_records)} problems", flush=True)
 
         by_label = defaultdict(list)
         for e in batch.entities:

@@ -17,6 +17,7 @@ service's write).
 from __future__ import annotations
 
 from . import driver
+from .writes import closing_clause, opening_clause
 
 INFERENCE = "inference"  # the `source` of inferred edges
 
@@ -51,14 +52,12 @@ CALL (p) {
   MATCH (p)-[r:MEMBER_OF]->(o)
   WHERE r.scim_via = 'department'
     AND ($target IS NULL OR NOT (o:Department AND o.key = $target))
-  CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
+  """ + closing_clause("MEMBER_OF", "p", "r", "o", "$today", "$source") + """
 }
 CALL (p) {
   MATCH (d:Department {key: $target})
   MERGE (p)-[r:MEMBER_OF]->(d)
-  ON CREATE SET r.source = $source, r.sources = [$source], r.created_at = $now, r.valid_from = $today,
-                r.first_seen = $today, r.last_seen = $today, r.scim_via = 'department'
+  """ + opening_clause("r", "$source") + """, r.scim_via = 'department'
 }
 RETURN p.key AS key
 """
@@ -73,16 +72,14 @@ WHERE c <> t
 CALL (c, t) {
   MATCH (c)-[r:PART_OF]->(o)
   WHERE o <> t AND r.scim_via IN ['division', 'organization']
-  CREATE (c)-[h:PAST_PART_OF]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
+  """ + closing_clause("PART_OF", "c", "r", "o", "$today", "$source") + """
 }
 CALL (c, t) {
   WITH c, t WHERE NOT EXISTS {
     MATCH (c)-[r:PART_OF]->(o) WHERE o <> t AND r.inferred IS NULL }
     AND NOT EXISTS { MATCH (t)-[:PART_OF*1..8]->(c) }
   MERGE (c)-[r:PART_OF]->(t)
-  ON CREATE SET r.source = $source, r.sources = [$source], r.created_at = $now, r.valid_from = $today,
-                r.first_seen = $today, r.last_seen = $today, r.scim_via = $via
+  """ + opening_clause("r", "$source") + """, r.scim_via = $via
 }
 RETURN c.key AS key
 """
@@ -121,7 +118,7 @@ CALL (t, unit, reason) {
   SET e.reason = reason, e.last_seen = $today
   RETURN count(*) AS set
 }
-RETURN count(unit) AS inferred, sum(removed) AS removed
+RETURN count(unit) AS inferred, sum(removed) AS removed, sum(set) AS written
 """
 
 # A team with members but no stated lead, in which every other current member
@@ -158,7 +155,7 @@ CALL (t, lead, reason) {
   SET e.reason = reason, e.last_seen = $today
   RETURN count(*) AS set
 }
-RETURN count(lead) AS inferred, sum(removed) AS removed
+RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
 """
 
 # The teams a person is in now or left today (a deactivation closes the

@@ -17,7 +17,6 @@ changes the facts under them, and a stated fact always replaces them.
 """
 from __future__ import annotations
 
-import json
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from datetime import datetime, timezone
 
 from graph import org_units as q
 from graph.model import slugify_key
+
+from . import provenance as pv
 
 log = logging.getLogger(__name__)
 
@@ -113,23 +114,13 @@ class UnitIndex:
 
 
 def _provenance(node: dict | None, source: str, source_id: str, today: str, *, created: bool) -> tuple[str, list]:
-    """The unit's `prov` and `sources` once `source` asserted it."""
-    node = node or {}
-    prov = json.loads(node["prov"]) if node.get("prov") else {"fields": {}, "sources": {}}
-    prov.setdefault("fields", {})
-    prov.setdefault("sources", {})
-    if not node.get("prov") and node.get("source"):
-        prov["sources"][node["source"]] = {"source_id": node.get("source_id") or "",
-                                           "first_seen": node.get("first_seen") or "",
-                                           "last_seen": node.get("last_seen") or "", "stale_since": None}
+    """The unit's `prov` and `sources` once `source` asserted it (the name is
+    the source's only on a unit it created)."""
+    prov = pv.load({k: v for k, v in (node or {}).items() if k != "key"})
     if created:
-        prov["fields"]["name"] = {"source": source, "source_id": source_id, "since": today}
-    seen = prov["sources"].get(source, {})
-    prov["sources"][source] = {"source_id": seen.get("source_id") or source_id,
-                               "first_seen": seen.get("first_seen") or today, "last_seen": today,
-                               "stale_since": None}
-    sources = sorted(set(node.get("sources") or ([node["source"]] if node.get("source") else [])) | {source})
-    return json.dumps(prov, sort_keys=True, separators=(",", ":")), sources
+        pv.claim(prov, "name", source, source_id, today)
+    pv.seen(prov, source, prov["sources"].get(source, {}).get("source_id") or source_id, today)
+    return pv.dump(prov), pv.with_source(node, source)
 
 
 def unit_steps(person_key: str, chain: list[tuple[str, str]], *, source: str, now: str,

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from graph import driver, schema
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from slackbot import blocks, state
 from slackbot.app import build_app, reset_app
 from tests.slack_standin import BOT_USER, TEAM, SlackStandIn
@@ -66,8 +66,8 @@ SLACK_USERS = {"U0ANA": "ana@acme.test", "U0BO": "bo@acme.test", "U0CHEN": "chen
 @pytest.fixture(scope="module")
 def org(neo4j):
     schema.wipe()
-    result = merge_batch(org_batch())
-    assert not result.problems, result.problems
+    result = sync(org_batch(), full=False)
+    assert not result.rejected_records, result.rejected_records
     driver.read("CALL db.awaitIndexes(30)")
     return result
 
