@@ -51,6 +51,7 @@ returns only on its next sync; connectors cannot express "field cleared"
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
