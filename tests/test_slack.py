@@ -226,6 +226,9 @@ def test_mention_is_answered_in_thread_with_blocks(client, slack):
     assert "Ana Costa" in text
     assert f"<{BASE}/person/ana-costa|" in text           # absolute wiki links
     assert "Written by Kiki, an AI assistant" in text and "offline mode" in text
+    # The reading, as a quiet context line under the answer.
+    readings = [b for b in blks if b["type"] == "context" and "I read this as:" in all_text([b])]
+    assert len(readings) == 1 and "the lead of Payments" in all_text(readings)
     [rating] = [b for b in blks if b["type"] == "actions"]
     values = {el["action_id"]: el["value"] for el in rating["elements"]}
     assert set(values) == {blocks.RATE_UP, blocks.RATE_DOWN} and len(set(values.values())) == 1
