@@ -70,14 +70,14 @@ def load_synthetic(people: int, seed: int):
     except ImportError as e:
         print(f"SKIPPED: ingest.synthetic.generate is not available ({e})")
         sys.exit(0)
-    from graph.writes import merge_batch
+    from ingest.merge import sync
 
     started = time.perf_counter()
     batch = generate(people, seed)
-    result = merge_batch(batch)
+    result = sync(batch, full=True)
     took = time.perf_counter() - started
-    print(f"loaded synthetic org ({people} people, seed {seed}): {result.entities_in} entities, "
-          f"{result.edges_in} edges, {len(result.problems)} problems in {took:.1f}s", flush=True)
+    print(f"loaded synthetic org ({people} people, seed {seed}): {len(batch.entities)} entities, "
+          f"{len(batch.edges)} edges, {len(result.rejected_records)} problems in {took:.1f}s", flush=True)
     return batch
 
 

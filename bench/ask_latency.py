@@ -1,6 +1,9 @@
 """Assistant latency benchmark: offline answers (no LLM) on a 10,000-person
-synthetic organisation, through kiki.assistant.ask (linking, planner, tool
-queries, answer composition and storing the message in SQLite).
+synthetic organisation, through kiki.assistant.ask (reading the question,
+linking, the one answer query, answer composition and storing the message in
+SQLite). Each answer's time is printed next to the total time of its own
+Cypher round trips (graph.driver.count_queries), so what the engine adds on
+top of Neo4j is visible per question and at p95.
 
     python bench/ask_latency.py                       # throwaway Neo4j on a free port
     python bench/ask_latency.py --uri bolt://127.0.0.1:7687 --user neo4j --password ...
@@ -29,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiki.settings")
-TARGET_P95_MS = 300.0
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 1.5
 
 TEMPLATES = {
     "headcount": ("Team", "How many people are in {name}?"),
@@ -49,6 +53,14 @@ TEMPLATES = {
     "subteams": ("Department", "Which teams are in {name}?"),
     "organization": ("Person", "How many people work at the company?"),
     "compound": ("System", "Who owns {name} and what depends on it?"),
+    "boss_boss": ("Person", "Who is {name}'s manager's manager?"),
+    "above": ("Person", "Who is above {name} in the hierarchy?"),
+    "managed_by": ("Person", "How many people are managed by {name}?"),
+    "does_manage": ("Person", "Does {name} manage anyone?"),
+    "engineers": ("Department", "How many engineers are in {name}?"),
+    "based_in": ("Department", "Who in {name} is based in Berlin?"),
+    "lead_teams": ("Department", "Which people lead teams in {name}?"),
+    "title": ("Person", "Who is our chief executive officer?"),
 }
 
 
@@ -83,7 +95,7 @@ def main(argv=None) -> int:
 
     from graph import driver, schema
     from graph.server import LocalNeo4j, free_port
-    from graph.writes import merge_batch
+    from ingest.merge import sync
     from ingest.synthetic import generate
     from kiki.assistant import ask
 
@@ -105,10 +117,10 @@ def main(argv=None) -> int:
         if not args.no_load:
             started = time.perf_counter()
             schema.wipe()
-            result = merge_batch(batch)
+            result = sync(batch, full=True)
             schema.migrate()  # waits for the full-text index to catch up
             print(f"loaded {len(batch.entities)} entities, {len(batch.edges)} edges ({args.people} people) "
-                  f"in {time.perf_counter() - started:.1f}s; {len(result.problems)} problems", flush=True)
+                  f"in {time.perf_counter() - started:.1f}s; {len(result.rejected_records)} problems", flush=True)
 
         by_label = defaultdict(list)
         for e in batch.entities:
@@ -125,14 +137,21 @@ def main(argv=None) -> int:
         for i in range(args.warmup):
             q, asker = question(shapes[i % len(shapes)])
             ask(q, asker=asker, channel="bench")
-        timings, cpu = defaultdict(list), defaultdict(list)
+        timings, cpu, cypher, ratios = defaultdict(list), defaultdict(list), defaultdict(list), []
         modes, unknown = defaultdict(int), []
         for i in range(args.questions):
             shape = shapes[i % len(shapes)]
             q, asker = question(shape)
             c0, t0 = time.process_time(), time.perf_counter()
-            r = ask(q, asker=asker, channel="bench")
-            timings[shape].append((time.perf_counter() - t0) * 1000)
+            with driver.count_queries() as counter:
+                r = ask(q, asker=asker, channel="bench")
+            spent = (time.perf_counter() - t0) * 1000
+            db_ms = counter.total_seconds * 1000
+            timings[shape].append(spent)
+            cypher[shape].append(db_ms)
+            ratios.append(spent / db_ms if db_ms else float("inf"))
+            print(f"{spent:8.1f} ms answer {db_ms:8.1f} ms cypher ({counter.count} queries)  {shape:<14} {q}",
+                  flush=True)
             cpu[shape].append((time.process_time() - c0) * 1000)
             modes[r["mode"]] += 1
             if r["answer"].startswith("I don't know “"):
@@ -141,18 +160,26 @@ def main(argv=None) -> int:
         every = [v for vs in timings.values() for v in vs]
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"\n{len(every)} questions, offline mode, {os.cpu_count()} CPUs, load average {load:.1f}")
-        print(f"{'shape':<16}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'cpu p50':>9}")
+        print(f"{'shape':<16}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'cpu p50':>9}"
+              f"{'cypher p50':>12}{'cypher p95':>12}")
         for shape in shapes:
             vs = timings[shape]
             print(f"{shape:<16}{len(vs):>4}{statistics.median(vs):>9.1f}{percentile(vs, 95):>9.1f}"
-                  f"{max(vs):>9.1f}{statistics.median(cpu[shape]):>9.1f}")
+                  f"{max(vs):>9.1f}{statistics.median(cpu[shape]):>9.1f}"
+                  f"{statistics.median(cypher[shape]):>12.1f}{percentile(cypher[shape], 95):>12.1f}")
         p95 = percentile(every, 95)
-        print(f"{'ALL':<16}{len(every):>4}{statistics.median(every):>9.1f}{p95:>9.1f}{max(every):>9.1f}")
+        all_cypher = [v for vs in cypher.values() for v in vs]
+        cypher_p95 = percentile(all_cypher, 95)
+        print(f"{'ALL':<16}{len(every):>4}{statistics.median(every):>9.1f}{p95:>9.1f}{max(every):>9.1f}"
+              f"{'':>9}{statistics.median(all_cypher):>12.1f}{cypher_p95:>12.1f}")
+        ratio_p95 = percentile(ratios, 95)
+        print(f"\nanswer / own Cypher time: p50 {statistics.median(ratios):.2f}x, p95 {ratio_p95:.2f}x "
+              f"(ratio of the p95s {p95 / cypher_p95:.2f}x); target <= {TARGET_RATIO}x")
         if unknown:
             print(f"\n{len(unknown)} questions whose subject was not linked, e.g. {unknown[:3]}")
-        verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
+        verdict = "meets" if p95 <= TARGET_P95_MS else "MISSES"
         print(f"\noffline answer p95 {p95:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target")
-        return 1 if args.check and p95 >= TARGET_P95_MS else 0
+        return 1 if args.check and (p95 > TARGET_P95_MS or ratio_p95 > TARGET_RATIO) else 0
     finally:
         driver.close()
         if server is not None:

@@ -1,6 +1,6 @@
 """Load benchmark: generate a synthetic organization (10,000 people by
-default), wipe the graph, merge it through graph.writes.merge_batch, then merge
-it again (a no-op), and print entities/s, relationships/s and timings.
+default), wipe the graph, merge it through the sync path (ingest.merge.sync, a full
+snapshot of the `synthetic` source), then merge it again (a no-op), and print entities/s, relationships/s and timings.
 
     python bench/load_org.py [--people N] [--uri bolt://... --user neo4j --password ...]
 
@@ -31,7 +31,7 @@ django.setup()
 from graph import driver, schema  # noqa: E402
 from graph import server as server_module  # noqa: E402
 from graph.server import LocalNeo4j, free_port  # noqa: E402
-from graph.writes import merge_batch  # noqa: E402
+from ingest.merge import sync  # noqa: E402
 from ingest.synthetic import generate  # noqa: E402
 
 
@@ -101,7 +101,7 @@ def run(people: int, seed: int, profile: bool, server_pid: int | None = None, ru
         # Extra rounds on the same server: later rounds show the load on a warm JVM.
         schema.wipe()
         s_cpu, c_cpu, t = _server_cpu(server_pid), _client_cpu(), time.perf_counter()
-        merge_batch(generate(people, seed))
+        sync(generate(people, seed), full=True)
         print(f"warm-up round {attempt}: full load {time.perf_counter() - t:.2f}s "
               f"({_cpu_note(s_cpu, server_pid, c_cpu)})")
     t = time.perf_counter()
@@ -111,26 +111,26 @@ def run(people: int, seed: int, profile: bool, server_pid: int | None = None, ru
     with _QueryTimer() as timer:
         s_cpu, c_cpu = _server_cpu(server_pid), _client_cpu()
         t = time.perf_counter()
-        result = merge_batch(batch)
+        result = sync(batch, full=True)
         load_s = time.perf_counter() - t
-    print(f"full load: {load_s:.2f}s  ({result.nodes_created} nodes, {result.relationships_created} "
-          f"relationships created; {n_ent / load_s:,.0f} entities/s, {n_rel / load_s:,.0f} relationships/s; "
+    print(f"full load: {load_s:.2f}s  ({result.counters['nodes_created']} nodes, "
+          f"{result.counters['relationships_created']} relationships created; {n_ent / load_s:,.0f} entities/s, {n_rel / load_s:,.0f} relationships/s; "
           f"{_cpu_note(s_cpu, server_pid, c_cpu)})")
     if profile:
         print("  slowest queries:\n" + timer.report())
-    if result.problems:
-        print(f"  {len(result.problems)} problems, first: {result.problems[0]}")
+    if result.rejected_records:
+        print(f"  {len(result.rejected_records)} problems, first: {result.rejected_records[0]}")
 
     again = generate(people, seed)
     s_cpu, c_cpu = _server_cpu(server_pid), _client_cpu()
     t = time.perf_counter()
-    second = merge_batch(again)
+    second = sync(again, full=True)
     noop_s = time.perf_counter() - t
-    print(f"no-op re-load: {noop_s:.2f}s  (nodes created {second.nodes_created}, relationships created "
-          f"{second.relationships_created}, properties set {second.properties_set}; "
+    print(f"no-op re-load: {noop_s:.2f}s  (nodes created {second.counters['nodes_created']}, relationships created "
+          f"{second.counters['relationships_created']}, properties set {second.counters['properties_set']}; "
           f"{_cpu_note(s_cpu, server_pid, c_cpu)})")
     print(f"machine load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    ok = (result.nodes_created == n_ent and second.wrote_nothing and not result.problems)
+    ok = (result.counters["nodes_created"] == n_ent and second.wrote_nothing and not result.rejected_records)
     print(f"total (generate + load): {gen_s + load_s:.2f}s; target < 30s: {'met' if gen_s + load_s < 30 else 'MISSED'}")
     return 0 if ok else 1
 

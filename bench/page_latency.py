@@ -72,7 +72,7 @@ def main(argv=None) -> int:
 
     from graph import driver, pages, schema
     from graph.server import LocalNeo4j, free_port
-    from graph.writes import merge_batch
+    from ingest.merge import sync
 
     try:
         from ingest.synthetic import generate
@@ -98,10 +98,10 @@ def main(argv=None) -> int:
             batch = generate(people=args.people, seed=args.seed)
             generated = time.perf_counter() - started
             schema.wipe()
-            result = merge_batch(batch)
+            result = sync(batch, full=True)
             print(f"loaded {len(batch.entities)} entities and {len(batch.edges)} edges "
                   f"({args.people} people) in {time.perf_counter() - started:.1f}s "
-                  f"(generate {generated:.1f}s); {len(result.problems)} problems", flush=True)
+                  f"(generate {generated:.1f}s); {len(result.rejected_records)} problems", flush=True)
 
         keys = {label: [r["key"] for r in pages.load_index(label, 1, 1_000_000)["rows"]]
                 for _, label in PAGES}

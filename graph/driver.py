@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any
 
@@ -95,14 +96,21 @@ _counting = threading.local()
 
 
 class QueryCount:
-    """The queries this thread sent while a `count_queries()` block was open."""
+    """The queries this thread sent while a `count_queries()` block was open,
+    and how long each round trip took (send to last record read), so a bench
+    can compare an answer's time with the time its Cypher took."""
 
     def __init__(self):
         self.queries: list[str] = []
+        self.seconds: list[float] = []
 
     @property
     def count(self) -> int:
         return len(self.queries)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds)
 
 
 @contextmanager
@@ -123,10 +131,26 @@ def _count(query: str) -> None:
         counter.queries.append(query)
 
 
+@contextmanager
+def _timed():
+    """Add the block's wall time to every open counter (only when one is open)."""
+    active = getattr(_counting, "active", ())
+    if not active:
+        yield
+        return
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        spent = time.perf_counter() - started
+        for counter in active:
+            counter.seconds.append(spent)
+
+
 def read(query: str, **params: Any) -> list[dict]:
     """Run a read query in one round trip; returns records as dicts."""
     _count(query)
-    with wrapped_errors():
+    with _timed(), wrapped_errors():
         records, _, _ = get_driver().execute_query(
             query, params, database_=database(), routing_=RoutingControl.READ)
     return [r.data() for r in records]
@@ -138,7 +162,7 @@ def read_once(query: str, **params: Any) -> list[dict]:
     gets GraphUnavailable (a 503) at once instead of after
     max_transaction_retry_time of retries holding a web worker."""
     _count(query)
-    with wrapped_errors():
+    with _timed(), wrapped_errors():
         with get_driver().session(database=database(), default_access_mode=READ_ACCESS) as session:
             return [r.data() for r in session.run(query, params)]
 
@@ -156,34 +180,10 @@ def read_tuples(query: str, **params: Any) -> list[tuple]:
 def write(query: str, **params: Any):
     """Run a write query in one round trip; returns (records, summary counters)."""
     _count(query)
-    with wrapped_errors():
+    with _timed(), wrapped_errors():
         records, summary, _ = get_driver().execute_query(
             query, params, database_=database(), routing_=RoutingControl.WRITE)
     return [r.data() for r in records], summary.counters
-
-
-def write_transaction(work, *args: Any, **kwargs: Any):
-    """Run `work(tx, *args, **kwargs)` as ONE managed write transaction and
-    return its result. Several queries (take a lock, read, decide, write) then
-    commit or roll back together; the driver retries the whole function on a
-    transient error (a deadlock), so `work` must not have outside effects."""
-    def counted(tx, *a, **kw):
-        return work(_CountingTx(tx), *a, **kw)
-    with wrapped_errors("transaction"):
-        with get_driver().session(database=database()) as session:
-            return session.execute_write(counted, *args, **kwargs)
-
-
-class _CountingTx:
-    """A managed transaction whose `run` counts round trips like `read`/`write`
-    and returns records as dicts."""
-
-    def __init__(self, tx):
-        self._tx = tx
-
-    def run(self, query: str, **params: Any) -> list[dict]:
-        _count(query)
-        return [r.data() for r in self._tx.run(query, params)]
 
 
 def ping() -> bool:

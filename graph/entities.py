@@ -30,7 +30,7 @@ WITH c.n AS n, max(c.score) AS score
 WITH n, score, {_label('n')} AS label
 WHERE label IN $types
 RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score,
-       coalesce(n.title, n.summary) AS detail
+       coalesce(n.title, n.summary) AS detail, n.kind AS kind
 ORDER BY score DESC
 LIMIT $limit
 """

@@ -1,4 +1,5 @@
-"""Cypher for the ingest merge engine (ingest/merge.py) and the as-of history
+"""Cypher for the reads of the ingest merge engine (ingest/merge.py; its
+writes are in graph.writes, the write core's Cypher) and the as-of history
 reads the assistant and wiki use ("who owned the ledger service last March?").
 
 Values always travel as $parameters; labels and relationship types are
@@ -23,9 +24,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import driver
-from .model import HISTORIZED, PAGE_LABELS, RELATIONSHIPS, check_label, check_relationship
-
-REVISION_LABEL = "Revision"
+from .model import RELATIONSHIPS, check_label
 
 # --- reads for the merge (one round trip per label / per batch) ----------------
 @lru_cache(maxsize=None)
@@ -69,8 +68,10 @@ RETURN collect([[l IN labels(n) WHERE l <> 'Entity'][0], n.key, [f IN $fields | 
 @lru_cache(maxsize=None)
 def fetch_edges_query(types: tuple[str, ...], others: tuple[str, ...] = (), with_fields: bool = False) -> str:
     row = "r.sources, r.source, r.last_seen" + (", [f IN $fields | r[f]]" if with_fields else "")
+    # A batch may state ended edges (PAST_*) as history it knows; only the
+    # other types of a full sync must be current ones.
     for rel in types + others:
-        if rel not in RELATIONSHIPS or rel.startswith("PAST_"):
+        if rel not in RELATIONSHIPS or (rel in others and rel.startswith("PAST_")):
             raise ValueError(f"not a current relationship type: {rel!r}")
     parts = [f"MATCH (a:{sl})-[r:{rel}]->(b:{dl})\n"
              f"RETURN collect(['{rel}', '{sl}', a.key, '{dl}', b.key, {row}]) AS rows"
@@ -84,81 +85,6 @@ def fetch_edges_query(types: tuple[str, ...], others: tuple[str, ...] = (), with
 
 
 CURRENT_TYPES = tuple(t for t in RELATIONSHIPS if not t.startswith("PAST_"))
-
-# Current historized edges touching nodes about to be retired.
-FETCH_EDGES_OF_NODES = """
-UNWIND $nodes AS node
-MATCH (n:Entity {key: node.key}) WHERE node.label IN labels(n)
-MATCH (n)-[r]-(m)
-WHERE type(r) IN $types
-WITH DISTINCT r
-WITH r, startNode(r) AS a, endNode(r) AS b
-RETURN type(r) AS type,
-       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
-       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
-       properties(r) AS props
-"""
-
-
-# --- writes (UNWIND batches) ---------------------------------------------------
-@lru_cache(maxsize=None)
-def upsert_nodes_query(label: str) -> str:
-    """Create or update nodes with precomputed property changes. `row.set`
-    holds only changed properties (null removes one); the body is written only
-    while no person has edited it; `row.revisions` keep previous values."""
-    check_label(label)
-    extra_label = "n:Entity, " if label in PAGE_LABELS else ""
-    return f"""
-UNWIND $rows AS row
-MERGE (n:{label} {{key: row.key}})
-ON CREATE SET {extra_label}n.created_at = $now
-SET n += row.set
-FOREACH (_ IN CASE WHEN row.body IS NOT NULL AND n.body_edited_by IS NULL
-                   AND coalesce(n.body, '') <> row.body THEN [1] ELSE [] END | SET n.body = row.body)
-FOREACH (rv IN row.revisions |
-  CREATE (n)-[:HAD]->(:{REVISION_LABEL} {{field: rv.field, value: rv.value, valid_from: rv.valid_from,
-                                        valid_to: rv.valid_to, source: rv.source}}))
-RETURN count(*) AS n
-"""
-
-
-@lru_cache(maxsize=None)
-def upsert_edges_query(rel: str, src_label: str, dst_label: str) -> str:
-    """Create or update edges of one type between two labels with precomputed
-    property changes (`row.set`; null removes a property)."""
-    check_relationship(rel, src_label, dst_label)
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{src_label} {{key: row.src}})
-MATCH (b:{dst_label} {{key: row.dst}})
-MERGE (a)-[r:{rel}]->(b)
-SET r += row.set
-RETURN count(*) AS n
-"""
-
-
-@lru_cache(maxsize=None)
-def close_edges_query(rel: str, src_label: str, dst_label: str) -> str:
-    """End current edges: a historized type is re-typed PAST_<TYPE> with its
-    properties and `valid_to`, so current-state reads never see it; any other
-    type carries no history and is deleted."""
-    check_relationship(rel, src_label, dst_label)
-    if rel in HISTORIZED:
-        return f"""
-UNWIND $rows AS row
-MATCH (a:{src_label} {{key: row.src}})-[r:{rel}]->(b:{dst_label} {{key: row.dst}})
-CREATE (a)-[p:PAST_{rel}]->(b)
-SET p = properties(r), p.valid_to = row.valid_to, p.closed_by = row.source
-DELETE r
-RETURN count(*) AS n
-"""
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{src_label} {{key: row.src}})-[r:{rel}]->(b:{dst_label} {{key: row.dst}})
-DELETE r
-RETURN count(*) AS n
-"""
-
 
 # --- as-of reads ------------------------------------------------------------------
 # An edge is valid on $date when valid_from <= $date < valid_to (no valid_to:

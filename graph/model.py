@@ -43,6 +43,17 @@ HISTORIZED = ("MEMBER_OF", "LEADS", "REPORTS_TO", "PART_OF", "OWNS")
 for _rel in HISTORIZED:
     RELATIONSHIPS["PAST_" + _rel] = RELATIONSHIPS[_rel]
 
+# Type-specific page properties that reads (the assistant's questions) may
+# name; anything else a source sends is stored but never named by a question.
+PAGE_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "Person": ("title", "email", "location", "start_date", "employee_id", "slack_id", "status"),
+    "Team": ("slack_channel", "status"),
+    "Department": ("slack_channel", "status"),
+    "System": ("kind", "type", "lifecycle", "status"),
+    "Process": ("status",),
+    "Topic": ("status",),
+}
+
 # Wiki history: every save of a page is an immutable PageRevision node
 # (graph/revisions.py), reached from its page by HAS_REVISION. Not a page label.
 PAGE_REVISION = "PageRevision"

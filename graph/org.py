@@ -11,6 +11,8 @@ subject is not found.
 from __future__ import annotations
 
 from . import driver
+from .access import viewer_params, visible
+from .model import check_key
 from .cypher import label_of as _label, path_valid_on, valid_on as _valid
 
 _TEAM_OR_DEPT = "(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t))"
@@ -281,3 +283,73 @@ def direct_reports(key: str, *, as_of: str | None = None) -> dict | None:
 def asker_context(asker: str) -> dict | None:
     """The asker's teams, departments and managers (for "my team", "my manager", "me")."""
     return _one(ASKER_CONTEXT, asker=asker)
+
+
+# --- the interactive org chart (wiki /org) ------------------------------------------
+# Who sits at the top of the reporting tree, one person's direct reports, the
+# chain from the top down to a person, and a name search. Each call is one
+# round trip returning one level of people, so the chart works at any size:
+# the browser loads a node's reports when it is expanded. Every row carries
+# its direct-report count (the expand hint) and its team. Reads filter with
+# graph.access.visible.
+
+CHART_MAX_CHILDREN = 500
+CHART_MAX_SEARCH = 20
+
+_CHART_PERSON = f"""p {{.key, .name, .title,
+    reports: COUNT {{ MATCH (r:Person)-[:REPORTS_TO]->(p) WHERE {visible('r')} }},
+    team: head(COLLECT {{ MATCH (p)-[:MEMBER_OF]->(t:Team) RETURN t.name ORDER BY t.name }})}}"""
+
+# People with no manager but with reports first (the real tops), then people
+# with neither (alone in the tree: shown, but last).
+CHART_ROOTS = f"""
+MATCH (p:Person) WHERE NOT (p)-[:REPORTS_TO]->(:Person) AND {visible('p')}
+WITH p, COUNT {{ MATCH (:Person)-[:REPORTS_TO]->(p) }} AS n
+WHERE n > 0 OR coalesce(p.status, 'active') = 'active'
+ORDER BY n DESC, p.name LIMIT {CHART_MAX_CHILDREN}
+RETURN {_CHART_PERSON} AS p
+"""
+
+CHART_CHILDREN = f"""
+MATCH (r:Person)-[:REPORTS_TO]->(p:Person {{key: $key}}) WHERE {visible('r')}
+WITH r AS p ORDER BY p.name LIMIT {CHART_MAX_CHILDREN}
+RETURN {_CHART_PERSON} AS p
+"""
+
+# The managers above a person, top first (a tree: at most one manager each).
+CHART_CHAIN = f"""
+MATCH (me:Person {{key: $key}}) WHERE {visible('me')}
+OPTIONAL MATCH path = (me)-[:REPORTS_TO*1..30]->(top:Person) WHERE NOT (top)-[:REPORTS_TO]->()
+WITH me, path ORDER BY length(path) DESC LIMIT 1
+RETURN me.key AS key, CASE WHEN path IS NULL THEN [] ELSE reverse([x IN tail(nodes(path)) | x.key]) END AS chain
+"""
+
+CHART_SEARCH = f"""
+MATCH (p:Person) WHERE toLower(p.name) STARTS WITH $q AND {visible('p')}
+WITH p ORDER BY p.name LIMIT {CHART_MAX_SEARCH}
+RETURN {_CHART_PERSON} AS p
+"""
+
+
+def chart_roots(viewer=None) -> list[dict]:
+    return [r["p"] for r in driver.read_once(CHART_ROOTS, **viewer_params(viewer))]
+
+
+def chart_children(key: str, viewer=None) -> list[dict]:
+    check_key(key)
+    return [r["p"] for r in driver.read_once(CHART_CHILDREN, key=key, **viewer_params(viewer))]
+
+
+def chart_chain(key: str, viewer=None) -> list[str] | None:
+    """Keys of the person's managers, top first; None for no such (visible) person."""
+    check_key(key)
+    rows = driver.read_once(CHART_CHAIN, key=key, **viewer_params(viewer))
+    return rows[0]["chain"] if rows else None
+
+
+def chart_search(q: str, viewer=None) -> list[dict]:
+    """People whose name starts with `q` (case-insensitive)."""
+    q = " ".join(q.lower().split())[:100]
+    if not q:
+        return []
+    return [r["p"] for r in driver.read_once(CHART_SEARCH, q=q, **viewer_params(viewer))]

@@ -1,11 +1,10 @@
 """Named, parameterized Cypher. Values always travel as $parameters; labels
 and relationship types are interpolated only from graph.model's allow-lists
-(Cypher cannot parameterize them), by the small builders at the bottom."""
+(Cypher cannot parameterize them). Writes of ingested and edited state are
+in graph.writes."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .model import LABELS, PAGE_LABELS, RELATIONSHIPS, check_label, check_relationship
+from .model import LABELS, PAGE_LABELS, RELATIONSHIPS
 
 CHANGE_INITIAL_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO $new"
 
@@ -54,55 +53,6 @@ RETURN label, c
 """
 DELETE_ALL_BATCH = """
 MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted
-"""
-
-
-# --- builders (shape varies by label or type) ----------------------------
-@lru_cache(maxsize=None)
-def merge_entities_query(label: str) -> str:
-    """MERGE a batch of entities of one label. Rows whose content hash is
-    unchanged are left alone, so re-loading the same data writes nothing
-    (except `last_seen`, which moves at most once a day)."""
-    check_label(label)
-    extra_label = "n:Entity, " if label in PAGE_LABELS else ""
-    return f"""
-UNWIND $rows AS row
-MERGE (n:{label} {{key: row.key}})
-ON CREATE SET {extra_label}n.created_at = $now, n.first_seen = $today
-FOREACH (_ IN CASE WHEN n.last_seen = $today THEN [] ELSE [1] END | SET n.last_seen = $today)
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.hash
-SET n += row.props,
-    n.name = row.name,
-    n.summary = row.summary,
-    n.body = CASE WHEN n.body_edited_by IS NULL THEN row.body ELSE n.body END,
-    n.aliases = row.aliases,
-    n.aliases_text = reduce(s = '', a IN row.aliases | s + a + ' '),
-    n.source = row.source,
-    n.source_id = row.source_id,
-    n.content_hash = row.hash,
-    n.updated_at = $now
-RETURN count(n) AS changed
-"""
-
-
-@lru_cache(maxsize=None)
-def merge_edges_query(rel: str, src_label: str, dst_label: str) -> str:
-    """MERGE a batch of edges of one type between two labels; returns the rows
-    whose endpoints do not exist so the caller can report them."""
-    check_relationship(rel, src_label, dst_label)
-    return f"""
-UNWIND $rows AS row
-OPTIONAL MATCH (a:{src_label} {{key: row.src}})
-OPTIONAL MATCH (b:{dst_label} {{key: row.dst}})
-FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
-  MERGE (a)-[r:{rel}]->(b)
-  ON CREATE SET r.created_at = $now, r.source = row.source
-  FOREACH (_ IN CASE WHEN coalesce(r.props_hash, '') = row.hash THEN [] ELSE [1] END |
-    SET r += row.props, r.props_hash = row.hash))
-WITH row, a, b
-WHERE a IS NULL OR b IS NULL
-RETURN row.i AS i, a IS NULL AS missing_src, b IS NULL AS missing_dst
 """
 
 

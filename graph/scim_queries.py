@@ -3,15 +3,15 @@ Person nodes carrying `scim_id`, SCIM Groups are Team nodes carrying
 `scim_id`. Values always travel as $parameters; there is no builder here
 because no query's shape depends on the request.
 
-Ended edges are historized the way graph.model describes: the current edge is
-re-typed to its PAST_ counterpart (a new relationship with the same
-properties, `valid_from` kept, `valid_to` set) and the old one deleted.
+Edges are opened, ended (re-typed PAST_*) and revisions kept with the write
+core's clauses (graph.writes), so SCIM history looks exactly like a sync's.
+The statements run through ingest.actions.do_write, one transaction per request.
 """
 from __future__ import annotations
 
-from typing import Any
+from .writes import closing_clause, opening_clause, revisions_clause
 
-from . import driver
+_SCIM = "'scim'"
 
 # --- reads ---------------------------------------------------------------
 # A user's SCIM representation is its stored document plus what only the
@@ -120,7 +120,7 @@ ORDER BY rank, n.key LIMIT 1
 # only the fields SCIM wins under settings.KIKI_FIELD_PRIORITY (decided by
 # ingest.scim.service from the node's provenance), null meaning "clear it".
 # $prov and $sources are the merge engine's provenance, updated the same way.
-_SET_USER_PROPS = """
+_SET_USER_PROPS = "\n" + revisions_clause("p", "$revisions") + """
 SET p += $props,
     p.prov = $prov, p.sources = $sources,
     p.scim_id = $row.scim_id, p.scim_user_name = $row.user_name,
@@ -145,16 +145,14 @@ OPTIONAL MATCH (m:Person {scim_id: $manager_id}) WHERE m <> p
 CALL (p, m) {
   MATCH (p)-[r:REPORTS_TO]->(o:Person)
   WHERE r.source = 'scim' AND coalesce(r.sources, ['scim']) = ['scim'] AND (m IS NULL OR o <> m)
-  CREATE (p)-[h:PAST_REPORTS_TO]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
+  """ + closing_clause("REPORTS_TO", "p", "r", "o", "$today", _SCIM) + """
 }
 CALL (p, m) {
   WITH p, m WHERE m IS NOT NULL AND NOT EXISTS {
     MATCH (p)-[r:REPORTS_TO]->(o) WHERE o <> m
       AND (r.source IN $better OR any(s IN coalesce(r.sources, []) WHERE s IN $better)) }
   MERGE (p)-[r:REPORTS_TO]->(m)
-  ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
-                r.first_seen = $today, r.last_seen = $today
+  """ + opening_clause("r", _SCIM) + """
 }
 RETURN m IS NOT NULL AS linked
 """
@@ -167,42 +165,23 @@ CALL (p) {
   MATCH (p)-[r:MEMBER_OF]->(o)
   WHERE r.scim_via = 'department'
     AND ($target_key IS NULL OR NOT (o.key = $target_key AND $target_label IN labels(o)))
-  CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
+  """ + closing_clause("MEMBER_OF", "p", "r", "o", "$today", _SCIM) + """
 }
 CALL (p) {
   MATCH (t:Department|Team {key: $target_key})
   WHERE $target_label IN labels(t) AND NOT (p)-[:MEMBER_OF]->()-[:PART_OF*0..]->(t)
   MERGE (p)-[r:MEMBER_OF]->(t)
-  ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
-                r.first_seen = $today, r.last_seen = $today, r.scim_via = 'department'
+  """ + opening_clause("r", _SCIM) + """, r.scim_via = 'department'
 }
 RETURN p.key AS key
 """
 # A former employee: the page stays, current memberships, leaderships and
 # reporting line end (re-typed to PAST_*, valid_from kept, valid_to today).
-CLOSE_PERSON_EDGES = """
-MATCH (p:Person {key: $key})
-CALL (p) {
-  MATCH (p)-[r:MEMBER_OF]->(o)
-  CREATE (p)-[h:PAST_MEMBER_OF]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
-  RETURN count(*) AS memberships
-}
-CALL (p) {
-  MATCH (p)-[r:LEADS]->(o)
-  CREATE (p)-[h:PAST_LEADS]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
-  RETURN count(*) AS leads
-}
-CALL (p) {
-  MATCH (p)-[r:REPORTS_TO]->(o)
-  CREATE (p)-[h:PAST_REPORTS_TO]->(o) SET h = properties(r), h.valid_to = $today
-  DELETE r
-  RETURN count(*) AS reports
-}
-RETURN memberships, leads, reports
-"""
+PERSON_EDGES_ENDED_ON_LEAVING = ("MEMBER_OF", "LEADS", "REPORTS_TO")
+CLOSE_PERSON_EDGES = "MATCH (p:Person {key: $key})\n" + "".join(
+    f"CALL (p) {{\n  MATCH (p)-[r:{rel}]->(o)\n  {closing_clause(rel, 'p', 'r', 'o', '$today', _SCIM)}\n"
+    f"  RETURN count(*) AS {rel.lower()}\n}}\n" for rel in PERSON_EDGES_ENDED_ON_LEAVING
+) + "RETURN " + ", ".join(rel.lower() for rel in PERSON_EDGES_ENDED_ON_LEAVING)
 # DELETE: the person becomes former and leaves SCIM (GET answers 404), the
 # page remains. The old id is kept for audit.
 RETIRE_USER = """
@@ -234,8 +213,7 @@ MATCH (t:Team {key: $key})
 UNWIND $ids AS id
 MATCH (p:Person {scim_id: id})
 MERGE (p)-[r:MEMBER_OF]->(t)
-ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
-              r.first_seen = $today, r.last_seen = $today, r.scim_via = 'group'
+""" + opening_clause("r", _SCIM) + """, r.scim_via = 'group'
 RETURN count(r) AS n
 """
 ADD_GROUP_MEMBERS = """
@@ -243,8 +221,7 @@ MATCH (t:Team {key: $key})
 UNWIND $ids AS id
 MATCH (c:Team {scim_id: id}) WHERE c <> t
 MERGE (c)-[r:PART_OF]->(t)
-ON CREATE SET r.source = 'scim', r.sources = ['scim'], r.created_at = $now, r.valid_from = $today,
-              r.first_seen = $today, r.last_seen = $today
+""" + opening_clause("r", _SCIM) + """
 RETURN count(r) AS n
 """
 # Only SCIM-known members are touched: people or teams HR put in the team
@@ -253,16 +230,14 @@ REMOVE_USER_MEMBERS = """
 MATCH (t:Team {key: $key})
 MATCH (p:Person)-[r:MEMBER_OF]->(t)
 WHERE p.scim_id IS NOT NULL AND ($all OR p.scim_id IN $ids) AND NOT p.scim_id IN $keep
-CREATE (p)-[h:PAST_MEMBER_OF]->(t) SET h = properties(r), h.valid_to = $today
-DELETE r
+""" + closing_clause("MEMBER_OF", "p", "r", "t", "$today", _SCIM) + """
 RETURN count(*) AS n
 """
 REMOVE_GROUP_MEMBERS = """
 MATCH (t:Team {key: $key})
 MATCH (c:Team)-[r:PART_OF]->(t)
 WHERE c.scim_id IS NOT NULL AND ($all OR c.scim_id IN $ids) AND NOT c.scim_id IN $keep
-CREATE (c)-[h:PAST_PART_OF]->(t) SET h = properties(r), h.valid_to = $today
-DELETE r
+""" + closing_clause("PART_OF", "c", "r", "t", "$today", _SCIM) + """
 RETURN count(*) AS n
 """
 RETIRE_GROUP = """
@@ -271,15 +246,3 @@ SET t.scim_former_id = t.scim_id, t.updated_at = $now
 REMOVE t.scim_id, t.scim_display_name, t.scim_display_name_lc, t.scim_external_id
 RETURN t.key AS key
 """
-
-
-def run_write_transaction(steps: list[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
-    """Run several write statements in one transaction (all or nothing), so a
-    SCIM request never leaves a person half-written. Returns each statement's
-    records. Driver errors are wrapped like graph.driver.write's."""
-    def work(tx):
-        return [[r.data() for r in tx.run(query, params)] for query, params in steps]
-
-    with driver.wrapped_errors("SCIM write"):
-        with driver.get_driver().session(database=driver.database()) as session:
-            return session.execute_write(work)

@@ -1,117 +1,142 @@
-"""The merge path every source goes through: validate normalized records,
-then MERGE them in UNWIND batches (one round trip per label or edge type per
-chunk). Bad records become Problems naming the item; the rest still loads."""
+"""The Cypher side of the write core: every statement that changes ingested
+state (nodes with their revisions, edges, ending edges as PAST_*) and the
+one transaction runner. The decisions (who wins a field, provenance, what
+to close) are made by `ingest.actions` and `ingest.provenance`; nothing here
+knows about sources or requests.
+
+Values always travel as $parameters; labels and relationship types are
+interpolated only from graph.model's allow-lists by the small cached
+builders below (Cypher cannot parameterize them).
+"""
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Callable, TypeVar
 
-from . import driver, queries
-from .errors import InvalidInput
-from .model import Batch, Edge, Entity, Problem
+from . import driver
+from .model import HISTORIZED, PAGE_LABELS, check_label, check_relationship
 
-CHUNK = 2000
-
-
-@dataclass
-class MergeResult:
-    entities_in: int = 0
-    entities_changed: int = 0
-    nodes_created: int = 0
-    edges_in: int = 0
-    relationships_created: int = 0
-    properties_set: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def wrote_nothing(self) -> bool:
-        return self.nodes_created == 0 and self.relationships_created == 0 and self.entities_changed == 0 \
-            and self.properties_set == 0
-
-
-def _hash(obj) -> str:
-    return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _entity_row(e: Entity) -> dict:
-    row = {"key": e.key, "name": e.name.strip(), "summary": e.summary or "", "body": e.body or "",
-           "aliases": sorted(set(a.strip() for a in e.aliases if a.strip())),
-           "props": e.props, "source": e.source, "source_id": e.source_id or e.key}
-    row["hash"] = _hash(row)
-    return row
-
-
-def _chunks(rows: list, size: int = CHUNK):
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+REVISION_LABEL = "Revision"
+T = TypeVar("T")
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def merge_batch(batch: Batch) -> MergeResult:
-    """Merge a source's entities, then its edges. Never raises for a bad record:
-    it is reported in `result.problems` (with the batch's own problems)."""
-    result = MergeResult(problems=list(batch.problems))
-    now = now_iso()
-    today = now[:10]
+# --- the shared clauses ------------------------------------------------------
+def revisions_clause(node: str, revisions: str) -> str:
+    """Keep previous values: one `(node)-[:HAD]->(:Revision)` per map in the
+    list expression `revisions` ({field, value, valid_from, valid_to, source})."""
+    return (f"FOREACH (rv IN {revisions} |\n"
+            f"  CREATE ({node})-[:HAD]->(:{REVISION_LABEL} {{field: rv.field, value: rv.value, "
+            f"valid_from: rv.valid_from, valid_to: rv.valid_to, source: rv.source}}))")
 
-    by_label: dict[str, dict[str, dict]] = defaultdict(dict)
-    for e in batch.entities:
-        try:
-            e.source = e.source or batch.source
-            e.validate()
-        except InvalidInput as err:
-            result.problems.append(Problem(e.source_id or batch.source, f"{e.label}:{e.key}", str(err)))
-            continue
-        # Later duplicates of the same key win, like a dict update.
-        by_label[e.label][e.key] = _entity_row(e)
-    for label, rows in by_label.items():
-        query = queries.merge_entities_query(label)
-        for chunk in _chunks(list(rows.values())):
-            records, counters = driver.write(query, rows=chunk, now=now, today=today)
-            result.entities_in += len(chunk)
-            result.entities_changed += records[0]["changed"] if records else 0
-            result.nodes_created += counters.nodes_created
-            result.properties_set += counters.properties_set
 
-    groups: dict[tuple, list[tuple[Edge, dict]]] = defaultdict(list)
-    seen = set()
-    for ed in batch.edges:
-        try:
-            ed.validate()
-        except InvalidInput as err:
-            result.problems.append(Problem(ed.source or batch.source, f"{ed.src_key}-{ed.type}->{ed.dst_key}",
-                                           str(err)))
-            continue
-        ident = (ed.type, ed.src_label, ed.src_key, ed.dst_label, ed.dst_key)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        row = {"src": ed.src_key, "dst": ed.dst_key, "props": ed.props, "source": ed.source or batch.source}
-        # No props (most edges): an empty hash matches the missing props_hash, so the
-        # merge sets nothing beyond created_at/source (~8% fewer writes on a bulk load).
-        row["hash"] = _hash(ed.props) if ed.props else ""
-        groups[(ed.type, ed.src_label, ed.dst_label)].append((ed, row))
-    for (rel, src_label, dst_label), pairs in groups.items():
-        query = queries.merge_edges_query(rel, src_label, dst_label)
-        for chunk in _chunks(pairs):
-            rows = [dict(row, i=i) for i, (_, row) in enumerate(chunk)]
-            records, counters = driver.write(query, rows=rows, now=now)
-            result.edges_in += len(rows)
-            result.relationships_created += counters.relationships_created
-            result.properties_set += counters.properties_set
-            for rec in records:
-                ed = chunk[rec["i"]][0]
-                missing = []
-                if rec["missing_src"]:
-                    missing.append(f"{ed.src_label} {ed.src_key!r}")
-                if rec["missing_dst"]:
-                    missing.append(f"{ed.dst_label} {ed.dst_key!r}")
-                result.problems.append(Problem(ed.source or batch.source, f"{ed.src_key}-{rel}->{ed.dst_key}",
-                                               f"unknown {' and '.join(missing)}; edge not created"))
-    return result
+def closing_clause(rel: str, a: str, r: str, b: str, valid_to: str, source: str) -> str:
+    """End the matched current edge `(a)-[r:rel]->(b)`: a historized type is
+    re-typed PAST_<TYPE> with its properties, `valid_to` and `closed_by`, so
+    current-state reads never see it; any other type carries no history and
+    is deleted. The only place edges are ended."""
+    if rel in HISTORIZED:
+        return (f"CREATE ({a})-[past:PAST_{rel}]->({b})\n"
+                f"SET past = properties({r}), past.valid_to = {valid_to}, past.closed_by = {source}\n"
+                f"DELETE {r}")
+    return f"DELETE {r}"
+
+
+def opening_clause(r: str, source: str) -> str:
+    """Provenance of an edge created by a single-record write (SCIM): the same
+    properties the merge plan gives a new edge."""
+    return (f"ON CREATE SET {r}.source = {source}, {r}.sources = [{source}], {r}.created_at = $now, "
+            f"{r}.valid_from = $today, {r}.first_seen = $today, {r}.last_seen = $today")
+
+
+# --- batch writes (UNWIND; the merge plan) -------------------------------------
+@lru_cache(maxsize=None)
+def upsert_nodes_query(label: str) -> str:
+    """Create or update nodes with precomputed property changes. `row.set`
+    holds only changed properties (null removes one); the body is written only
+    while no person has edited it; `row.revisions` keep previous values."""
+    check_label(label)
+    extra_label = "n:Entity, " if label in PAGE_LABELS else ""
+    return f"""
+UNWIND $rows AS row
+MERGE (n:{label} {{key: row.key}})
+ON CREATE SET {extra_label}n.created_at = $now
+SET n += row.set
+FOREACH (_ IN CASE WHEN row.body IS NOT NULL AND n.body_edited_by IS NULL
+                   AND coalesce(n.body, '') <> row.body THEN [1] ELSE [] END | SET n.body = row.body)
+{revisions_clause("n", "row.revisions")}
+RETURN count(*) AS n
+"""
+
+
+@lru_cache(maxsize=None)
+def upsert_edges_query(rel: str, src_label: str, dst_label: str) -> str:
+    """Create or update edges of one type between two labels with precomputed
+    property changes (`row.set`; null removes a property)."""
+    check_relationship(rel, src_label, dst_label)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{src_label} {{key: row.src}})
+MATCH (b:{dst_label} {{key: row.dst}})
+MERGE (a)-[r:{rel}]->(b)
+SET r += row.set
+RETURN count(*) AS n
+"""
+
+
+@lru_cache(maxsize=None)
+def close_edges_query(rel: str, src_label: str, dst_label: str) -> str:
+    """End the given current edges (rows {src, dst, valid_to, source})."""
+    check_relationship(rel, src_label, dst_label)
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{src_label} {{key: row.src}})-[r:{rel}]->(b:{dst_label} {{key: row.dst}})
+{closing_clause(rel, "a", "r", "b", "row.valid_to", "row.source")}
+RETURN count(*) AS n
+"""
+
+
+# Current edges of the given types touching the given nodes ({label, key}),
+# for ending them when a node retires or a person leaves.
+FETCH_EDGES_OF_NODES = """
+UNWIND $nodes AS node
+MATCH (n:Entity {key: node.key}) WHERE node.label IN labels(n)
+MATCH (n)-[r]-(m)
+WHERE type(r) IN $types
+WITH DISTINCT r
+WITH r, startNode(r) AS a, endNode(r) AS b
+RETURN type(r) AS type,
+       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
+       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
+       properties(r) AS props
+"""
+
+# --- running ---------------------------------------------------------------------
+class Tx:
+    """One open write transaction: `run` sends a statement and returns its
+    records as dicts."""
+
+    def __init__(self, tx):
+        self._tx = tx
+
+    def run(self, query: str, **params: Any) -> list[dict]:
+        driver._count(query)
+        return [r.data() for r in self._tx.run(query, params)]
+
+
+def in_transaction(work: Callable[[Tx], T], what: str = "write") -> T:
+    """Run `work(tx)` in one write transaction (all or nothing; the driver
+    retries it on transient errors, so `work` must only read and write
+    through `tx`). Driver errors are wrapped like graph.driver.write's."""
+    with driver.wrapped_errors(what):
+        with driver.get_driver().session(database=driver.database()) as session:
+            return session.execute_write(lambda tx: work(Tx(tx)))
+
+
+def write_steps(steps: list[tuple[str, dict[str, Any]]], what: str = "write") -> list[list[dict]]:
+    """Several statements in one transaction; each statement's records."""
+    return in_transaction(lambda tx: [tx.run(query, **params) for query, params in steps], what)

@@ -1,6 +1,6 @@
 """Backstage software-catalog loader: reads catalog YAML files (following
 `Location` entities from a few root files) and normalizes them into a
-`graph.model.Batch` for `graph.writes.merge_batch`. It never writes itself.
+`graph.model.Batch` for `ingest.merge.sync`. It never writes itself.
 
 Mapping (Backstage kind -> Kiki label):
   User -> Person; Group -> Department when `spec.type` is one of

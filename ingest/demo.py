@@ -1,7 +1,9 @@
 """Loads the demo data set: the synthetic organization (`ingest.synthetic`)
-and the Backstage example catalog (`ingest.backstage`), both through the one
-merge path (`graph.writes.merge_batch`), and reports what was written, what the
-graph now holds and every problem found. Loading twice writes nothing."""
+and the Backstage example catalog (`ingest.backstage`), each as a full
+snapshot of its source through the sync path every connector uses
+(`ingest.merge.sync`, so demo pages carry provenance and history), and
+reports what was written, what the graph now holds and every problem found.
+Loading twice writes nothing."""
 from __future__ import annotations
 
 import time
@@ -10,18 +12,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-from graph import driver, schema
-from graph.demo_queries import GRAPH_COUNTS
+from graph import schema
+from graph.demo_queries import graph_counts
 from graph.model import Batch, Problem
-from graph.writes import MergeResult, merge_batch
 
 from . import backstage, synthetic
+from .merge import SyncReport, sync
 
 
 @dataclass
 class DemoReport:
     people: int
-    results: dict[str, MergeResult] = field(default_factory=dict)   # by source, in load order
+    results: dict[str, SyncReport] = field(default_factory=dict)   # by source, in load order
     labels: dict[str, int] = field(default_factory=dict)            # nodes per label, after the load
     relationships: dict[str, int] = field(default_factory=dict)     # relationships per type, after
     problems: list[Problem] = field(default_factory=list)
@@ -29,15 +31,15 @@ class DemoReport:
 
     @property
     def nodes_created(self) -> int:
-        return sum(r.nodes_created for r in self.results.values())
+        return sum(r.counters["nodes_created"] for r in self.results.values())
 
     @property
     def relationships_created(self) -> int:
-        return sum(r.relationships_created for r in self.results.values())
+        return sum(r.counters["relationships_created"] for r in self.results.values())
 
     @property
     def properties_set(self) -> int:
-        return sum(r.properties_set for r in self.results.values())
+        return sum(r.counters["properties_set"] for r in self.results.values())
 
     @property
     def wrote_nothing(self) -> bool:
@@ -50,15 +52,6 @@ class DemoReport:
         return (f"loaded {' + '.join(self.results)} in {self.seconds:.1f}s: created {self.nodes_created} nodes "
                 f"and {self.relationships_created} relationships, set {self.properties_set} properties; "
                 f"the graph holds {pages} and {rels} relationships; {len(self.problems)} problems reported")
-
-
-def graph_counts() -> tuple[dict[str, int], dict[str, int]]:
-    """(nodes per label, relationships per type) currently in the graph."""
-    labels: dict[str, int] = {}
-    types: dict[str, int] = {}
-    for row in driver.read(GRAPH_COUNTS):
-        (labels if row["what"] == "label" else types)[row["name"]] = row["n"]
-    return labels, types
 
 
 def _drop_clashes(first: Batch, second: Batch) -> None:
@@ -101,9 +94,9 @@ def load_demo(people: int = 500, backstage_dir: Path | str | None = None, *, inc
         schema.wipe()
     report = DemoReport(people=people)
     for batch in batches:
-        result = merge_batch(batch)
+        result = sync(batch, full=True)
         report.results[batch.source] = result
-        report.problems.extend(result.problems)
+        report.problems.extend(result.rejected_records)
     report.labels, report.relationships = graph_counts()
     report.seconds = time.perf_counter() - started
     return report

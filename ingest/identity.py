@@ -8,7 +8,7 @@ and Slack id; then the proposed key itself unless that node's identity
 clearly belongs to someone else; then a unique match of the name or an alias
 (compared as slugs, so "Risk Data" finds "risk-data"). People carrying an
 employee id or email are never matched by name alone: two "Alex Kim"s are
-common. A proposed key taken by a different person gets a numeric suffix.
+common. Two different records of one batch never land on one node. A proposed key taken by a different person gets a numeric suffix.
 Records resolved within the same batch are indexed as they go, so two records
 of one person in one batch land on one node.
 """
@@ -46,6 +46,7 @@ class Resolver:
         self.by_source_key: dict[tuple[str, str], str] = {}
         self.by_identity: dict[tuple[str, str, str], str] = {}
         self.by_alias: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.batch_records: dict[tuple[str, str], set[str]] = defaultdict(set)  # node -> this batch's records
         self.identity_of: dict[tuple[str, str], dict[str, str]] = {}
         self.taken: set[tuple[str, str]] = set(state)
         for (label, key), cur in state.items():
@@ -83,12 +84,14 @@ class Resolver:
             for prop in IDENTITY_PROPS:
                 if prop in identity:
                     key = self.by_identity.get((label, prop, identity[prop]))
+                    if key and self._other_record(label, key, sk):
+                        key = None
                     if key:
                         break
         if key is None and (label, e.key) in self.taken and not self._clashes(label, e.key, identity):
             key = e.key
         if key is None and not (label == "Person" and identity):
-            key = self._unique_alias(label, [e.name] + list(e.aliases) + [e.key], identity)
+            key = self._unique_alias(label, [e.name] + list(e.aliases) + [e.key], identity, sk)
         if key is None:
             key = e.key
             n = 2
@@ -96,16 +99,24 @@ class Resolver:
                 key = f"{e.key}-{n}"[:200]
                 n += 1
         self.taken.add((label, key))
+        self.batch_records[(label, key)].add(sk)
         self._index(label, key, [sk], identity, [e.name] + list(e.aliases))
         return key
 
-    def _unique_alias(self, label: str, names, identity: dict) -> str | None:
+    def _other_record(self, label: str, key: str, sk: str) -> bool:
+        """Whether another record of this batch already resolved to the node:
+        two records of one source are two things (Backstage's API "petstore"
+        is not its component "petstore", two users may share an email), and
+        merging them made every sync flip the node between the two."""
+        return any(other != sk for other in self.batch_records.get((label, key), ()))
+
+    def _unique_alias(self, label: str, names, identity: dict, sk: str) -> str | None:
         found: set[str] = set()
         for name in names:
             slug = slugify_key(str(name or ""))
             if slug:
                 found |= self.by_alias.get((label, slug), set())
-        found = {k for k in found if not self._clashes(label, k, identity)}
+        found = {k for k in found if not self._clashes(label, k, identity) and not self._other_record(label, k, sk)}
         return found.pop() if len(found) == 1 else None
 
     def lookup_reference(self, label: str, ref: str) -> str | None:

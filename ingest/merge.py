@@ -18,17 +18,16 @@ How a sync runs (round trips are per label or per chunk, never per row):
    a source always overrides itself), record conflicts, and diff against the
    current state — only rows that change are written, so an identical
    re-sync writes nothing (Neo4j's counters stay at zero);
-5. write in `UNWIND` chunks of `KIKI_INGEST_CHUNK` rows (one transaction each,
-   node chunks two at a time;
-   a crash mid-way leaves a prefix that the next run completes, because the
-   desired state is recomputed from the graph).
+5. hand the plan to the write core (`ingest.actions.do_apply_plan`), which
+   writes it in `UNWIND` chunks of `KIKI_INGEST_CHUNK` rows (one transaction
+   each, node chunks two at a time); a crash mid-way leaves a prefix that the
+   next run completes, because the desired state is recomputed from the graph.
 
 Provenance is kept on the node itself, not in side nodes, so current-state
-reads stay a plain property read: `prov` is a JSON string
-`{"fields": {field: {"source", "source_id", "since"}},
-  "sources": {source: {"source_id", "first_seen", "last_seen", "stale_since"}}}`,
-plus a `sources` list for lookups. Edges carry `sources`, `source`,
-`first_seen`, `last_seen` (and `source_id` when the connector gives one).
+reads stay a plain property read: `prov` (see `ingest.provenance`, which
+also decides field priority for SCIM), plus a `sources` list for lookups.
+Edges carry `sources`, `source`, `first_seen`, `last_seen` (and `source_id`
+when the connector gives one).
 
 History: a historized edge (graph.model.HISTORIZED) gets `valid_from` when it
 starts; when it ends it is re-typed PAST_<TYPE> with `valid_to` (current reads
@@ -52,8 +51,6 @@ returns only on its next sync; connectors cannot express "field cleared"
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -64,10 +61,13 @@ from django.conf import settings
 
 from graph import driver
 from graph import ingest_queries as q
+from graph import writes
 from graph.model import HISTORIZED, PAGE_LABELS, Batch, Edge, Entity, Problem
 from kiki.errors import InvalidInput
 
+from . import actions, provenance as pv
 from .identity import Resolver
+from .provenance import rank, wins
 
 # Fields the merge reads for every node it may touch.
 BOOK_FIELDS = ("prov", "sources", "stale_since", "status", "retired_at",
@@ -85,7 +85,6 @@ NOT_HISTORY = {"prov", "sources", "stale_since", "first_seen", "last_seen",
 EDGE_FIELDS = ("sources", "source", "last_seen")
 SINGLE_VALUED = {"REPORTS_TO": ("src", "manager"), "OWNS": ("dst", "owner"), "PART_OF": ("src", "parent")}
 SAMPLE_SIZE = 10
-NODE_WRITERS = 2  # concurrent node-chunk transactions (see _write)
 FP_SEP = "\x1f"  # unit separator; a source id containing it only misses the fast path
 
 Progress = Callable[[str, int, int], None]
@@ -155,46 +154,6 @@ class SyncReport:
         d["samples"] = dict(self.samples)
         d["counters"] = dict(self.counters)
         return d
-
-
-def rank(field_name: str, source: str) -> int:
-    """Position of `source` in the field's priority list (lower wins)."""
-    prio = settings.KIKI_FIELD_PRIORITY
-    order = prio.get(field_name) or prio.get("default") or []
-    return order.index(source) if source in order else len(order)
-
-
-def _wins(field_name: str, incoming: str, current: str | None) -> bool:
-    return current is None or incoming == current or rank(field_name, incoming) <= rank(field_name, current)
-
-
-def _load_prov(cur: dict) -> dict:
-    if cur.get("_prov") is not None:  # decoded by the resolver; each node is planned once
-        prov = cur.pop("_prov")
-    elif cur.get("prov"):
-        prov = json.loads(cur["prov"])
-    else:  # written by the basic merge path: everything came from `source`
-        prov = {"fields": {}, "sources": {}}
-        src = cur.get("source")
-        if src:
-            since = cur.get("first_seen") or ""
-            for f, v in cur.items():
-                if v is not None and f not in NOT_HISTORY and f not in BOOK_FIELDS[:7]:
-                    prov["fields"][f] = {"source": src, "source_id": cur.get("source_id") or "", "since": since}
-            prov["sources"][src] = {"source_id": cur.get("source_id") or "", "first_seen": since,
-                                    "last_seen": cur.get("last_seen") or since, "stale_since": None}
-    prov.setdefault("fields", {})
-    prov.setdefault("sources", {})
-    return prov
-
-
-def _dump(obj) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _node_stale_since(prov: dict) -> str | None:
-    dates = [s["stale_since"] for s in prov["sources"].values() if s.get("stale_since")]
-    return min(dates) if dates else None
 
 
 class _Plan:
@@ -294,7 +253,7 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
     if retiring:
         closing = {(t, sl, s, dl, d) for (t, sl, dl), rows in plan.close_rows.items() for r in rows
                    for s, d in [(r["src"], r["dst"])]}
-        for r in driver.read(q.FETCH_EDGES_OF_NODES, nodes=retiring, types=list(HISTORIZED)):
+        for r in driver.read(writes.FETCH_EDGES_OF_NODES, nodes=retiring, types=list(HISTORIZED)):
             ident = (r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])
             if ident not in closing:
                 closing.add(ident)
@@ -304,7 +263,9 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
                 report.sample("closed", f"{ident[1]}:{ident[2]} -{ident[0]}-> {ident[3]}:{ident[4]} (retired)")
 
     if not dry_run:
-        _write(plan, report, now_iso, progress, chunk or settings.KIKI_INGEST_CHUNK)
+        counters = actions.do_apply_plan(plan.node_rows, plan.edge_rows, plan.close_rows, now=now_iso,
+                                         chunk=chunk or settings.KIKI_INGEST_CHUNK, progress=progress)
+        report.counters.update(counters)
     return report
 
 
@@ -428,7 +389,7 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
                recs: list[Entity], source: str, today: str, now_iso: str) -> None:
     exists = cur is not None
     cur = cur or {}
-    prov = _load_prov(cur)
+    prov = pv.load(cur)
     desired: dict[str, Any] = {}
     revisions: list[dict] = []
     body = None
@@ -444,20 +405,18 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
             fields["summary"] = e.summary
         for f, v in fields.items():
             old = value(f)
-            owner = prov["fields"].get(f, {}).get("source")
+            owner = pv.holder(prov, f)
             if old == v:
                 if owner is None:
-                    prov["fields"][f] = {"source": source, "source_id": sid, "since": today}
+                    pv.claim(prov, f, source, sid, today)
                 continue
-            if _wins(f, source, owner):
+            if wins(f, source, owner):
                 if old is not None and owner not in (None, source):
                     report.conflicts.append(Conflict(label, key, f, v, source, old, owner))
                 if old is not None and f not in NOT_HISTORY:
-                    revisions.append({"field": f, "value": old, "source": owner or cur.get("source") or "",
-                                      "valid_from": prov["fields"].get(f, {}).get("since")
-                                      or cur.get("first_seen") or "", "valid_to": today})
+                    revisions.append(pv.revision(f, old, prov, cur, today))
                 desired[f] = v
-                prov["fields"][f] = {"source": source, "source_id": sid, "since": today}
+                pv.claim(prov, f, source, sid, today)
                 content_changed = True
             else:
                 report.conflicts.append(Conflict(label, key, f, old, owner, v, source))
@@ -469,9 +428,7 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
         if e.body and not cur.get("body_edited_by") and e.body != (cur.get("body") or ""):
             body = e.body
             content_changed = True
-        src = prov["sources"].get(source, {})
-        prov["sources"][source] = {"source_id": sid, "first_seen": src.get("first_seen") or today,
-                                   "last_seen": today, "stale_since": None}
+        pv.seen(prov, source, sid, today)
         desired["sources"] = sorted(set(value("sources") or []) | {source})
         if not cur.get("source"):
             desired["source"], desired["source_id"] = source, sid
@@ -480,14 +437,14 @@ def _plan_node(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict 
         desired["first_seen"] = today
         desired.setdefault("body", "")
     desired["last_seen"] = today
-    stale = _node_stale_since(prov)
+    stale = pv.stale_since(prov)
     desired["stale_since"] = stale
     if cur.get("status") == "retired" and stale is None and "status" not in desired:
         revisions.append({"field": "status", "value": "retired", "source": source,
                           "valid_from": cur.get("retired_at") or "", "valid_to": today})
         desired["status"], desired["retired_at"] = None, None
         content_changed = True
-    desired["prov"] = _dump(prov)
+    desired["prov"] = pv.dump(prov)
     # This source's fingerprint (only for a node it sends one record of); a
     # content change makes the other sources' fingerprints stale.
     entries = [] if content_changed else [x for x in cur.get("sync_fp") or []
@@ -520,24 +477,22 @@ def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict
                 today: str, now_iso: str, grace_cutoff: str) -> bool:
     """Mark a node missing from a full snapshot stale; retire it after the
     grace period. Returns True when it retires in this sync."""
-    prov = _load_prov(cur)
-    src = prov["sources"].setdefault(source, {"source_id": "", "first_seen": "", "last_seen": ""})
+    prov = pv.load(cur)
     changes: dict[str, Any] = {}
     revisions = []
-    if not src.get("stale_since"):
-        src["stale_since"] = today
+    if pv.mark_stale(prov, source, today):
         report.stale += 1
         report.sample("stale", f"{label}:{key} {cur.get('name') or ''}")
-    stale = _node_stale_since(prov)
+    stale = pv.stale_since(prov)
     retiring = cur.get("status") != "retired" and stale is not None and stale <= grace_cutoff
     if retiring:
         if cur.get("status") is not None:
             revisions.append({"field": "status", "value": cur["status"],
-                              "source": prov["fields"].get("status", {}).get("source") or source,
-                              "valid_from": prov["fields"].get("status", {}).get("since") or "",
+                              "source": pv.holder(prov, "status") or source,
+                              "valid_from": pv.since(prov, "status") or "",
                               "valid_to": today})
         changes.update(status="retired", retired_at=today, updated_at=now_iso)
-        prov["fields"]["status"] = {"source": source, "source_id": src.get("source_id", ""), "since": today}
+        pv.claim(prov, "status", source, prov["sources"][source].get("source_id", ""), today)
         report.retired += 1
         report.changed_keys.append(key)
         report.sample("retired", f"{label}:{key} {cur.get('name') or ''}")
@@ -545,7 +500,7 @@ def _plan_stale(plan: _Plan, report: SyncReport, label: str, key: str, cur: dict
     kept = [] if retiring else [x for x in fps if not x.startswith(source + FP_SEP)]
     if kept != fps:
         changes["sync_fp"] = kept or None
-    dumped = _dump(prov)
+    dumped = pv.dump(prov)
     if dumped != cur.get("prov"):
         changes["prov"] = dumped
     if stale != cur.get("stale_since"):
@@ -606,7 +561,7 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
             for rival in rivals:
                 rsources = current[rival].get("sources") or [current[rival].get("source") or ""]
                 best = min(rsources, key=lambda s: rank(prio_field, s))
-                if source in rsources or _wins(prio_field, source, best):
+                if source in rsources or wins(prio_field, source, best):
                     if source not in rsources:
                         report.conflicts.append(Conflict(ed.src_label if end == "src" else ed.dst_label,
                                                          anchor[2], prio_field, dst if end == "src" else src,
@@ -661,35 +616,3 @@ def _endpoint(label: str, key: str, key_map: dict, resolver: "Resolver", exists:
     if (label, key) in exists:
         return key
     return resolver.lookup_reference(label, key)
-
-
-def _write(plan: _Plan, report: SyncReport, now_iso: str, progress: Progress | None, chunk: int) -> None:
-    jobs = []
-    for label, rows in plan.node_rows.items():
-        jobs += [("nodes", q.upsert_nodes_query(label), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
-    for (rel, sl, dl), rows in plan.edge_rows.items():
-        jobs += [("edges", q.upsert_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
-    for (rel, sl, dl), rows in plan.close_rows.items():
-        jobs += [("closing", q.close_edges_query(rel, sl, dl), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
-    if progress:
-        progress("writing", 0, len(jobs))
-
-    def run(job):
-        return job[0], driver.write(job[1], rows=job[2], now=now_iso)[1]
-
-    # Node chunks touch disjoint nodes (each node is one row), so two run at
-    # once: a Cypher query uses about one core, and node writes are half of a
-    # first sync. Edge chunks share their end nodes (a team's members span
-    # chunks) and would deadlock, so they and the closings run one at a time,
-    # after every node exists.
-    node_jobs = [j for j in jobs if j[0] == "nodes"]
-    done = 0
-    with ThreadPoolExecutor(max_workers=NODE_WRITERS, thread_name_prefix="sync-write") as pool:
-        results = pool.map(run, node_jobs)
-        for phase, counters in itertools.chain(results, map(run, jobs[len(node_jobs):])):
-            for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
-                         "properties_set", "labels_added", "labels_removed"):
-                report.counters[name] += getattr(counters, name)
-            done += 1
-            if progress:
-                progress(phase, done, len(jobs))

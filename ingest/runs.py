@@ -20,9 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiki.errors import GraphUnavailable, IngestError, KikiError
-from kiki.tasks import queue_embeddings
 
-from . import merge, registry
+from . import actions, merge, registry
 from .models import Conflict, RejectedRecord, SyncRun
 
 log = logging.getLogger(__name__)
@@ -122,7 +121,7 @@ def execute(source: str, *, dry_run: bool = False, trigger: str = "manual", task
     _record(run, report)
     if report.changed_keys and not dry_run:
         keys = sorted(set(report.changed_keys))
-        transaction.on_commit(lambda: queue_embeddings(keys))
+        actions.refresh_embeddings(keys, after_django=True)  # the run record commits first
     return run
 
 

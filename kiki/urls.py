@@ -9,3 +9,5 @@ urlpatterns = [
     path("", include("slackbot.urls")),
     path("", include("wiki.urls")),
 ]
+
+handler400 = "wiki.views.errors.bad_request"

@@ -156,7 +156,9 @@ def answer_messages(result: dict, notes: list[str] | None = None) -> list[list[d
     if result.get("note"):
         lines.append(escape(str(result["note"])))
     lines += [escape(n) for n in notes or []]
-    tail = sources_blocks(result.get("sources") or []) + [context(*lines)]
+    # How the question was understood: a quiet line under the answer.
+    reading = [context(f"_I read this as: {escape(str(result['reading']))}_")] if result.get("reading") else []
+    tail = reading + sources_blocks(result.get("sources") or []) + [context(*lines)]
     if result.get("message_id"):
         tail.append(rating_block(str(result["message_id"])))
     return chunk_blocks(body + tail)

@@ -147,6 +147,8 @@
   Panel.prototype.finish = function (turn, meta, mode, body, ev) {
     this.conversation = ev.conversation;
     body.innerHTML = renderMarkdown(ev.answer);
+    // How the question was understood, so a reader can see why and rephrase.
+    if (ev.reading) turn.appendChild(el("p", {"class": "kiki-reading"}, "I read this as: " + ev.reading));
     mode.textContent = " · " + (ev.mode === "llm" ? "language model" : "offline mode");
     meta.setAttribute("title", ev.note || "");
     if (ev.note) turn.appendChild(el("p", {"class": "kiki-note"}, ev.note));

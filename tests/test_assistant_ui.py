@@ -90,6 +90,7 @@ def test_ask_page_streams_an_answer_with_label_mode_sources_and_rating(site, pag
     assert answer.locator("strong").inner_text() == "3"
     assert turn.locator(".kiki-sources a").get_attribute("href") == "/team/risk-data"
     assert "AI-generated" in turn.locator(".kiki-note").inner_text()
+    assert turn.locator(".kiki-reading").inner_text() == "I read this as: the number of people in Risk Data"
 
     # A follow-up in the same conversation.
     box.fill("and who leads it?")

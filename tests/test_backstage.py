@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 
 from graph import driver
-from graph.writes import merge_batch
+from ingest.merge import sync
 from ingest.backstage import DEFAULT_ROOTS, BadReference, load_catalog, parse_ref
 
 CATALOG = Path(settings.KIKI_BACKSTAGE_DIR)
@@ -86,7 +86,7 @@ def loaded(neo4j):
 
     schema.wipe()
     batch = load_catalog(CATALOG)
-    result = merge_batch(batch)
+    result = sync(batch, full=False)
     return batch, result
 
 
@@ -128,12 +128,12 @@ def test_edge_counts_match_the_files(loaded):
 def test_unknown_references_are_reported_not_dropped(loaded):
     batch, result = loaded
     _, _, unresolved, _ = _expected()
-    unknown = [p for p in result.problems if "unknown reference" in p.message]
+    unknown = [p for p in result.rejected_records if "unknown reference" in p.message]
     assert len(unknown) == unresolved
     p = next(p for p in unknown if p.item == "component:default/backstage-demo")
     assert p.where == "demo/catalog-info.yaml"
     assert "spec.owner" in p.message and "group:backstage/maintainers" in p.message
-    assert len(result.problems) == unresolved   # nothing else is wrong with the real files
+    assert len(result.rejected_records) == unresolved   # nothing else is wrong with the real files
 
 
 def test_mapping_and_keys(loaded):
@@ -163,8 +163,8 @@ def test_mapping_and_keys(loaded):
 
 
 def test_reload_writes_nothing(loaded):
-    again = merge_batch(load_catalog(CATALOG))
-    assert again.wrote_nothing and again.nodes_created == 0 and again.properties_set == 0
+    again = sync(load_catalog(CATALOG), full=False)
+    assert again.wrote_nothing and again.counters["nodes_created"] == 0 and again.counters["properties_set"] == 0
 
 
 @pytest.mark.parametrize("ref,default,expected", [
@@ -227,8 +227,8 @@ metadata: {name: half
 spec: [
 """)
     batch = load_catalog(tmp_path, roots=["root.yaml"])
-    result = merge_batch(batch)
-    problems = [(p.where, p.item, p.message) for p in result.problems]
+    result = sync(batch, full=False)
+    problems = [(p.where, p.item, p.message) for p in result.rejected_records]
 
     def has(where, item_part, message_part):
         return any(w == where and item_part in i and message_part in m for w, i, m in problems)
@@ -250,7 +250,7 @@ spec: [
     """)
     assert rows == [{"person": "Jo Doe", "email": "jo@example.com", "team": "Core Team",
                      "summary": "Does core things", "lc": "production"}]
-    assert result.nodes_created == 3
+    assert result.counters["nodes_created"] == 3
 
 
 def test_missing_directory_is_an_ingest_error(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 
 from graph import driver
 from graph.model import Batch
-from graph.writes import merge_batch
+from ingest.merge import sync
 from ingest.connectors.base import Connector
 from ingest.connectors.catalog import CatalogConnector, component_paths
 from ingest.connectors.codeowners import CodeownersConnector
@@ -210,15 +210,15 @@ def test_hris_wrong_token_and_unreachable_server(deel):
 
 def test_hris_batch_merges_into_the_graph(clean_graph, deel):
     url, _ = deel
-    result = merge_batch(HRISConnector(base_url=url, token=TOKEN).read())
-    assert result.nodes_created == 5 + 3 + 2
+    result = sync(HRISConnector(base_url=url, token=TOKEN).read(), full=False)
+    assert result.counters["nodes_created"] == 5 + 3 + 2
     rows = driver.read("""
         MATCH (p:Person {key: 'ana-costa'})-[:MEMBER_OF]->(t:Team)-[:PART_OF]->(d:Department),
               (p)-[:REPORTS_TO]->(m:Person)
         RETURN p.email AS email, p.employee_id AS eid, t.name AS team, d.name AS dept, m.name AS manager""")
     assert rows == [{"email": "ana.costa@acme.example", "eid": "1001", "team": "Risk Data", "dept": "Risk",
                      "manager": "Bo Chen"}]
-    assert merge_batch(HRISConnector(base_url=url, token=TOKEN).read()).wrote_nothing
+    assert sync(HRISConnector(base_url=url, token=TOKEN).read(), full=False).wrote_nothing
 
 
 # --- generic CSV ----------------------------------------------------------------
@@ -273,8 +273,8 @@ def test_csv_unusable_files_raise(tmp_path):
 
 
 def test_csv_batch_merges_into_the_graph(clean_graph):
-    result = merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
-    assert result.problems and not any("edge not created" in str(p) for p in result.problems)
+    result = sync(CSVPeopleConnector(path=str(DATA / "people.csv")).read(), full=False)
+    assert result.rejected_records and not any("edge not created" in str(p) for p in result.rejected_records)
     rows = driver.read("""
         MATCH (d:Department {key: 'platform'})<-[:PART_OF]-(t:Team)<-[:MEMBER_OF]-(p:Person)
         RETURN t.key AS team, collect(p.key) AS people""")
@@ -366,7 +366,7 @@ def test_workday_bad_documents_raise(tmp_path):
 
 
 def test_workday_batch_merges_into_the_graph(clean_graph):
-    merge_batch(WorkdayConnector(path=str(DATA / "workday_report.json")).read())
+    sync(WorkdayConnector(path=str(DATA / "workday_report.json")).read(), full=False)
     rows = driver.read("""
         MATCH (p:Person)-[:REPORTS_TO]->(:Person {key: 'bo-chen'}) RETURN p.key AS key, p.status AS status
         ORDER BY key""")
@@ -386,7 +386,7 @@ def test_docs_without_graph_reads_articles_and_reports_files(tmp_path):
 
 
 def test_hr_and_docs_make_a_process_with_ordered_steps_and_responsible_teams(clean_graph):
-    merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
+    sync(CSVPeopleConnector(path=str(DATA / "people.csv")).read(), full=False)
     batch = DocsConnector(path=str(DATA / "docs")).read()
 
     qrr = by_key(batch, "Process")["quarterly-risk-report"]
@@ -421,8 +421,8 @@ def test_hr_and_docs_make_a_process_with_ordered_steps_and_responsible_teams(cle
     assert not any("not-a-mention" in m for m in msgs)  # code is not scanned
     assert len(msgs) == 5, msgs
 
-    result = merge_batch(batch)
-    assert not any("edge not created" in str(p) for p in result.problems)
+    result = sync(batch, full=False)
+    assert not any("edge not created" in str(p) for p in result.rejected_records)
     rows = driver.read("""
         MATCH (p:Process {key: 'quarterly-risk-report'})-[h:HAS_STEP]->(s:Step)
         OPTIONAL MATCH (who)-[:RESPONSIBLE_FOR]->(s)
@@ -495,8 +495,8 @@ def test_component_paths_use_catalog_folders_and_source_location():
 
 # --- CODEOWNERS -----------------------------------------------------------------
 def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
-    merge_batch(CSVPeopleConnector(path=str(DATA / "people.csv")).read())
-    merge_batch(CatalogConnector(path=str(REPO)).read())
+    sync(CSVPeopleConnector(path=str(DATA / "people.csv")).read(), full=False)
+    sync(CatalogConnector(path=str(REPO)).read(), full=False)
     batch = CodeownersConnector(repo=str(REPO), systems={"libs/shared": "shared-lib", "infra": "api.payments-api"}).read()
     assert batch.source == "codeowners"
     owns = {(e.src_label, e.src_key, e.dst_key, e.props["codeowners_pattern"]) for e in batch.edges}
@@ -505,7 +505,9 @@ def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
         ("Person", "ana-costa-1004", "payments-api", "/services/payments/"),    # via the HR email
         ("Team", "risk-data", "ledger", "/services/ledger/"),
         ("Person", "raj-patel", "ledger", "/services/ledger/"),
-        ("Person", "ana.costa", "dev-cli", "/tools/cli/"),                      # via the GitHub login
+        # via the GitHub login of the catalog's user ana.costa, whom the sync
+        # resolved to HR's Ana Costa by her work email: one person, one node
+        ("Person", "ana-costa", "dev-cli", "/tools/cli/"),
         ("Department", "platform", "api.payments-api", "*"),
     }
     msgs = problems(batch)
@@ -514,10 +516,15 @@ def test_codeowners_become_owns_edges_in_the_graph(clean_graph):
     assert any("shared-lib" in m and "no System 'shared-lib' (for path libs/shared)" in m for m in msgs), msgs
     assert len(msgs) == 3, msgs
 
-    result = merge_batch(batch)
+    result = sync(batch, full=False)
     # payments -OWNS-> payments-api was already stated by the catalog: merged, not duplicated.
-    assert (result.edges_in, result.relationships_created) == (6, 5)
-    assert not any("edge not created" in str(p) for p in result.problems)
+    # The catalog ranks above CODEOWNERS for "owner" (KIKI_FIELD_PRIORITY): where it
+    # names an owner the CODEOWNERS one is a conflict, not a second owner.
+    assert (result.edges_created, result.edges_updated, result.counters["relationships_created"]) == (2, 1, 2)
+    assert sorted((c.key, c.kept_value, c.kept_source, c.other_value) for c in result.conflicts) == [
+        ("api.payments-api", "payments", "catalog", "platform"), ("dev-cli", "payments", "catalog", "ana-costa"),
+        ("payments-api", "payments", "catalog", "ana-costa-1004")]
+    assert not any("edge not created" in str(p) for p in result.rejected_records)
     rows = driver.read("""
         MATCH (s:System {key: 'ledger'})<-[:OWNS]-(o) RETURN labels(o)[0] AS label, o.key AS key ORDER BY key""")
     assert rows == [{"label": "Person", "key": "raj-patel"}, {"label": "Team", "key": "risk-data"}]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from graph import chunks as chunk_queries
 from graph import driver
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from kiki import chunking
 from kiki.embeddings import Embedder, EmbeddingUnavailable
 from kiki.indexing import index_entities
@@ -77,7 +77,7 @@ def test_missing_model_raises_embedding_unavailable(tmp_path):
 
 
 def test_facts_passage_carries_graph_context(clean_graph):
-    merge_batch(_org())
+    sync(_org(), full=False)
     docs = {d["key"]: d for d in driver.read(chunk_queries.ENTITY_DOCS, refs=[
         {"label": "Person", "key": "ana-costa"}, {"label": "Team", "key": "platform"},
         {"label": "System", "key": "deployer"}, {"label": "Process", "key": "release"}])}
@@ -95,7 +95,7 @@ def test_facts_passage_carries_graph_context(clean_graph):
 # --- indexing -----------------------------------------------------------------
 
 def test_index_creates_chunks_with_384_dim_vectors(clean_graph, counting_embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     counts = index_entities(embedder=counting_embedder)
     assert counts.entities == 7          # page entities only; the Step is folded into its process
     assert counts.embedded == counts.chunks == len(counting_embedder.texts)
@@ -109,7 +109,7 @@ def test_index_creates_chunks_with_384_dim_vectors(clean_graph, counting_embedde
 
 
 def test_second_run_embeds_nothing(clean_graph, embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     index_entities(embedder=embedder)
     again = CountingEmbedder(embedder)
     counts = index_entities(embedder=again)
@@ -118,13 +118,13 @@ def test_second_run_embeds_nothing(clean_graph, embedder):
 
 
 def test_changed_body_reembeds_only_that_entitys_changed_chunks(clean_graph, embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     index_entities(embedder=embedder)
     before = {c["key"]: c for c in _chunks("Team", "platform")}
     others_before = driver.read("MATCH (c:Chunk) WHERE c.entity_key <> 'platform' RETURN c.key AS k ORDER BY k")
 
     new_body = RUNBOOK.replace(_para("deploy", 150), _para("rollback", 150))
-    merge_batch(_org(body=new_body))
+    sync(_org(body=new_body), full=False)
     counting = CountingEmbedder(embedder)
     counts = index_entities(["platform"], embedder=counting)
 
@@ -139,9 +139,9 @@ def test_changed_body_reembeds_only_that_entitys_changed_chunks(clean_graph, emb
 
 
 def test_inserted_paragraph_embeds_only_the_new_passage_and_renumbers(clean_graph, embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     index_entities(embedder=embedder)
-    merge_batch(_org(body="# Intro\n\n" + _para("welcome", 120) + "\n\n" + RUNBOOK))
+    sync(_org(body="# Intro\n\n" + _para("welcome", 120) + "\n\n" + RUNBOOK), full=False)
     counting = CountingEmbedder(embedder)
     counts = index_entities(["platform"], embedder=counting)
     assert counts.embedded == 1 and "welcome" in counting.texts[0]
@@ -149,12 +149,12 @@ def test_inserted_paragraph_embeds_only_the_new_passage_and_renumbers(clean_grap
 
 
 def test_removed_passages_and_deleted_entities_lose_their_chunks(clean_graph, embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     index_entities(embedder=embedder)
-    merge_batch(_org(body=""))
+    sync(_org(body="Short now."), full=False)  # a source never clears a body; it sends a shorter one
     counts = index_entities(["platform"], embedder=embedder)
     assert counts.deleted >= 3
-    assert [c["ordinal"] for c in _chunks("Team", "platform")] == [0]
+    assert [c["ordinal"] for c in _chunks("Team", "platform")] == [0]  # the facts passage; the rest is gone
 
     driver.write("MATCH (n:Person {key: 'ana-costa'}) DETACH DELETE n")
     counts = index_entities(["ana-costa"], embedder=embedder)
@@ -163,10 +163,10 @@ def test_removed_passages_and_deleted_entities_lose_their_chunks(clean_graph, em
 
 
 def test_facts_change_reembeds_the_facts_passage(clean_graph, embedder):
-    merge_batch(_org())
+    sync(_org(), full=False)
     index_entities(embedder=embedder)
-    merge_batch(Batch("test", [Entity("Team", "sre", "SRE")],
-                      [Edge("MEMBER_OF", "Person", "ana-costa", "Team", "sre")]))
+    sync(Batch("test", [Entity("Team", "sre", "SRE")],
+                      [Edge("MEMBER_OF", "Person", "ana-costa", "Team", "sre")]), full=False)
     counting = CountingEmbedder(embedder)
     index_entities(["ana-costa", "sre"], embedder=counting)
     assert len(counting.texts) == 2
@@ -176,7 +176,7 @@ def test_facts_change_reembeds_the_facts_passage(clean_graph, embedder):
 def test_embed_task_is_safe_to_run_twice(clean_graph, embedder):
     from kiki.tasks import embed_entities
 
-    merge_batch(_org())
+    sync(_org(), full=False)
     first = embed_entities.apply(args=[["platform", "ana-costa"]]).get()
     second = embed_entities.apply(args=[["platform", "ana-costa"]]).get()
     assert first["embedded"] == first["chunks"] > 0
@@ -186,7 +186,7 @@ def test_embed_task_is_safe_to_run_twice(clean_graph, embedder):
 
 
 def test_embed_command_reports_progress(clean_graph, embedder, capsys):
-    merge_batch(_org())
+    sync(_org(), full=False)
     call_command("embed", "--all")
     out = capsys.readouterr().out
     assert "7/7 entities" in out and "Indexed 7 entities" in out
@@ -201,7 +201,7 @@ def test_embed_task_runs_on_a_real_worker(clean_graph, celery_worker_process):
     process (which loads the model itself); a redelivery embeds nothing."""
     from kiki.tasks import embed_entities
 
-    merge_batch(_org())
+    sync(_org(), full=False)
     first = embed_entities.delay(["platform", "back-office"]).get(timeout=600)
     again = embed_entities.delay(["platform", "back-office"]).get(timeout=600)
     assert first["entities"] == 2 and first["embedded"] == first["chunks"] > 0

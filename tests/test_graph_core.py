@@ -1,7 +1,7 @@
 """The merge path and schema against a real Neo4j."""
 from graph import driver, schema
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 
 
 def _batch():
@@ -16,10 +16,10 @@ def _batch():
 
 
 def test_merge_reports_bad_items_and_loads_the_rest(clean_graph):
-    result = merge_batch(_batch())
-    assert result.nodes_created == 2
-    assert result.relationships_created == 1
-    problems = [str(p) for p in result.problems]
+    result = sync(_batch(), full=False)
+    assert result.counters["nodes_created"] == 2
+    assert result.counters["relationships_created"] == 1
+    problems = [str(p) for p in result.rejected_records]
     assert any("Bad Key!" in p for p in problems)
     assert any("unknown Person 'nobody'" in p for p in problems)
     rows = driver.read("MATCH (p:Person)-[:MEMBER_OF]->(t:Team) RETURN p.key AS p, t.key AS t")
@@ -27,10 +27,10 @@ def test_merge_reports_bad_items_and_loads_the_rest(clean_graph):
 
 
 def test_second_identical_merge_writes_nothing(clean_graph):
-    merge_batch(_batch())
-    again = merge_batch(_batch())
-    assert again.nodes_created == 0 and again.relationships_created == 0
-    assert again.properties_set == 0 and again.entities_changed == 0
+    sync(_batch(), full=False)
+    again = sync(_batch(), full=False)
+    assert again.counters["nodes_created"] == 0 and again.counters["relationships_created"] == 0
+    assert again.counters["properties_set"] == 0 and again.created == again.updated == 0
 
 
 def test_migrate_is_idempotent(neo4j):

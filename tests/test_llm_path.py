@@ -192,3 +192,45 @@ def test_the_asker_is_given_as_data_for_my_questions():
     assert r["sources"] == [{"type": "Department", "key": "engineering", "title": "Engineering",
                              "url": "/department/engineering"}]
     assert len(standin.requests) == 2
+
+
+def reading_brain(body):
+    """A model that fills the engine's reading: first with a relation the schema
+    lacks (refused with the reason), then correctly, then answers from the result."""
+    done = tool_messages(body)
+    if not done:
+        return Calls([("answer_question", json.dumps({"subject": {"name": "Gina Park", "label": "Person"},
+                                                      "path": [{"relation": "grand_boss"}]}))])
+    if len(done) == 1:
+        error = json.loads(done[0]["content"])["error"]
+        assert "unknown relation 'grand_boss'" in error
+        return Calls([("answer_question", json.dumps({"subject": {"name": "Gina Park", "label": "Person"},
+                                                      "path": [{"relation": "manager", "repeat": 2}]}))])
+    data = tool_data(done[-1])["data"]
+    return Text(f"{data['answer']}")
+
+
+def test_the_model_fills_the_reading_which_is_validated_and_may_be_retried():
+    with llm(reading_brain) as standin:
+        r = ask("Who is Gina Park's skip-level manager?")
+    assert r["mode"] == "llm"
+    assert "[Bruno Silva](/person/bruno-silva)" in r["answer"]
+    assert r["reading"] == "the manager of the manager of Gina Park"
+    assert {s["key"] for s in r["sources"]} >= {"gina-park", "bruno-silva"}
+    offered = {t["function"]["name"] for t in standin.requests[0]["body"]["tools"]}
+    assert "answer_question" in offered and "search" in offered
+    stored = Message.objects.get(pk=r["message_id"])
+    assert stored.tools_called[0]["found"] is False and "grand_boss" in stored.tools_called[0]["error"]
+    assert stored.tools_called[1]["tool"] == "answer_question" and stored.tools_called[1]["found"] is True
+
+
+def test_a_reading_of_the_wrong_kind_of_page_is_refused():
+    def brain(body):
+        done = tool_messages(body)
+        if not done:
+            return Calls([("answer_question", json.dumps({"subject": {"key": "payments", "label": "Team"},
+                                                          "path": ["dependencies"]}))])
+        return Text("I don't know: " + json.loads(done[0]["content"])["error"])
+    with llm(brain):
+        r = ask("what does Payments depend on?")
+    assert "starts from System" in r["answer"] and r["sources"] == []

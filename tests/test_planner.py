@@ -1,10 +1,10 @@
-"""The offline planner end to end through kiki.assistant.ask (no LLM
+"""The offline answer engine end to end through kiki.assistant.ask (no LLM
 configured): every question shape, "my ..." questions, follow-ups, unknowns,
 exact citations, prompt-injection pages, and stored conversations."""
 import pytest
 from django.test import override_settings
 
-from kiki.assistant import ask, planner
+from kiki.assistant import ask, engine
 from kiki.models import Message
 from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
 
@@ -57,7 +57,8 @@ def test_result_shape_and_label():
                                       "Slack #platform)", {"kafka", "platform", "bruno-silva"}),
     ("what does Risk Data do?", "Owns the risk datasets", None),
     ("who is Ana Costa", "(Data Engineer) is a person", None),
-    ("which team is Gina Park on?", "Member of [Risk Data](/team/risk-data)", None),
+    ("which team is Gina Park on?", "The team of [Gina Park](/person/gina-park) is [Risk Data](/team/risk-data).",
+     {"gina-park", "risk-data"}),
     ("who is the manager of the payments team", "is led by [Eve Adams](/person/eve-adams)", None),
     ("which team owns Kafka", "owned by [Platform](/team/platform)", None),
 ])
@@ -147,11 +148,11 @@ def test_a_pronoun_that_cannot_be_the_subject_is_the_page_the_last_answer_named(
 
 
 def test_and_inside_a_name_or_an_unknown_second_part_does_not_split():
-    assert planner.split_compound("who owns Payouts and Refunds?") == ["who owns Payouts and Refunds"]
-    assert planner.split_compound("who is in Research and Development") == ["who is in Research and Development"]
-    assert planner.split_compound("who leads Payments and what colour is the sky") == [
+    assert engine.split_compound("who owns Payouts and Refunds?") == ["who owns Payouts and Refunds"]
+    assert engine.split_compound("who is in Research and Development") == ["who is in Research and Development"]
+    assert engine.split_compound("who leads Payments and what colour is the sky") == [
         "who leads Payments and what colour is the sky"]
-    assert planner.split_compound("who leads Payments and how many people are in it?") == [
+    assert engine.split_compound("who leads Payments and how many people are in it?") == [
         "who leads Payments", "how many people are in it"]
 
 
@@ -285,15 +286,6 @@ def test_conversation_and_message_are_stored():
                                "pages": ["Team:payments", "Person:eve-adams"]}]
     assert m.latency_ms >= 0
     assert m.conversation.state["last_entity"]["key"] == "payments"
-
-
-def test_parse_is_pure_and_covers_shapes():
-    assert planner.parse("headcount of my department").intent == "headcount"
-    assert planner.parse("who manages Risk Data").intent == "leader"
-    assert planner.parse("what would break if ledger api goes down").intent == "deps_in"
-    assert planner.parse("who can help with kafka").intent == "who_to_ask"
-    assert planner.parse("and what about Payments?", {"last_intent": "headcount"}).as_dict() == {
-        "intent": "headcount", "subject": "Payments", "as_of": None, "followup": True}
 
 
 @pytest.mark.parametrize("question,asker,trips", [

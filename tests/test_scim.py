@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from graph import driver
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from ingest.models import ScimToken
 
 pytestmark = pytest.mark.django_db
@@ -335,7 +335,7 @@ def test_pagination_and_attribute_selection(scim):
 
 # --- identity resolution, enterprise extension ---------------------------------------
 def _hr_org():
-    merge_batch(Batch("hris", [
+    sync(Batch("hris", [
         Entity("Person", "maria-silva", "Maria Silva", summary="VP Risk",
                props={"email": "maria.silva@example.com", "employee_id": "1001", "title": "VP Risk",
                       "status": "active"}),
@@ -346,7 +346,7 @@ def _hr_org():
         Edge("MEMBER_OF", "Person", "maria-silva", "Team", "risk-data", props={"valid_from": "2020-01-01"}),
         Edge("LEADS", "Person", "maria-silva", "Team", "risk-data", props={"valid_from": "2021-06-01"}),
         Edge("PART_OF", "Team", "risk-data", "Department", "risk"),
-    ]))
+    ]), full=False)
 
 
 def test_scim_user_attaches_to_the_existing_hr_person(scim):
@@ -367,7 +367,8 @@ def test_scim_user_attaches_to_the_existing_hr_person(scim):
 
 def test_field_priorities_decide_between_hr_and_scim(scim):
     _hr_org()
-    merge_batch(Batch("hris", [], [Edge("REPORTS_TO", "Person", "maria-silva", "Person", "joao-reis")]))
+    sync(Batch("hris", [], [Edge("REPORTS_TO", "Person", "maria-silva", "Person", "joao-reis",
+                                 props={"valid_from": "2024-01-01"})]), full=False)
     boss = create_user(scim, "boss@example.com", "boss@example.com")
     uid = create_user(scim, "maria", "maria.silva@example.com", title="Chief", **{
         "schemas": [USER, ENTERPRISE],
@@ -375,7 +376,7 @@ def test_field_priorities_decide_between_hr_and_scim(scim):
     maria = person(uid)
     # HR ranks above SCIM for title and manager; fields HR never set are SCIM's.
     assert maria["title"] == "VP Risk" and maria["cost_center"] == "CC-1"
-    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "joao-reis", None, None)]
+    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "joao-reis", "2024-01-01", None)]
     prov = json.loads(maria["prov"])
     assert prov["fields"]["title"]["source"] == "hris" and prov["fields"]["cost_center"]["source"] == "scim"
     assert set(maria["sources"]) == {"hris", "scim"}
@@ -558,7 +559,7 @@ def test_nested_groups_are_part_of_edges(scim):
 
 def test_a_key_taken_concurrently_is_picked_again(scim, monkeypatch):
     from ingest.scim import service
-    merge_batch(Batch("hris", [Entity("Person", "dana", "Dana Other")]))
+    sync(Batch("hris", [Entity("Person", "dana", "Dana Other")]), full=False)
     real = service._free_key
     picks = iter(["dana"])  # first pick: a key another writer took after we looked
 

@@ -7,7 +7,7 @@ import pytest
 from graph import driver, schema
 from graph import search as graph_search
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from kiki import search as kiki_search
 from kiki.embeddings import Embedder
 from kiki.indexing import index_entities
@@ -51,7 +51,7 @@ ORG = Batch("test", [
 def org(neo4j, embedder):
     """The small org above, merged and embedded once for the module."""
     schema.wipe()
-    merge_batch(ORG)
+    sync(ORG, full=False)
     counts = index_entities(embedder=embedder)
     kiki_search.forget_chunk_state()
     yield counts

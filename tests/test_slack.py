@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from graph import driver, schema
 from graph.model import Batch, Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from slackbot import blocks, state
 from slackbot.app import build_app, reset_app
 from tests.slack_standin import BOT_USER, TEAM, SlackStandIn
@@ -66,8 +66,8 @@ SLACK_USERS = {"U0ANA": "ana@acme.test", "U0BO": "bo@acme.test", "U0CHEN": "chen
 @pytest.fixture(scope="module")
 def org(neo4j):
     schema.wipe()
-    result = merge_batch(org_batch())
-    assert not result.problems, result.problems
+    result = sync(org_batch(), full=False)
+    assert not result.rejected_records, result.rejected_records
     driver.read("CALL db.awaitIndexes(30)")
     return result
 
@@ -226,6 +226,9 @@ def test_mention_is_answered_in_thread_with_blocks(client, slack):
     assert "Ana Costa" in text
     assert f"<{BASE}/person/ana-costa|" in text           # absolute wiki links
     assert "Written by Kiki, an AI assistant" in text and "offline mode" in text
+    # The reading, as a quiet context line under the answer.
+    readings = [b for b in blks if b["type"] == "context" and "I read this as:" in all_text([b])]
+    assert len(readings) == 1 and "the lead of Payments" in all_text(readings)
     [rating] = [b for b in blks if b["type"] == "actions"]
     values = {el["action_id"]: el["value"] for el in rating["elements"]}
     assert set(values) == {blocks.RATE_UP, blocks.RATE_DOWN} and len(set(values.values())) == 1

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from graph import driver, schema
-from graph.writes import merge_batch
+from ingest.merge import sync
 from slackbot import state
 from slackbot.app import reset_app
 from tests.slack_standin import SlackStandIn
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(scope="module")
 def e2e_org(neo4j):
     schema.wipe()
-    assert not merge_batch(org_batch()).problems
+    assert not sync(org_batch(), full=False).rejected_records
     driver.read("CALL db.awaitIndexes(30)")
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from graph import driver
 from graph.model import RELATIONSHIPS, check_key
-from graph.writes import merge_batch
+from ingest.merge import sync
 from ingest.synthetic import generate
 from kiki.errors import InvalidInput
 
@@ -193,10 +193,10 @@ def test_rejects_unreasonable_sizes():
 
 def test_merged_org_in_neo4j(clean_graph):
     batch = generate(300, seed=4)
-    result = merge_batch(batch)
-    assert result.problems == []
-    assert result.nodes_created == len(batch.entities)
-    assert result.relationships_created == len(batch.edges)
+    result = sync(batch, full=False)
+    assert result.rejected_records == []
+    assert result.counters["nodes_created"] == len(batch.entities)
+    assert result.counters["relationships_created"] == len(batch.edges)
     rows = driver.read("""
         MATCH (p:Person) WHERE NOT (p)-[:REPORTS_TO]->() RETURN collect(p.key) AS roots
     """)

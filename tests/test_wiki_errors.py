@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from graph import driver
 from graph.model import Batch, Entity
 from graph.server import free_port
-from graph.writes import merge_batch
+from ingest.merge import sync
 
 # Entity pages read with driver.read_once (no retry loop), so a refused
 # connection must become a 503 well before the driver's retry window
@@ -21,7 +21,7 @@ FAIL_WITHIN_SECONDS = 2
 
 @pytest.fixture
 def one_person(clean_graph):
-    merge_batch(Batch("hris", [Entity("Person", "ana-costa", "Ana Costa", summary="Engineer")]))
+    sync(Batch("hris", [Entity("Person", "ana-costa", "Ana Costa", summary="Engineer")]), full=False)
     return clean_graph
 
 

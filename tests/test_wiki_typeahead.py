@@ -11,7 +11,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 
 from graph import schema
-from graph.writes import merge_batch
+from ingest.merge import sync
 from tests.wiki_sample_org import sample_org
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def site(neo4j):
     from django.core.handlers.wsgi import WSGIHandler
 
     schema.wipe()
-    assert not merge_batch(sample_org()).problems
+    assert not sync(sample_org(), full=False).rejected_records
     server = make_server("127.0.0.1", 0, StaticFilesHandler(WSGIHandler()), handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -102,7 +102,7 @@ def test_suggestion_names_are_text_not_html(site, page):
     """A name with markup is shown literally by the typeahead (textContent)."""
     from graph.model import Batch, Entity
 
-    merge_batch(Batch("test", [Entity("Topic", "xss-topic", "Xssy <img src=x onerror=window.pwned=1>")]))
+    sync(Batch("test", [Entity("Topic", "xss-topic", "Xssy <img src=x onerror=window.pwned=1>")]), full=False)
     page.goto(site + "/")
     page.locator("#home-search").press_sequentially("Xssy", delay=30)
     options(page).first.wait_for(state="visible")

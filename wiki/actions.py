@@ -4,15 +4,16 @@ transaction: lock the page, compare its current revision with the one the
 editor started from, merge if needed, append the new revision; side effects
 (re-embedding for search) are queued only after it committed.
 
-TODO(issue 11): move into the write core once it lands; the transaction body
-(`_save`) is the part to carry over unchanged.
+Transactions run through the write core's runner (`graph.writes.in_transaction`)
+and side effects through its after-commit helper (`ingest.actions`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from graph import driver, revisions
+from graph import revisions, writes
+from ingest.actions import refresh_embeddings
 from graph.errors import GraphError, InvalidInput, NotFound
 from graph.model import LABEL_SLUGS as LABEL_SLUG
 from graph.model import check_key
@@ -186,8 +187,7 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
 
 def _after_commit(result: SaveResult, key: str) -> None:
     if result.written:
-        from kiki.tasks import queue_embeddings
-        queue_embeddings([key])  # search passages follow the new text
+        refresh_embeddings([key])  # search passages follow the new text
 
 
 def do_save_page(label: str, key: str, *, summary: str, body: str, base_rev: int, editor: str,
@@ -205,8 +205,9 @@ def do_save_page(label: str, key: str, *, summary: str, body: str, base_rev: int
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"not an editable field: {', '.join(sorted(unknown))}")
-    result = driver.write_transaction(_save, label, key, fields, base_rev, editor, comment, "edit",
-                                      now or _now(), {})
+    now = now or _now()
+    result = writes.in_transaction(lambda tx: _save(tx, label, key, fields, base_rev, editor, comment, "edit",
+                                                    now, {}), "wiki save")
     _after_commit(result, key)
     return result
 
@@ -224,7 +225,7 @@ def do_restore_revision(label: str, key: str, *, number: int, editor: str, now: 
         fields = {f: old[f] for f in EDITABLE if f in old and (f in NEVER_OWNED or f not in owned)}
         return _save(tx, label, key, fields, cur["rev"], editor, f"Restored revision {number}", "restore",
                      now or _now(), {"restored": number})
-    result = driver.write_transaction(work)
+    result = writes.in_transaction(work, "wiki restore")
     _after_commit(result, key)
     return result
 
@@ -306,11 +307,10 @@ def do_create_page(label: str, *, name: str, summary: str, body: str, editor: st
         return key
 
     try:
-        driver.write_transaction(work)
+        writes.in_transaction(work, "wiki page creation")
     except GraphError as e:
         if "ConstraintValidationFailed" in str(e):  # created by someone else a moment ago
             raise InvalidInput(f"a {label} page with key {key!r} already exists: /{LABEL_SLUG[label]}/{key}") from e
         raise
-    from kiki.tasks import queue_embeddings
-    queue_embeddings([key])
+    refresh_embeddings([key])
     return key

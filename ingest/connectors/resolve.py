@@ -34,8 +34,16 @@ class Directory:
 
     def add_batch(self, batch: Batch) -> None:
         for e in batch.entities:
-            if e.label in PAGE_LABELS:
-                self.add(e.label, e.key, e.name, e.aliases, e.props.get("email"), e.props.get("github"))
+            if e.label not in PAGE_LABELS:
+                continue
+            email = e.props.get("email")
+            known = self.by_email.get(email.strip().lower()) if email else None
+            if known and known[0] == e.label:
+                # The sync resolves this record to that entity by its email
+                # (ingest.identity): one entity, known by both keys.
+                self.add(*known, e.name, [e.key, *e.aliases], None, e.props.get("github"))
+            else:
+                self.add(e.label, e.key, e.name, e.aliases, email, e.props.get("github"))
 
     @classmethod
     def from_graph(cls, what: str) -> "Directory":

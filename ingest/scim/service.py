@@ -1,5 +1,6 @@
-"""SCIM actions: every SCIM request is one call here, and every graph write
-goes through graph.scim_queries in one transaction.
+"""SCIM actions: every SCIM request is one call here, and its graph writes
+(graph.scim_queries) run as one action of the write core (ingest.actions),
+in one transaction, with field priority and provenance from ingest.provenance.
 
 Users are Person nodes: the IdP's full SCIM document is kept on the node
 (`scim_doc`, password never stored) so the IdP gets back exactly what it
@@ -42,9 +43,8 @@ from scim2_models.path import Comparison, LogicalExpr, LogicalOperator, ValuePat
 
 from graph import driver, scim_queries as q
 from graph.model import slugify_key
-from ingest.merge import rank
+from ingest import actions, provenance as pv
 from kiki.errors import GraphError
-from kiki.tasks import queue_embeddings
 
 from .schemas import ENTERPRISE_URN, MAX_RESULTS, POLICY, GroupModel, UserModel
 
@@ -201,61 +201,36 @@ def _project_user(user: UserModel) -> dict:
 
 SOURCE = "scim"
 # Person properties SCIM shares with other sources; who may write each one is
-# decided by settings.KIKI_FIELD_PRIORITY, as in the merge engine.
+# decided by ingest.provenance (settings.KIKI_FIELD_PRIORITY), as for the merge engine.
 SHARED_FIELDS = ("name", "email", "title", "employee_id", "cost_center", "division", "organization",
                  "department", "summary")
-
-
-def _provenance(node: dict | None) -> dict:
-    """The merge engine's `prov` of a node; a node without one (basic merge
-    path) counts every set field as its `source`'s."""
-    if node and node.get("prov"):
-        prov = json.loads(node["prov"])
-    else:
-        prov = {"fields": {}, "sources": {}}
-        if node and node.get("source"):
-            for f in SHARED_FIELDS:
-                if node.get(f) not in (None, ""):
-                    prov["fields"][f] = {"source": node["source"], "source_id": node.get("source_id") or "",
-                                         "since": ""}
-    prov.setdefault("fields", {})
-    prov.setdefault("sources", {})
-    return prov
 
 
 def _owned_props(row: dict, node: dict | None, today: str) -> dict:
     """Parameters for the user write: the shared fields SCIM wins (an empty
     field is anyone's; a field held by a source ranked above SCIM is left
-    alone), plus the updated provenance."""
-    prov = _provenance(node)
+    alone), the values they replace as revisions, and the updated provenance."""
+    node = node or {}
+    prov = pv.load(node)
     values = dict((f, row[f]) for f in SHARED_FIELDS if f != "summary")
     values["summary"] = row["title"] or ""
-    props = {}
+    props, revisions = {}, []
     for f, value in values.items():
-        holder = prov["fields"].get(f, {}).get("source")
-        current = (node or {}).get(f)
-        if current not in (None, "") and holder and holder != SOURCE and rank(f, SOURCE) > rank(f, holder):
+        current = node.get(f)
+        if current not in (None, "") and not pv.wins(f, SOURCE, pv.holder(prov, f)):
             continue
         if current == value or (current in (None, "") and value in (None, "")):
             continue
+        if current not in (None, ""):
+            revisions.append(pv.revision(f, current, prov, node, today))
         props[f] = value
         if value in (None, ""):
-            prov["fields"].pop(f, None)
+            pv.release(prov, f)
         else:
-            prov["fields"][f] = {"source": SOURCE, "source_id": row["scim_id"], "since": today}
-    seen = prov["sources"].get(SOURCE, {})
-    prov["sources"][SOURCE] = {"source_id": row["scim_id"], "first_seen": seen.get("first_seen") or today,
-                               "last_seen": today, "stale_since": None}
-    sources = sorted(set((node or {}).get("sources") or
-                         ([node["source"]] if node and node.get("source") else [])) | {SOURCE})
-    return {"props": props, "prov": json.dumps(prov, sort_keys=True, separators=(",", ":")),
-            "sources": sources}
-
-
-def _better_manager_sources() -> list[str]:
-    from django.conf import settings
-    order = settings.KIKI_FIELD_PRIORITY.get("manager") or settings.KIKI_FIELD_PRIORITY.get("default") or []
-    return order[:order.index(SOURCE)] if SOURCE in order else list(order)
+            pv.claim(prov, f, SOURCE, row["scim_id"], today)
+    pv.seen(prov, SOURCE, row["scim_id"], today)
+    return {"props": props, "revisions": revisions, "prov": pv.dump(prov),
+            "sources": pv.with_source(node, SOURCE)}
 
 
 def _free_key(label: str, wanted: str) -> str:
@@ -273,7 +248,7 @@ def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[t
     today = now[:10]
     active = row["status"] == "active"
     steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": row["manager_id"] if active else None,
-                               "better": _better_manager_sources(), "now": now, "today": today})]
+                               "better": pv.ranked_above("manager", SOURCE), "now": now, "today": today})]
     target = _resolve_department(row["department"]) if active else None
     steps.append((q.SYNC_DEPARTMENT, {"key": key, "target_key": target and target["key"],
                                       "target_label": target and target["label"], "now": now, "today": today}))
@@ -316,14 +291,15 @@ def _create_with_free_key(label: str, wanted: str, steps_for) -> str:
 
 
 def _write(steps: list[tuple[str, dict]]) -> None:
+    """One SCIM request's writes: one action of the write core (one
+    transaction); the written pages' search passages (name, title, team) are
+    refreshed after it commits."""
     try:
-        q.run_write_transaction(steps)
+        actions.do_write(steps, changed=(params.get("key") for _, params in steps), what="SCIM write")
     except GraphError as e:
         if "ConstraintValidationFailed" in str(e) and "scim_user_name_lc" in str(e):
             raise UniquenessException(detail="userName is already taken") from e
         raise
-    # The written page's search passages (name, title, team) are now stale.
-    queue_embeddings(params["key"] for _, params in steps if isinstance(params.get("key"), str))
 
 
 def create_user(base_url: str, payload: dict) -> UserModel:

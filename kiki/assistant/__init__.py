@@ -1,11 +1,12 @@
 """Kiki's answer engine. The contract other apps call:
 
-    ask(question, asker=None, conversation=None, channel="web") -> dict
+    ask(question, asker=None, conversation=None, channel="web", viewer=None) -> dict
     ask_stream(...) -> iterator of {"type": "delta", "text"} ... {"type": "done", **result}
     rate(message_id, score, user=None, comment="")
 
 The result dict: answer (markdown with links to wiki pages), sources (the pages
-the answer cites), mode ("llm" | "offline"), conversation, message_id, note
+the answer cites), reading (how the question was understood, in words; None
+for greetings), mode ("llm" | "offline"), conversation, message_id, note
 (always set: every answer is labelled AI-generated and names its mode), label.
 `ask` never raises for ordinary failures (LLM down -> offline with a note);
 it raises InvalidInput for an empty question or unknown conversation, and
@@ -19,7 +20,7 @@ from typing import Iterator
 
 from kiki.errors import InvalidInput
 
-from . import conversations, llm, planner
+from . import conversations, engine, llm
 from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE
 
 log = logging.getLogger(__name__)
@@ -39,15 +40,15 @@ def _check(question, channel) -> str:
     return question.strip()
 
 
-def _offline(question, asker, state, note):
-    out = planner.answer_offline(question, asker, state)
+def _offline(question, asker, state, note, viewer=None):
+    out = engine.answer(question, asker, state, viewer)
     calls = [r.summary() for r in out.tools]
-    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note}, \
-        {**out.plan, "engine": "planner"}, calls, planner.next_state(state, out)
+    return {"answer": out.answer, "sources": out.sources, "mode": "offline", "note": note,
+            "reading": out.reading}, {**out.plan, "reading": out.reading}, calls, engine.next_state(state, out)
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
-               channel: str = "web") -> Iterator[dict]:
+               channel: str = "web", viewer=None) -> Iterator[dict]:
     """Like ask(), streaming the answer as it is written. Events: delta (text
     to append), reset (discard the text so far: the model failed mid-answer and
     the offline answer follows), done (the full result, as ask() returns)."""
@@ -60,7 +61,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
     if llm.configured():
         streamed = False
         try:
-            for kind, value in llm.run(question, asker, conversations.history(conv)):
+            for kind, value in llm.run(question, asker, conversations.history(conv), viewer=viewer):
                 if kind == "delta":
                     streamed = True
                     yield {"type": "delta", "text": value}
@@ -69,12 +70,13 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
                     yield {"type": "reset"}
                 else:
                     out = value
-                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE}
-                    plan = {"engine": "llm", "rounds": out.rounds}
+                    result = {"answer": out.answer, "sources": out.sources, "mode": "llm", "note": LLM_NOTE,
+                              "reading": out.reading or _llm_reading(out)}
+                    plan = {"engine": "llm", "rounds": out.rounds, "reading": result["reading"]}
                     calls = out.calls
                     if out.entity:
                         state["last_entity"] = out.entity
-                    state.pop("last_answer", None)  # only the offline planner knows what it named
+                    state.pop("last_answer", None)  # only the offline engine knows what it named
         except llm.LLMUnavailable as e:
             log.warning("LLM unavailable, answering offline: %s", e)
             if streamed:
@@ -84,11 +86,11 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
         else:
             fallback_reason = None
         if result is None:
-            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE)
+            result, plan, calls, state = _offline(question, asker, state, FALLBACK_NOTE, viewer)
             plan["llm_error"] = fallback_reason
             yield from _deltas(result["answer"])
     else:
-        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE)
+        result, plan, calls, state = _offline(question, asker, state, OFFLINE_NOTE, viewer)
         yield from _deltas(result["answer"])
     latency = int((time.perf_counter() - started) * 1000)
     message = conversations.record(conv, question=question, result=result, plan=plan, tools_called=calls,
@@ -97,15 +99,21 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
            "message_id": str(message.pk), "latency_ms": latency}
 
 
+def _llm_reading(out) -> str:
+    used = sorted({c["tool"] for c in out.calls if c.get("found", True)})
+    return "read by the language model" + (f", using {', '.join(used)}" if used else ", without tools")
+
+
 def _deltas(text: str) -> Iterator[dict]:
     for line in text.splitlines(keepends=True):
         yield {"type": "delta", "text": line}
 
 
-def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web") -> dict:
+def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web",
+        viewer=None) -> dict:
     """Answer a question (see the module docstring for the result shape)."""
     done = None
-    for event in ask_stream(question, asker, conversation, channel):
+    for event in ask_stream(question, asker, conversation, channel, viewer):
         if event["type"] == "done":
             done = event
     result = dict(done)

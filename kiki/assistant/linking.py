@@ -39,6 +39,7 @@ class Linked:
     via: str = "name"      # name | self | context
     fit: tuple = ()        # (coverage, tightness) of a non-exact match; equal fits are a tie
     detail: str = ""       # a person's title or a page's summary, to tell candidates apart
+    kind: str = ""         # a system's catalog kind (Component, API, Domain, ...)
 
     def as_dict(self) -> dict:
         return {"type": self.type, "key": self.key, "name": self.name, "via": self.via}
@@ -83,7 +84,8 @@ def _one_edit(a: str, b: str) -> bool:
 def lucene_terms(phrase: str) -> str:
     """All words must match (as a word, a prefix, or one typo away) in the
     first clause; any word may match in the fallback clause, which scores lower."""
-    words = _words(phrase)[:8]
+    # A word longer than any name cannot match one (and makes Lucene's fuzzy query fail).
+    words = [w for w in _words(phrase) if len(w) <= 40][:8]
     if not words:
         return ""
     terms = []
@@ -99,7 +101,8 @@ def lucene_terms(phrase: str) -> str:
 # Type words in a phrase ("the Risk Data team") are hints, not part of the name,
 # unless the name itself contains them.
 TYPE_WORDS = {"team", "squad", "department", "dept", "system", "service", "component", "api", "process",
-              "topic", "person", "group"}
+              "topic", "person", "group", "division", "domain", "resource", "library", "website", "unit", "crew",
+              "org"}
 
 
 def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float, float]:
@@ -125,7 +128,6 @@ def _match_quality(phrase_words: list[str], cand: dict) -> tuple[bool, float, fl
 def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, limit: int = 10) -> list[Linked]:
     """Ranked pages a phrase may refer to (one round trip); empty when nothing fits."""
     phrase = clean_phrase(phrase)
-    words = _words(phrase)
     q = lucene_terms(phrase)
     if not q:
         return []
@@ -136,21 +138,50 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
     keys = sorted({k for k in (name_key(phrase), name_key(bare)) if k})
     rows = entities.link_candidates(keys=keys, names=names, lucene=q, types=types, limit=30)
+    return rank(phrase, rows, types)[:limit]
+
+
+def rank(phrase: str, rows: list[dict], types: list[str]) -> list[Linked]:
+    """Candidate rows (label, key, name, aliases, score, detail) ranked for a
+    phrase; rows that fit too few of its words are dropped. Pure: no graph."""
+    words = _words(phrase)
     out = []
     for row in rows:
+        if row["label"] not in types:
+            continue
         exact, coverage, tight = _match_quality(words, row)
         if not exact and coverage < 0.6:
             continue
         # Exact identity first, then how much of the phrase matched, then how little of the
         # name is left unmatched, then full-text score; type order breaks remaining ties in
         # favour of the types the question asked for.
-        rank = (100.0 if exact else 0.0) + coverage * 10 + tight * 3 + min(float(row["score"]), 50.0) / 10 \
+        rank_ = (100.0 if exact else 0.0) + coverage * 10 + tight * 3 + min(float(row["score"]), 50.0) / 10 \
             - types.index(row["label"]) * 0.01
-        out.append(Linked(row["label"], row["key"], row["name"], rank, exact,
+        out.append(Linked(row["label"], row["key"], row["name"], rank_, exact,
                           fit=() if exact else (round(coverage, 3), round(tight, 3)),
-                          detail=row.get("detail") or ""))
+                          detail=row.get("detail") or "", kind=(row.get("kind") or "")))
     out.sort(key=lambda c: c.score, reverse=True)
-    return out[:limit]
+    return out
+
+
+def whole_name_fit(phrase: str, cand: Linked) -> str | None:
+    """How a non-exact candidate fits: "typo" when every word of its name is
+    matched (one typo or a prefix away), "first name" when the phrase is one
+    whole word of a person's name; None when the phrase names only part of
+    it ("Platform" for Data Platform), which is never answered as if exact."""
+    words = _words(phrase)
+    core = [w for w in words if w not in TYPE_WORDS]
+    name_words = _words(cand.name)
+    if not core or not name_words:
+        return None
+    def near(a: str, b: str) -> bool:
+        return a == b or _one_edit(a, b) or (b.startswith(a) and len(b) - len(a) <= 1 and len(a) >= 3) or \
+            (a.startswith(b) and len(a) - len(b) <= 2 and len(b) >= 3)
+    if len(core) == len(name_words) and all(near(a, b) for a, b in zip(core, name_words)):
+        return "typo"
+    if cand.type == "Person" and len(core) == 1 and core[0] in name_words and len(core[0]) >= 3:
+        return "first name"
+    return None
 
 
 def link(phrase: str, types=None) -> Linked | None:
@@ -195,3 +226,35 @@ def self_reference(phrase: str) -> str | None:
     if word in ("manager", "boss", "lead", "supervisor"):
         return "manager"
     return "department"
+
+
+def classify(phrase: str, found: list[Linked], hint: str | None = None):
+    """How a phrase names pages, from ranked candidates: one page (exact, or
+    every word of it a typo away, or a person's first name), namesakes (the
+    same exact name on several pages of one type), a partial match ("did you
+    mean …?"), a tie ("which one?"), or nothing. A unit word in the phrase
+    ("the Finance division") prefers pages of that label."""
+    from .interpret import Candidate
+
+    if not found:
+        return Candidate("none")
+    if hint:
+        hinted = [c for c in found if c.type == hint or (hint in ("Team", "Department") and
+                                                          c.type in ("Team", "Department"))]
+        exact_hinted = [c for c in hinted if c.exact]
+        if exact_hinted or (hinted and not any(c.exact for c in found)):
+            found = hinted + [c for c in found if c not in hinted]
+    top = found[0]
+    if top.exact:
+        same = [c for c in found if c.exact and c.type == top.type and c.name.lower() == top.name.lower()]
+        return Candidate("page", same[:5], "exact")
+    ties = [c for c in found[1:] if not c.exact and c.fit == top.fit and c.type == top.type]
+    if ties:
+        return Candidate("ambiguous", [top, *ties][:6])
+    how = whole_name_fit(phrase, top)
+    if how is not None:
+        # A first name shared by two people is a tie, not an answer.
+        if how == "first name" and any(whole_name_fit(phrase, c) == "first name" for c in found[1:]):
+            return Candidate("ambiguous", [c for c in found if whole_name_fit(phrase, c)][:6])
+        return Candidate("page", [top], how)
+    return Candidate("partial", found[:3])

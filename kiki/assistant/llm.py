@@ -7,7 +7,7 @@ says "ignore previous instructions" changes nothing we do (tools are read-only,
 arguments are validated, and sources/links are checked against what the tools
 really returned). Any failure (timeout, HTTP error, malformed tool arguments,
 unknown tool, too many rounds, empty answer) raises LLMUnavailable and the
-caller falls back to the offline planner.
+caller falls back to the offline engine.
 """
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from django.conf import settings
 
 from kiki.errors import AssistantError, GraphError, InvalidInput
 
-from . import tools
+from . import reading_tool, tools
 from .answer import cite_llm_answer
+from .reading import InvalidReading
 from .tools import ToolResult
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,9 @@ of people, teams, departments, systems, processes and topics.
 
 Rules:
 1. Answer only from the results of the tools you call in this conversation. Use `search` to find page keys, \
-then the specific tools (headcount, members, leader, manager_chain, direct_reports, owner, dependencies, \
-process_steps, who_to_ask, entity).
+then `answer_question` (one reading: a page, the relations to walk, an aggregate and filters) or the specific \
+tools (headcount, members, leader, manager_chain, direct_reports, owner, dependencies, process_steps, \
+who_to_ask, entity). If `answer_question` refuses a reading, fix it as the error says and call it again.
 2. Cite every page you use as a markdown link with the exact url from the tool results, \
 e.g. [Ana Costa](/person/ana-costa).
 3. If the tool results do not contain the answer, say "I don't know" plainly, and name who would know \
@@ -59,6 +61,7 @@ class LLMOutcome:
     results: list[ToolResult] = field(default_factory=list)
     calls: list[dict] = field(default_factory=list)
     rounds: int = 0
+    reading: str | None = None     # the last reading answer_question ran
 
     @property
     def entity(self) -> dict | None:
@@ -125,7 +128,8 @@ def _wrap(result: ToolResult) -> str:
     return json.dumps({"note": DATA_NOTE, "data": tools.result_json(result)}, default=str)
 
 
-def run(question: str, asker: str | None = None, history: list[tuple[str, str]] | None = None) -> Iterator:
+def run(question: str, asker: str | None = None, history: list[tuple[str, str]] | None = None,
+        viewer=None) -> Iterator:
     """Yields ("delta", text) while the final answer streams, ("reset", None)
     if text already streamed must be discarded, and finally ("done", LLMOutcome).
     Raises LLMUnavailable on any model failure, GraphUnavailable if Neo4j is down."""
@@ -133,7 +137,7 @@ def run(question: str, asker: str | None = None, history: list[tuple[str, str]] 
 
     asker_ctx = _asker_result(asker)
     messages = _messages(question, asker_ctx, history or [])
-    specs = tools.openai_tool_specs()
+    specs = tools.openai_tool_specs() + [reading_tool.spec()]
     max_rounds = max(1, settings.KIKI_LLM_MAX_ROUNDS)
     deadline = time.monotonic() + settings.KIKI_LLM_TIMEOUT * (max_rounds + 1)
     outcome = LLMOutcome("", [], results=[asker_ctx] if asker_ctx else [])
@@ -190,7 +194,19 @@ def run(question: str, asker: str | None = None, history: list[tuple[str, str]] 
             for i, c in enumerate(ordered):
                 try:
                     args = json.loads(c["arguments"] or "{}")
-                    result = tools.call(c["name"], args, asker=asker)
+                    if c["name"] == reading_tool.NAME:
+                        try:
+                            result = reading_tool.call(args, asker=asker, viewer=viewer)
+                            outcome.reading = result.data["reading"]
+                        except InvalidReading as e:
+                            # Refused with the reason; the model may correct the reading and call again.
+                            messages.append({"role": "tool", "tool_call_id": c["id"] or f"call_{i}",
+                                             "content": json.dumps({"error": f"invalid reading: {e}"})})
+                            outcome.calls.append({"tool": c["name"], "args": args, "found": False,
+                                                  "error": str(e), "round": round_no + 1})
+                            continue
+                    else:
+                        result = tools.call(c["name"], args, asker=asker)
                 except (ValueError, TypeError, InvalidInput) as e:
                     # Malformed or unknown calls mean the model is misbehaving: answer offline.
                     raise LLMUnavailable(f"malformed tool call {c['name']!r}: {e}") from e

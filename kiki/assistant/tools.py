@@ -1,4 +1,4 @@
-"""The assistant's read-only graph tools. Both the offline planner and the LLM
+"""The assistant's read-only graph tools. Both the offline engine and the LLM
 path call these and nothing else, so an answer can only contain what a tool
 returned, and the pages a tool used are known exactly (for citations).
 

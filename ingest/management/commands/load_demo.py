@@ -32,10 +32,9 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         out = self.stdout
         for source, result in report.results.items():
-            out.write(f"{source}: {result.entities_in} entities ({result.nodes_created} new, "
-                      f"{result.entities_changed} changed), {result.edges_in} relationships "
-                      f"({result.relationships_created} new), {result.properties_set} properties set, "
-                      f"{len(result.problems)} problems")
+            out.write(f"{source}: {result.summary()}; {result.counters['nodes_created']} nodes and "
+                      f"{result.counters['relationships_created']} relationships created, "
+                      f"{result.counters['properties_set']} properties set")
         out.write("graph now holds: " + ", ".join(f"{n} {label}" for label, n in sorted(report.labels.items())))
         out.write("relationships: " + ", ".join(f"{n} {t}" for t, n in sorted(report.relationships.items())))
         for problem in report.problems:

@@ -32,6 +32,8 @@ class Command(BaseCommand):
                     self.stdout.write(json.dumps(result, ensure_ascii=False))
                 else:
                     self.stdout.write(result["answer"])
+                    if result.get("reading"):
+                        self.stdout.write(f"\n(I read this as: {result['reading']})")
                     if result["sources"]:
                         self.stdout.write("\nSources: " + ", ".join(s["url"] for s in result["sources"]))
                     self.stdout.write(f"\n[{result['mode']}] {result['note']}")

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from graph import driver, schema
+from graph import schema
+from graph.demo_queries import has_pages
 from kiki.errors import KikiError
 from kiki.local_services import local_neo4j, start_local_redis, redis_reachable, uses_external_neo4j
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
             if opts["reset"]:
                 schema.wipe()
-            if driver.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"] == 0:
+            if not has_pages():
                 from ingest.demo import load_demo
 
                 out.write(f"Loading the demo organization ({opts['people']} people + the Backstage catalog)...")

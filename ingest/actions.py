@@ -1,0 +1,131 @@
+"""The write core: every write to the graph is one `do_*` action here (in
+the manner of Zulip's actions). Field priority and provenance are decided by
+`ingest.provenance`, the Cypher is `graph.writes`; callers (the merge
+engine, the SCIM service, the demo) never write themselves. (Wiki saves are
+`wiki.actions`, one locked transaction of their own; see docs/editing.md.)
+
+Each action runs one Neo4j transaction (a sync's plan is the exception: it
+is written in chunks, one transaction each, because a whole organization
+does not fit one; a crash leaves a prefix the next sync completes). Side
+effects — re-embedding changed pages now, audit entries later — are queued
+with `on_commit(fn)` and run only after the graph transaction committed
+(and, when asked, after Django's open transaction), so a failed write never
+leaves an embedding job or an audit row behind.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable
+
+from django.db import transaction as django_transaction
+
+from graph import writes
+
+NODE_WRITERS = 2  # concurrent node-chunk transactions (see apply_plan)
+COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+            "properties_set", "labels_added", "labels_removed")
+
+_local = threading.local()
+
+
+# --- side effects after commit -----------------------------------------------
+def on_commit(fn: Callable[[], Any], *, after_django: bool = False) -> None:
+    """Run `fn` once the current action's graph transaction has committed;
+    it is dropped if the action fails. Outside an action it runs at once.
+    With `after_django`, it waits for Django's open transaction too (work
+    that reads Django rows written alongside, e.g. a sync run's record, or
+    that writes rows which must not outlive a rolled-back request), running
+    at once in autocommit. This is the one place side effects of writes are
+    queued: call it for audit entries, notifications or index refreshes."""
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.append((fn, after_django))
+    elif after_django:
+        django_transaction.on_commit(fn)
+    else:
+        fn()
+
+
+@contextmanager
+def action():
+    """The scope of one write action: side effects queued inside run once it
+    ends without an error. Nested scopes join the outermost one."""
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    _local.pending = []
+    try:
+        yield
+        queued = _local.pending
+    finally:
+        _local.pending = None
+    for fn, after_django in queued:
+        if after_django:
+            django_transaction.on_commit(fn)
+        else:
+            fn()
+
+
+def refresh_embeddings(keys: Iterable[str], *, after_django: bool = False) -> None:
+    """Queue re-embedding of pages whose text the current action changed."""
+    keys = sorted({k for k in keys if isinstance(k, str) and k})
+    if keys:
+        from kiki.tasks import queue_embeddings  # kiki.tasks imports the embedder stack; only when needed
+        on_commit(lambda: queue_embeddings(keys), after_django=after_django)
+
+
+# --- actions -------------------------------------------------------------------
+def do_write(steps: list[tuple[str, dict[str, Any]]], *, changed: Iterable[str] = (),
+             what: str = "write") -> list[list[dict]]:
+    """Run prepared write statements (from graph's query modules) in one
+    transaction, then refresh the embeddings of the `changed` page keys.
+    Returns each statement's records."""
+    with action():
+        result = writes.write_steps(steps, what)
+        refresh_embeddings(changed)
+    return result
+
+
+def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[dict]],
+                  close_rows: dict[tuple, list[dict]], *, now: str, chunk: int,
+                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Write a merge plan: node rows by label ({key, set, body, revisions}),
+    edge rows by (type, src label, dst label) ({src, dst, set}) and edges to
+    end ({src, dst, valid_to, source}), in UNWIND chunks of `chunk` rows, one
+    transaction each. Returns Neo4j's summed counters."""
+    jobs = []
+    for label, rows in node_rows.items():
+        jobs += [("nodes", writes.upsert_nodes_query(label), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+    for (rel, sl, dl), rows in edge_rows.items():
+        jobs += [("edges", writes.upsert_edges_query(rel, sl, dl), rows[i:i + chunk])
+                 for i in range(0, len(rows), chunk)]
+    for (rel, sl, dl), rows in close_rows.items():
+        jobs += [("closing", writes.close_edges_query(rel, sl, dl), rows[i:i + chunk])
+                 for i in range(0, len(rows), chunk)]
+    if progress:
+        progress("writing", 0, len(jobs))
+
+    def run(job):
+        from graph import driver
+        return job[0], driver.write(job[1], rows=job[2], now=now)[1]
+
+    # Node chunks touch disjoint nodes (each node is one row), so two run at
+    # once: a Cypher query uses about one core, and node writes are half of a
+    # first sync. Edge chunks share their end nodes (a team's members span
+    # chunks) and would deadlock, so they and the closings run one at a time,
+    # after every node exists.
+    totals = dict.fromkeys(COUNTERS, 0)
+    node_jobs = [j for j in jobs if j[0] == "nodes"]
+    done = 0
+    with ThreadPoolExecutor(max_workers=NODE_WRITERS, thread_name_prefix="sync-write") as pool:
+        results = pool.map(run, node_jobs)
+        for phase, counters in itertools.chain(results, map(run, jobs[len(node_jobs):])):
+            for name in COUNTERS:
+                totals[name] += getattr(counters, name)
+            done += 1
+            if progress:
+                progress(phase, done, len(jobs))
+    return totals

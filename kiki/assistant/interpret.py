@@ -1,0 +1,898 @@
+"""Reading a question from its parts: the pages it names (anywhere in it),
+the relation words around them (mapped onto the schema by `lexicon`), the
+aggregate it asks for and the filters it sets, into one `Reading`.
+
+There are no whole-question shapes here. The question is cut into tokens;
+known words (relation cues, label words, aggregates, filters, function
+words) are tagged; the runs of other words are names, linked to pages. The
+path is built outward from the page: relation words after it ("Ana's boss's
+boss", "Ana reports to whom") apply first, in order, then those before it
+("the manager of the manager of Ana", "who reports to Ana"), nearest first;
+the page's label picks the sense of each word ("manages" a person is a
+manager, "manages" a team is its lead).
+
+Anything not understood stops the reading from running as if certain: an
+unknown word becomes a clarification, a partial name a "did you mean".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import lexicon
+from .lexicon import LABEL_WORDS, LIFECYCLES, ORDINALS, PROPERTY_WORDS, ROLE_SYNONYMS, SENSE_BY_NAME, Sense
+from graph.model import PAGE_LABELS
+
+from .reading import Filter, Reading, Step, Subject
+
+STOP = set("""a an the of for to in on at by with about from please pls kiki hey hi hello ok okay so and also then
+now just currently current right really exactly actually tell me show give list name find get display know let see
+i'd like want need would could you can u our my your there here today all every full entire whole complete
+tell us let's lets named called currently presently any some if based located sitting goes went down
+work works working employed exist exists existing total altogether overall""".split())
+WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
+AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
+       "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
+SELF = {"i", "me", "myself", "my", "mine", "our", "ours", "we", "us"}
+PRONOUNS = {"it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers", "that", "this",
+            "these", "those", "there"}
+EXISTS = {"anyone", "anybody", "someone", "somebody", "anything", "any"}
+COUNT_CUES = ("how many", "number of", "count of", "count", "total number of", "how big", "how large", "size of",
+              "headcount", "head count", "total")
+STEPS_CUES = ("steps to", "steps for", "steps of", "steps in", "steps", "how do i", "how can i", "how should i",
+              "how do we", "how can we", "how should we", "how to", "how would i", "procedure for", "procedure to",
+              "process for", "process to", "walk me through", "talk me through", "what is the process for",
+              "what is the procedure for")
+ASK_CUES = ("who should i ask about", "who can i ask about", "who do i ask about", "who should i talk to about",
+            "who should i contact about", "who can help with", "who can help me with", "who can help us with",
+            "who knows about", "who knows anything about", "who knows", "who to ask about", "who to contact about",
+            "who is the expert on", "who's the expert on", "who is the contact for", "point of contact for",
+            "contact for", "expert on", "go-to person for", "who should i ask", "who can answer questions about",
+            "where can i get help with", "where can i ask about", "who should i ping about", "who can i talk to about",
+            "who should we ask about", "who do we ask about", "who to talk to about")
+DESCRIBE_CUES = ("tell me about", "tell me more about", "what do you know about", "what do we know about",
+                 "describe", "explain", "summarize", "summarise", "info on", "information about", "details on",
+                 "details about", "what is", "what's", "who is", "who's", "what are", "who are", "what was",
+                 "who was")
+LOCATION_CUES = ("based in", "based out of", "located in", "sitting in", "sits in", "living in", "lives in",
+                 "working from", "works from", "in the office of", "from the office in", "office in")
+ORG_WORDS = {"company", "organization", "organisation", "org", "firm", "business", "enterprise", "here", "total",
+             "overall", "altogether", "everyone", "everybody", "we", "us"}
+CHANGE_CUES = ("changed", "changes", "change", "what's new", "what is new", "new in", "happened", "joined", "left")
+_POSS_AFTER = {"'s", "'"}
+_ASK_ABOUT = re.compile(r"^(?:who|whom|where)\b.{0,40}?\b(?:ask|talk to|speak to|speak with|talk with|contact|ping|"
+                        r"reach out to|go to|turn to|get help)\b.{0,20}?\b(?:about|regarding|re|for|with)\b")
+UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "domain", "system", "component", "api",
+               "service", "process", "topic"}
+_JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
+_POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
+_NOISE = re.compile(r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
+                    r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
+                    r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b", re.I)
+
+
+@dataclass
+class Tok:
+    text: str
+    low: str
+    i: int
+    cap: bool
+    tag: str = ""          # cue | label | prop | life | role | ord | count | stop | wh | aux | self | pron | poss
+    value: object = None   # what the tag means
+    span: int = 1          # tokens the tag covers (on its first token)
+
+
+@dataclass
+class Candidate:
+    """A linked name: the pages it fits and how."""
+    status: str                     # page | partial | ambiguous | none
+    pages: list = field(default_factory=list)  # Linked
+    fit: str = "exact"              # exact | typo | first name
+
+
+@dataclass
+class Interpretation:
+    reading: Reading | None
+    problem: str | None = None              # why it cannot run as certain
+    kind: str = ""                          # unknown_name | partial | ambiguous | unclear | no_asker | ...
+    options: list = field(default_factory=list)  # pages to offer ("did you mean")
+    phrase: str = ""
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._@&+/-]*[A-Za-z0-9À-ÿ]|[A-Za-z0-9À-ÿ]|'s\b|'(?=\s|$)|:")
+
+
+def tokenize(q: str) -> list[Tok]:
+    q = q.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    q = re.sub(r"(?<=[A-Za-z0-9])'s\b", " 's", q)
+    q = re.sub(r"(?<=s)'(?=\s|$)", " '", q)
+    out = []
+    for m in _TOKEN.finditer(q):
+        t = m.group(0)
+        out.append(Tok(t, t.lower(), len(out), t[:1].isupper()))
+    return out
+
+
+def _vocabulary() -> dict[str, list[tuple[str, object]]]:
+    v: dict[str, list[tuple[str, object]]] = {}
+
+    def add(phrase, tag, value=None):
+        v.setdefault(phrase, []).append((tag, value))
+    for phrase in lexicon.CUES:
+        add(phrase, "cue", phrase)
+    for phrase, (label, extra) in LABEL_WORDS.items():
+        if phrase not in ("what", "which", "who", "whom"):
+            add(phrase, "label", (label, extra))
+    for prop, words in PROPERTY_WORDS.items():
+        for w in words:
+            if w not in ("where", "based", "located"):
+                add(w, "prop", prop)
+    for w, value in LIFECYCLES.items():
+        add(w, "life", value)
+    for w, words in ROLE_SYNONYMS.items():
+        add(w + "s", "role", words)
+    for w in ORDINALS:
+        add(w + "-level", "ord", ORDINALS[w])
+        add(w + " level", "ord", ORDINALS[w])
+    add("grand-boss", "cue", "boss")
+    for c in COUNT_CUES:
+        add(c, "count")
+    return v
+
+
+VOCAB = _vocabulary()
+_MAX_PHRASE = max(len(p.split()) for p in VOCAB)
+
+
+def tag(tokens: list[Tok]) -> None:
+    """Tag known words in place, longest phrase first."""
+    i = 0
+    prev_wh = False
+    while i < len(tokens):
+        t = tokens[i]
+        if t.low in _POSS_AFTER:
+            # "who's" is "who is"; "Ana's" is a possessive.
+            t.tag = "aux" if prev_wh or (i and tokens[i - 1].low in PRONOUNS | {"that", "there", "it"}) else "poss"
+            i += 1
+            prev_wh = False
+            continue
+        best = None
+        for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            phrase = " ".join(x.low for x in tokens[i:i + n])
+            if phrase in VOCAB and not any(x.low in _POSS_AFTER for x in tokens[i:i + n]):
+                best = (n, VOCAB[phrase], phrase)
+                break
+        if best:
+            n, entries, phrase = best
+            # A capitalised word in the middle of a name ("Data Platform Lead") is
+            # still tagged; linking decides names, the tags only offer readings.
+            t.tag, t.value, t.span = entries[0][0], {"phrase": phrase, "entries": entries}, n
+            for x in tokens[i + 1:i + n]:
+                x.tag = "cont"
+            i += n
+            prev_wh = False
+            continue
+        if t.low in WH:
+            t.tag = "wh"
+        elif t.low in AUX:
+            t.tag = "aux"
+        elif t.low in SELF:
+            t.tag = "self"
+        elif t.low in PRONOUNS:
+            t.tag = "pron"
+        elif t.low in EXISTS:
+            t.tag = "exists"
+        elif t.low in STOP or t.low == ":":
+            t.tag = "stop"
+        prev_wh = t.low in WH
+        i += 1
+
+
+def has(t: Tok, kind: str) -> bool:
+    return t.tag == kind or bool(entries(t, kind))
+
+
+def label_of_word(t: Tok) -> tuple[str, dict] | None:
+    lab = entries(t, "label")
+    return lab[0] if lab and lab[0][0] else None
+
+
+def entries(t: Tok, kind: str) -> list:
+    return [v for k, v in (t.value or {}).get("entries", []) if k == kind] if isinstance(t.value, dict) else []
+
+
+def phrase_of(t: Tok) -> str:
+    return t.value["phrase"] if isinstance(t.value, dict) else t.low
+
+
+def chunks(tokens: list[Tok]) -> list[tuple[int, int]]:
+    """Runs of untagged tokens: the names in a question. A label word right
+    after a run ("the Payroll squad", "Ledger API") goes with it as a hint,
+    and so does a capitalised known word between capitalised name words."""
+    out = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        if tokens[i].tag:
+            i += 1
+            continue
+        j = i
+        while j < n:
+            t = tokens[j]
+            if not t.tag:
+                j += 1
+                continue
+            # "Risk Engine Worker", "Request Production Access": a capitalised known
+            # word joined by capitalised name words on both sides stays in the name.
+            if t.cap and t.tag in ("cue", "label", "life", "role", "prop", "stop") and t.span == 1 and \
+                    j + 1 < n and not tokens[j + 1].tag and tokens[j + 1].cap and tokens[j - 1].cap:
+                j += 1
+                continue
+            break
+        if j < n and label_of_word(tokens[j]) and tokens[j].span == 1 and tokens[j].low not in (
+                "people", "who", "members", "staff", "employees", "folks", "everyone", "anyone", "persons",
+                "person", "member", "colleagues"):
+            j += 1
+        # A unit word right before a name is its hint too ("department Platform").
+        if i > 0 and label_of_word(tokens[i - 1]) and tokens[i - 1].low in UNIT_BEFORE and \
+                (i < 2 or tokens[i - 2].tag in ("stop", "wh", "aux", "") or tokens[i - 2].low in ("the", "in", "of")):
+            i -= 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+class Interpreter:
+    """One question's interpretation. `link(phrase, types)` returns a
+    Candidate; `me()` the asker's context (or None); `state` the conversation."""
+
+    def __init__(self, link: Callable[[str, tuple], Candidate], me: Callable[[], dict | None],
+                 asker: str | None = None, state: dict | None = None):
+        cache: dict = {}
+
+        def cached(text, types):
+            # A name is linked once per question, whatever order the readings try it in.
+            k = (text.lower(), tuple(types))
+            if k not in cache:
+                cache[k] = link(text, types)
+            return cache[k]
+        self.link = cached
+        self.me = me
+        self.asker = asker
+        self.state = state or {}
+        self.notes: list[str] = []
+
+    # --- the subject ----------------------------------------------------
+    def _self_subject(self, word: str | None) -> tuple[Subject | None, str | None]:
+        """'me' -> the asker; 'my team' / 'my department' / 'my manager' -> that page."""
+        if not self.asker:
+            return None, "no_asker"
+        me = self.me()
+        if me is None:
+            return None, "unknown_asker"
+        person = Subject("page", "Person", me["me"]["key"], me["me"]["name"], via="self")
+        if word is None:
+            return person, None
+        pools = {"Team": me.get("teams", []), "Department": me.get("departments", [])}
+        pools = {"team": {"Team": pools["Team"]}, "department": {"Department": pools["Department"]}}[word]
+        for label, items in pools.items():
+            if items:
+                items = sorted(items, key=lambda i: i["name"])
+                s = Subject("page", label, items[0]["key"], items[0]["name"], via="self")
+                if len(items) > 1:
+                    self.notes.append("also: " + ", ".join(i["name"] for i in items[1:]))
+                return s, None
+        return None, f"no_{word}"
+
+    def _pronoun_subject(self, wanted: tuple[str, ...]) -> Subject | None:
+        last = self.state.get("last_entity")
+        answered = self.state.get("last_answer")
+        if answered and wanted and answered["type"] in wanted and (not last or last["type"] not in wanted):
+            last = answered
+        if not last:
+            return None
+        return Subject("page", last["type"], last["key"], last["name"], via="context")
+
+    # --- the whole question ----------------------------------------------------
+    def interpret(self, question: str, as_of: str | None = None) -> Interpretation:
+        question = re.sub(r"\b(who|what|where|when|how)s\b", r"\1's", question, flags=re.I)
+        tokens = tokenize(_NOISE.sub(" ", question))
+        if not tokens:
+            return Interpretation(None, "empty", "unclear")
+        tag(tokens)
+        low = " ".join(t.low for t in tokens)
+        op = self._operation(tokens, low)
+        if op is not None:
+            op.reading and setattr(op.reading, "as_of", as_of)
+            return op
+        interp = self._path_reading(tokens)
+        if interp.reading is not None:
+            interp.reading.as_of = as_of
+            interp.reading.notes = self.notes + interp.reading.notes
+        return interp
+
+    def _operation(self, tokens: list[Tok], low: str) -> Interpretation | None:
+        """steps / who-to-ask: the rest of the question is the name."""
+        m = _ASK_ABOUT.match(low)
+        if m:
+            text = " ".join(t.text for t in tokens[len(low[:m.end()].split()):])
+            if text:
+                return self._op_reading("who_to_ask", text, ("Topic", "System", "Process", "Team", "Department",
+                                                             "Person"))
+        for cues, op, types in ((ASK_CUES, "who_to_ask", ("Topic", "System", "Process", "Team", "Department",
+                                                          "Person")),
+                                (STEPS_CUES, "steps", ("Process", "Topic", "System"))):
+            for cue in cues:
+                if low.startswith(cue + " ") or (op == "steps" and f" {cue} " in f" {low} " and cue.startswith(
+                        ("steps", "process ", "procedure "))):
+                    idx = low.index(cue) + len(cue)
+                    rest = low[idx:].strip()
+                    words = [t for t in tokens if t.low in rest.split()]
+                    text = " ".join(t.text for t in tokens[len(low[:idx].split()):])
+                    text = re.sub(r"^(?:the|a|an|to|for|of|about|in|with)\s+", "", text, flags=re.I).strip()
+                    if op == "steps" and not text:
+                        return None
+                    if not words and op == "who_to_ask":
+                        return None
+                    return self._op_reading(op, text, types)
+        return None
+
+    def _op_reading(self, op: str, text: str, types: tuple) -> Interpretation:
+        t = text.strip().lower()
+        if t in PRONOUNS or t in ("it", "that", "this"):
+            s = self._pronoun_subject(types)
+            if s is None:
+                return Interpretation(None, text, "unknown_pronoun", phrase=text)
+            return Interpretation(Reading(op=op, subject=s))
+        cand = self.link(text, types)
+        if cand.status == "page":
+            page = cand.pages[0]
+            if op == "steps" and page.type != "Process":
+                op = "describe"
+            return Interpretation(Reading(op=op, subject=_subject(page), notes=self._fit_note(text, cand)))
+        if op == "who_to_ask" and cand.status == "none":
+            return Interpretation(Reading(op=op, subject=Subject("page", None, None, text, via="text")))
+        return self._link_problem(text, cand)
+
+    def _fit_note(self, phrase: str, cand: Candidate) -> list[str]:
+        if cand.fit != "exact":
+            return [f"“{phrase}” as {cand.pages[0].name}"]
+        return []
+
+    def _link_problem(self, phrase: str, cand: Candidate) -> Interpretation:
+        if cand.status == "partial":
+            return Interpretation(None, phrase, "partial", cand.pages, phrase)
+        if cand.status == "ambiguous":
+            return Interpretation(None, phrase, "ambiguous", cand.pages, phrase)
+        return Interpretation(None, phrase, "unknown_name", [], phrase)
+
+    # --- relation paths ---------------------------------------------------------
+    def _path_reading(self, tokens: list[Tok]) -> Interpretation:
+        n = len(tokens)
+        first = next((t for t in tokens if t.tag not in ("stop",)), tokens[0])
+        yesno = first.tag == "aux" or (first.low in ("is", "are", "does", "do", "did", "has", "have", "can"))
+        count = any(has(t, "count") for t in tokens)
+        wh = next((t.low for t in tokens if t.tag == "wh"), None)
+        if wh in ("how",) and not count:
+            nxt = tokens[[t.low for t in tokens].index("how") + 1].low if "how" in [t.low for t in tokens][:-1] else ""
+            if nxt in ("big", "large"):
+                count = True
+        if wh:
+            yesno = False
+        # Names: link every run of unknown words.
+        runs = chunks(tokens)
+        linked: list[tuple[int, int, Candidate, str]] = []
+        # The relation words say which kinds of page the names are likely to be
+        # ("who owns ledger": a system before a team called Ledger Squad).
+        # "Learning and Development", "Head of Platform": two runs joined by a small
+        # word may be one name; the joined name is tried first.
+        merged = []
+        for run in runs:
+            if merged and run[0] == merged[-1][1] + 1 and tokens[merged[-1][1]].low in _JOINERS:
+                joined = (merged[-1][0], run[1])
+                cand = self.link(" ".join(t.text for t in tokens[joined[0]:joined[1]]),
+                                 tuple(_preferred(tokens, *joined)))
+                if cand.status == "page":
+                    merged[-1] = joined
+                    continue
+            merged.append(run)
+        # "Executive Office", "Lead Scoring Scheduler": a capitalised known word next
+        # to a capitalised name may belong to it; the longer name is tried first.
+        grown = []
+        for a, b in merged:
+            while b < n and tokens[b].cap and tokens[b].tag in ("cue", "label", "prop", "role", "life") and \
+                    tokens[b].span == 1 and tokens[b - 1].cap:
+                if self.link(" ".join(t.text for t in tokens[a:b + 1]), tuple(_preferred(tokens, a, b + 1))) \
+                        .status != "page":
+                    break
+                b += 1
+            while a > 1 and tokens[a - 1].cap and tokens[a - 1].tag in ("cue", "label", "prop", "role", "life") and \
+                    tokens[a - 1].span == 1 and tokens[a].cap:
+                if self.link(" ".join(t.text for t in tokens[a - 1:b]), tuple(_preferred(tokens, a - 1, b))) \
+                        .status != "page":
+                    break
+                a -= 1
+            for t in tokens[a:b]:
+                if t.tag:
+                    t.tag = ""
+            grown.append((a, b))
+        runs = grown
+        for a, b in runs:
+            text = " ".join(t.text for t in tokens[a:b])
+            preferred = _preferred(tokens, a, b)
+            cand = self.link(text, tuple(preferred))
+            linked.append((a, b, cand, text))
+        # Self references and pronouns can be the subject too.
+        subject: Subject | None = None
+        spos: tuple[int, int] | None = None
+        for (a, b, cand, text) in linked:
+            if cand.status == "page":
+                subject = _subject(cand.pages[0])
+                if len(cand.pages) > 1:
+                    subject.via = "namesakes"
+                    self.namesakes = cand.pages
+                if cand.fit != "exact":
+                    self.notes.append(f"“{text}” as {cand.pages[0].name}")
+                spos = (a, b)
+                break
+        selfpos = next((t.i for t in tokens if t.tag == "self"), None)
+        if subject is None and selfpos is not None:
+            t = tokens[selfpos]
+            nxt = tokens[selfpos + 1] if selfpos + 1 < n else None
+            word = None
+            if t.low in ("my", "our", "mine") and nxt is not None and nxt.tag in ("cue", "label"):
+                word = phrase_of(nxt)
+                if word in ("team", "teams", "squad", "group", "crew"):
+                    word = "team"
+                elif word in ("department", "dept", "division", "org", "business unit"):
+                    word = "department"
+                else:
+                    word = None
+            if t.low in ("our", "we", "us") and word is None:
+                pass  # "our chief executive", "how many people do we have": the company, not the asker
+            else:
+                s, err = self._self_subject(word)
+                if err:
+                    return Interpretation(None, err, err, phrase=" ".join(x.text for x in tokens[selfpos:selfpos + 2]))
+                subject = s
+                spos = (selfpos, selfpos + (2 if word else 1))
+                if word:
+                    nxt.tag = "used"
+        pronpos = next((t.i for t in tokens if t.tag == "pron"), None)
+        if subject is None and pronpos is not None and tokens[pronpos].low != "there":
+            spos = (pronpos, pronpos + 1)
+            subject = "pronoun"  # resolved once the first step's labels are known
+        # Unlinked names: a location, a title, a role, an unknown relation word, or an unknown name.
+        location = None
+        role_words: list[str] = []
+        title_subject = None
+        unknown: list[tuple[int, int, Candidate, str]] = []
+        target: Subject | None = None
+        for (a, b, cand, text) in linked:
+            if spos and (a, b) == spos:
+                continue
+            if cand.status != "page" and set(text.lower().split()) <= ORG_WORDS | {"the", "this", "whole", "entire"}:
+                continue  # "at the company": the whole organization, not a name
+            before = " ".join(t.low for t in tokens[max(0, a - 3):a])
+            if any(before.endswith(c) for c in LOCATION_CUES) or (before.endswith("in") and a >= 1 and
+                                                                   cand.status == "none" and location is None and
+                                                                   subject not in (None, "pronoun") and
+                                                                   text[:1].isupper() and tokens[a - 1].low == "in"
+                                                                   and spos and a > spos[1] + 1):
+                location = text
+                if a and tokens[a - 1].low == "in":
+                    tokens[a - 1].tag = "used"
+                continue
+            if cand.status == "page" and subject is not None and subject != "pronoun":
+                target = _subject(cand.pages[0])
+                continue
+            if b < n and tokens[b].tag == "role" and cand.status != "page":
+                # "data engineers": a title of several words.
+                words = [t.low for t in tokens[a:b]] + [entries(tokens[b], "role")[0][0] if tokens[b].low.rstrip(
+                    "s") in ROLE_SYNONYMS else tokens[b].low.rstrip("s")]
+                tokens[b].value = {"phrase": tokens[b].low, "entries": [("role", (" ".join(words),))]}
+                continue
+            if cand.status in ("partial", "ambiguous"):
+                return self._link_problem(text, cand)
+            unknown.append((a, b, cand, text))
+        # A "based in" cue followed by a tagged word (rare) is not a location.
+        for (a, b, cand, text) in list(unknown):
+            words = [t.low for t in tokens[a:b]]
+            nxt = tokens[b] if b < n else None
+            prev = tokens[a - 1] if a else None
+            lead_in = all(t.tag in ("wh", "aux", "stop", "self") for t in tokens[:a])
+            if subject is None and lead_in and (wh in ("who", "whom") or prev is not None and prev.low in ("our",)) \
+                    and (nxt is None or nxt.tag in ("stop", "aux", "poss", "cue")):
+                title_subject = _title_words(words)
+                unknown.remove((a, b, cand, text))
+                spos = (a, b)
+                continue
+            if len(words) == 1 and words[0].endswith("s") and len(words[0]) > 3 and (prev is None or prev.tag in (
+                    "wh", "count", "stop")) and \
+                    (nxt is not None and nxt.tag in ("cue", "stop", "aux") or count):
+                role_words.append(words[0].rstrip("s") if not words[0].endswith("ss") else words[0])
+                unknown.remove((a, b, cand, text))
+                tokens[a].tag = "role"
+                tokens[a].value = {"phrase": words[0], "entries": [("role", (role_words[-1],))]}
+        if subject is None and title_subject is None and unknown and wh in ("who", "whom"):
+            # "who is our chief technology officer": a title, even with known words in it.
+            first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+            if first is not None and first == unknown[0][0] - (unknown[0][0] - first) and all(
+                    t.tag in ("wh", "aux", "stop", "self") for t in tokens[:first]) and all(
+                    t.tag in ("", "cont", "role", "label", "stop") or t.tag == "cue" and _noun_only(phrase_of(t))
+                    for t in tokens[first:]):
+                words = [t.low for t in tokens[first:] if t.tag != "stop" or t.low in ("of", "and")]
+                if words and all(t.tag not in ("poss",) for t in tokens[first:]):
+                    title_subject = _title_words(words)
+                    unknown = []
+                    spos = (first, n)
+        if title_subject:
+            subject = Subject("title", "Person", title_words=tuple(title_subject))
+        # Relation words around the subject build the path.
+        if subject is None:
+            return self._subjectless(tokens, count, unknown, location, role_words)
+        if unknown:
+            # A word after the subject's possessive that no sense knows: the embedding
+            # model may know it ("Ana's superior"); otherwise it is an attribute the
+            # graph does not model ("Payments' budget"), or a name Kiki doesn't know.
+            a, b, cand, text = unknown[0]
+            sense = None
+            label = subject.label if isinstance(subject, Subject) else None
+            if b - a <= 3:
+                hit = lexicon.nearest(text.lower(), label)
+                if hit is not None:
+                    sense = hit[0]
+                    self.notes.append(f"“{text}” as {sense.phrase.format(x='…').replace('the ', '', 1)}")
+                    tokens[a].tag, tokens[a].value = "cue", {"phrase": sense.nouns[0] if sense.nouns else text,
+                                                             "entries": [("cue", sense.nouns[0] if sense.nouns else
+                                                                          text)],
+                                                             "sense": sense}
+                    for x in tokens[a + 1:b]:
+                        x.tag = "cont"
+            if sense is None:
+                poss = spos and (a == spos[1] + 1 and tokens[spos[1]].tag == "poss" or
+                                 (a >= 2 and tokens[a - 1].low == "of" and spos[0] == b + 1 or
+                                  tokens[b].low == "of" if b < n else False))
+                if isinstance(subject, Subject) and (poss or (spos and a > spos[1])) and subject.kind == "page":
+                    return Interpretation(Reading(op="path", subject=subject, aggregate="value", attribute=text,
+                                                  notes=list(self.notes)))
+                return Interpretation(None, text, "unknown_name", [], text)
+        if yesno and isinstance(subject, Subject) and subject.kind == "page" and spos[1] < n and \
+                tokens[spos[1]].low in ("a", "an", "still") and subject.label in ("Person", "System"):
+            # "is Frank Liu an engineer?": a check of the title (a system's kind or type).
+            words = [t.low for t in tokens[spos[1]:] if t.low not in ("a", "an", "still", "the")]
+            if words:
+                value = " ".join(w.rstrip("s") if i == len(words) - 1 and w.endswith("s") and len(w) > 3 else w
+                                 for i, w in enumerate(words))
+                prop = "title" if subject.label == "Person" else "kind"
+                return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop=prop,
+                                              target_value=value, notes=list(self.notes)))
+        if wh == "where" and isinstance(subject, Subject) and subject.label == "Person" and not any(
+                t.tag in ("cue", "prop") for t in tokens):
+            lows = {t.low for t in tokens}
+            if lows & {"based", "located", "sitting", "sit", "sits", "live", "lives", "office"}:
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="location",
+                                              notes=list(self.notes)))
+        return self._build(tokens, subject, spos, count, yesno, wh, target, location, role_words)
+
+    def _subjectless(self, tokens, count, unknown, location, role_words) -> Interpretation:
+        """No page named: the whole organization, every page of a label
+        ("how many engineers are there", "list the retired APIs"), or unknown."""
+        if unknown:
+            a, b, cand, text = unknown[0]
+            if not any(t.tag in ("cue", "count", "prop", "role", "life") for t in tokens):
+                # No relation word at all: a search, not a question about a name.
+                return Interpretation(None, text, "unclear", [], text)
+            return Interpretation(None, text, "unknown_name", [], text)
+        labels = [t for t in tokens if t.tag == "label" or entries(t, "label")]
+        lows = {t.low for t in tokens}
+        filters = self._filters(tokens, location, role_words)
+        label, extra = None, {}
+        for t in labels:
+            lab = entries(t, "label")
+            if lab and lab[0][0]:
+                label, extra = lab[0]
+                break
+        if role_words or any(f.field == "title" for f in filters):
+            label = "Person"
+        if label is None and not filters:
+            if count or lows & ORG_WORDS:
+                return Interpretation(Reading(op="org"))
+            return Interpretation(None, " ".join(t.text for t in tokens), "unclear")
+        if label in ("Department", "Team") and not filters and (count or True):
+            return Interpretation(Reading(op="org"))
+        if label == "Person" and not filters:
+            return Interpretation(Reading(op="org"))
+        for k, v in extra.items():
+            filters.append(Filter(k, (v,)))
+        reading = Reading(op="path", subject=Subject("all", label or "System"), aggregate="count" if count else "list",
+                          filters=_merge_filters(filters), notes=list(self.notes))
+        return Interpretation(reading)
+
+    def _filters(self, tokens, location, role_words) -> list[Filter]:
+        out = []
+        for t in tokens:
+            if t.tag == "life":
+                out.append(Filter("lifecycle", (entries(t, "life")[0],)))
+            elif t.tag == "role":
+                out.append(Filter("title", tuple(entries(t, "role")[0])))
+        if location:
+            out.append(Filter("location", (location,)))
+        return out
+
+    def _build(self, tokens, subject, spos, count, yesno, wh, target, location, role_words) -> Interpretation:
+        n = len(tokens)
+        a, b = spos
+        label = subject.label if isinstance(subject, Subject) else None
+        path: list[Step] = []
+        prop = None
+        target_label, extra = None, {}
+        # The label asked for: a label word after a question or count word ("which
+        # teams", "how many APIs", "what system"), or right before a verb/preposition.
+        skip: set[int] = set()
+        for t in tokens:
+            if a <= t.i < b:
+                continue
+            lab = label_of_word(t)
+            if lab is None:
+                continue
+            prev = tokens[t.i - 1] if t.i else None
+            nxt = tokens[t.i + t.span] if t.i + t.span < n else None
+            if nxt is not None and nxt.low in ("of", "for", "'s") and not (prev is not None and prev.tag in (
+                    "wh", "count")):
+                continue  # "the team of X": a relation noun, not the label asked for
+            if t.i > b and prev is not None and prev.tag == "poss":
+                continue  # "X's team": a relation noun
+            if t.tag == "cue" and t.i > b and not (prev is not None and prev.tag in ("wh", "count")):
+                continue
+            target_label, extra = lab
+            # A kind or type word narrows a relation's results only when qualified
+            # ("production services"); "which services depend on X" means any system.
+            if not (prev is not None and prev.tag == "life"):
+                extra = {}
+            skip.add(t.i)
+            break
+        for t in tokens:
+            if t.tag == "role":
+                skip.add(t.i)
+                target_label = target_label or "Person"
+            if t.tag == "life" and t.i and tokens[t.i - 1].low in ("in", "on"):
+                skip.add(t.i - 1)  # "in production" is a filter, not a relation
+
+        def choose(t: Tok, roles, cur, to_label):
+            if isinstance(t.value, dict) and t.value.get("sense"):
+                return t.value["sense"]
+            phrase = phrase_of(t)
+            for strict in (True, False):
+                for role in roles:
+                    found = lexicon.senses_for(phrase, role, cur)
+                    if to_label and strict:
+                        found = [f for f in found if to_label in f.to_labels]
+                    if found:
+                        return found[0]
+            return None
+
+        def coerce(t: Tok, cur):
+            """A word that does not fit the page's label as asked: "the manager of a
+            team" is its lead; "who does a team report to" is the unit it is part of."""
+            for role, sense in lexicon.CUES.get(phrase_of(t), []):
+                for name in lexicon.EQUIVALENT.get(sense.name, ()):
+                    alt = SENSE_BY_NAME[name]
+                    if cur in alt.from_labels:
+                        return alt
+            return None
+
+        pending_ord = 1
+        # After the subject: possessive nouns, verbs with the subject as subject,
+        # prepositions ("is Gina in Risk Data").
+        for t in tokens[b:]:
+            if t.i in skip:
+                continue
+            if t.tag == "ord":
+                pending_ord = entries(t, "ord")[0]
+                continue
+            if t.tag == "prop" or (entries(t, "prop") and t.tag != "cue"):
+                prop = entries(t, "prop")[0]
+                continue
+            if t.tag != "cue":
+                continue
+            if label_of_word(t) and label in (label_of_word(t)[0],) and t.low in ("people", "members", "staff"):
+                continue
+            want = target.label if target is not None else target_label
+            if subject == "pronoun":
+                senses = [sn for r in ("noun", "subj", "prep") for sn in lexicon.senses_for(phrase_of(t), r)]
+                subject = self._pronoun_subject(tuple(dict.fromkeys(l for sn in senses for l in sn.from_labels)))
+                if subject is None:
+                    return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
+                label = subject.label
+            if phrase_of(t) in _POSSESSION and not choose(t, ("noun", "subj", "prep"), label, want) and (
+                    path or target_label or any(x.tag == "cue" for x in tokens[:a])):
+                continue  # "how many reports does Dan have": possession, not a relation
+            sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)
+            if sense is None:
+                return self._no_sense(phrase_of(t), subject, label)
+            path.append(Step(sense.name, pending_ord if sense.repeatable else 1))
+            pending_ord = 1
+            label = _next_label(sense, label, want)
+        # Before the subject, nearest first.
+        before = [t for t in tokens[:a] if t.i not in skip]
+        for idx in range(len(before) - 1, -1, -1):
+            t = before[idx]
+            if t.tag == "ord":
+                if path and path[-1].spec.repeatable:
+                    path[-1].repeat = entries(t, "ord")[0]
+                continue
+            if t.tag == "prop" or (entries(t, "prop") and t.tag != "cue"):
+                prop = entries(t, "prop")[0]
+                continue
+            if t.tag != "cue" or t.i in skip:
+                continue
+            lab = label_of_word(t)
+            if lab and (lab[0] == label or label is None and subject == "pronoun"):
+                continue  # "people" once the path has reached people
+            # What lies to the left: a relation noun ("the manager of"), a label word
+            # ("teams in"), a role ("engineers in") or a question word ("who in").
+            left = next((u for u in reversed(before[:idx]) if u.tag not in ("stop", "aux", "cont")), None)
+            to_label = None
+            for u in reversed([x for x in tokens[:t.i]]):
+                if u.i in skip and label_of_word(u):
+                    to_label = label_of_word(u)[0]
+                    break
+                if u.tag == "role":
+                    to_label = "Person"
+                    break
+                if u.tag == "cue" and u.i not in skip:
+                    break
+            if to_label is None and wh in ("who", "whom") and not any(x.tag == "cue" for x in before[:idx]):
+                to_label = "Person"
+            if to_label is None:
+                to_label = target_label if not any(x.tag == "cue" for x in before[:idx]) else None
+            is_prep = bool(lexicon.senses_for(phrase_of(t), "prep")) and not lexicon.senses_for(phrase_of(t), "obj") \
+                and not lexicon.senses_for(phrase_of(t), "noun")
+            if is_prep and phrase_of(t) == "of" and left is not None and (left.tag in ("wh", "count") or
+                                                                          left.low in ("which", "what")):
+                continue  # "which of Bruno's reports": partitive
+            if is_prep and left is not None and (left.tag == "prop" or left.tag == "cue" and not label_of_word(left)
+                                                 and lexicon.senses_for(phrase_of(left), "noun")):
+                continue  # "the manager of X", "the lifecycle of X": "of" belongs to the noun
+            if is_prep and left is not None and (label_of_word(left) or left.tag == "role"):
+                # "teams in X", "engineers in X": the word on the left is what the preposition asks for.
+                to_label = "Person" if left.tag == "role" else label_of_word(left)[0]
+                skip.add(left.i)
+                if left.tag != "role" and label_of_word(left)[1]:
+                    extra = {**extra, **label_of_word(left)[1]}
+            if subject == "pronoun":
+                senses = [sn for r in ("noun", "obj", "prep") for sn in lexicon.senses_for(phrase_of(t), r)]
+                subject = self._pronoun_subject(tuple(dict.fromkeys(l for sn in senses for l in sn.from_labels)))
+                if subject is None:
+                    return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
+                label = subject.label
+            nxt = tokens[t.i + t.span] if t.i + t.span < n else None
+            roles = ("noun", "obj", "prep") if nxt is not None and nxt.low in ("of", "for", "'s") else \
+                ("obj", "prep", "noun")
+            sense = choose(t, roles, label, to_label) or coerce(t, label)
+            if sense is None:
+                return self._no_sense(phrase_of(t), subject, label)
+            path.append(Step(sense.name, 1))
+            label = _next_label(sense, label, to_label)
+        if subject == "pronoun":
+            subject = self._pronoun_subject(())
+            if subject is None:
+                return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
+            label = subject.label
+        # No relation word: what the label asked for or the aggregate implies
+        # ("how big is Payments", "which teams does Platform have").
+        if not path and subject.kind == "page" and not prop:
+            sl = subject.label
+            if sl in ("Team", "Department") and (count or target_label == "Person" or role_words):
+                path.append(Step("members"))
+            elif sl in ("Team", "Department") and target_label in ("Team", "Department"):
+                path.append(Step("subunits"))
+            elif sl == "Person" and target_label in ("Team", "Department"):
+                path.append(Step("department" if target_label == "Department" else "unit"))
+            elif sl in ("Team", "Department", "Person") and target_label in ("System", "Process", "Topic"):
+                path.append(Step("owned"))
+            elif sl == "System" and target_label == "System":
+                kind = extra.get("kind")
+                path.append(Step("provides" if kind == "api" else "parent_system" if kind in ("system", "domain")
+                                 else "parts"))
+        if path and path[-1].sense == "unit" and target_label == "Department":
+            path[-1] = Step("department")  # "what department is Gina in": through her team
+        filters = self._filters(tokens, location, role_words)
+        for k, v in extra.items():
+            if not (prop and not path):
+                filters.append(Filter(k, (v,)))
+        # "which team is Gina on" narrows a person's units to teams; "which team
+        # owns Kafka" does not narrow an owner (people say "team" for any owner).
+        if target_label and path and path[-1].sense in ("owned", "unit", "within", "led") and \
+                target_label in path[-1].spec.to_labels and not extra:
+            filters.append(Filter("label", (target_label,)))
+        reading = Reading(op="path", subject=subject, path=path, filters=_merge_filters(filters))
+        if prop:
+            reading.prop, reading.aggregate = prop, "value"
+        if yesno:
+            lifes = [f for f in reading.filters if f.field == "lifecycle"]
+            if target is not None and path:
+                if path[-1].sense in ("unit", "department") and target.label in ("Team", "Department"):
+                    path[-1] = Step("within")
+                reading.aggregate, reading.target = "yesno", target
+            elif lifes and not path:
+                reading.filters = [f for f in reading.filters if f.field != "lifecycle"]
+                reading.aggregate, reading.prop, reading.target_value = "yesno", "lifecycle", lifes[0].values[0]
+            elif path and not prop:
+                reading.aggregate = "exists"
+        elif count:
+            reading.aggregate = "count"
+        if target is not None and reading.aggregate != "yesno":
+            return Interpretation(None, f"{subject.text()} and {target.text()}", "two_subjects")
+        if not path and reading.aggregate in ("list", "count", "exists"):
+            if subject.kind == "title":
+                return Interpretation(reading)
+            if reading.filters:
+                return Interpretation(None, "filters without a relation", "unclear")
+            reading.op = "describe"
+        return Interpretation(reading)
+
+    def _no_sense(self, phrase, subject, label) -> Interpretation:
+        name = subject.text() if isinstance(subject, Subject) else "it"
+        what = (label or "page").lower()
+        return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
+
+
+def _preferred(tokens: list[Tok], a: int, b: int) -> list[str]:
+    """Page labels in the order the question's relation words suggest for the
+    name at tokens[a:b] ("who owns ledger": a system before a team)."""
+    preferred: list[str] = []
+    for t in tokens:
+        if t.tag == "cue":
+            order = ("obj", "prep", "noun", "subj") if t.i < a else ("subj", "noun", "prep", "obj")
+            cues = sorted(lexicon.CUES.get(phrase_of(t), []), key=lambda c: order.index(c[0]))
+            for role, sense in cues:
+                preferred += [l for l in sense.from_labels if l not in preferred]
+    hint = next((label_of_word(t)[0] for t in tokens[a:b] if label_of_word(t)), None)
+    if hint:
+        preferred = [hint] + [l for l in preferred if l != hint]
+    return preferred + [l for l in PAGE_LABELS if l not in preferred]
+
+
+def _noun_only(phrase: str) -> bool:
+    """A relation word that is only ever a noun ("chief", "director"), never a verb ("leads")."""
+    roles = {role for role, _ in lexicon.CUES.get(phrase, [])}
+    return roles == {"noun"}
+
+
+def _next_label(sense: Sense, cur: str | None, hint: str | None) -> str | None:
+    to = sense.to_labels
+    if len(to) == 1:
+        return to[0]
+    if hint in to:
+        return hint
+    if cur in to and cur in sense.from_labels:
+        return cur
+    return None
+
+
+def _merge_filters(filters: list[Filter]) -> list[Filter]:
+    out: dict[str, list[str]] = {}
+    for f in filters:
+        vals = out.setdefault(f.field, [])
+        vals += [v for v in f.values if v not in vals]
+    return [Filter(k, tuple(v)) for k, v in out.items()]
+
+
+def _subject(page) -> Subject:
+    return Subject("page", page.type, page.key, page.name, via=getattr(page, "via", "name") or "name")
+
+
+def _title_words(words: list[str]) -> list[str]:
+    """Title phrases a person's title may match: the words as asked, and the
+    abbreviation or its expansion ("cto" and "chief technology officer")."""
+    text = " ".join(words)
+    out = [text]
+    for abbr, full in lexicon.TITLE_ABBREVIATIONS.items():
+        if text == abbr and full not in out:
+            out.append(full)
+        elif text == full and abbr not in out:
+            out.append(abbr)
+    return out

@@ -1,0 +1,142 @@
+"""The answer to a compiled reading, written from its query's rows: every
+page named is linked through the Composer (so the sources are exactly the
+linked pages), counts and lists say what was counted, an empty result says
+what the graph does not record, and inferred facts say they are inferred.
+"""
+from __future__ import annotations
+
+from .answer import Composer, join_names, md_escape
+from .lexicon import PROPERTY_NAMES
+from .reading import Reading
+from .tools import page
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _item(c: Composer, x: dict, with_title: bool = True) -> str:
+    text = c.link(page(x.get("label"), x.get("key"), x.get("name")))
+    if with_title and x.get("title"):
+        text += f" ({md_escape(x['title'])})"
+    if x.get("inferred"):
+        text += f" — inferred: {md_escape('; '.join(x['inferred']))}"
+    return text
+
+
+def render(reading: Reading, rows: list[dict], c: Composer) -> list[dict]:
+    """Write the answer into `c`; returns the pages it named, for follow-ups."""
+    named: list[dict] = []
+    if reading.subject.kind != "page":
+        row = rows[0] if rows else {"start": None, "total": 0, "items": [], "hit": None}
+        if reading.subject.kind == "title" and reading.path:
+            if not rows:
+                c.add(f"I don't know who that is: nobody's title matches “{md_escape(' '.join(reading.subject.title_words))}”.")
+                return named
+            for r in rows:
+                named += _one(reading, r, c, c.link(page(r["start"]["label"], r["start"]["key"], r["start"]["name"])))
+                c.add("")
+            return named
+        if reading.subject.kind == "title" and not row["items"]:
+            c.add(f"I don't know “{md_escape(' / '.join(reading.subject.title_words))}”: no page has that name, "
+                  "and nobody's title matches it.")
+            return named
+        return _one(reading, row, c, None)
+    if not rows:
+        c.add(f"I don't know anything about “{md_escape(reading.subject.name or reading.subject.key)}”: "
+              "Kiki has no page for it that you can see.")
+        return named
+    several = len(rows) > 1
+    if several:
+        c.add(f"{len(rows)} pages are called “{md_escape(reading.subject.name)}”; here is the answer for each:")
+    for r in rows:
+        head = c.link(page(r["start"]["label"], r["start"]["key"], r["start"]["name"]))
+        if several:
+            c.add("")
+            title = f" ({md_escape(r['start']['title'])})" if r["start"].get("title") else ""
+            c.add(f"**{head}**{title} (`{r['start']['key']}`):")
+        named += _one(reading, r, c, head)
+    return named
+
+
+def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dict]:
+    items = row["items"] or []
+    total = row["total"] or 0
+    phrase = reading.describe(subject_text=head) if head else reading.describe()
+    base = Reading(op=reading.op, subject=reading.subject, path=reading.path, filters=reading.filters,
+                   as_of=reading.as_of)
+    listing = base.describe(subject_text=head) if head else base.describe()
+    when = f" on {reading.as_of}" if reading.as_of else ""
+    if reading.aggregate == "value":
+        prop = PROPERTY_NAMES.get(reading.prop, reading.prop)
+        if not reading.path:
+            value = items[0].get("value") if items else None
+            if value in (None, "", []):
+                c.add(f"I don't know the {prop} of {head}: Kiki's graph does not record it.")
+            else:
+                c.add(f"The {prop} of {head} is **{md_escape(str(value))}**.")
+            return []
+        if not items:
+            c.add(f"I don't know {md_escape(phrase) if not head else phrase}: the graph records no "
+                  f"{listing.removeprefix('the ')}.")
+            return []
+        c.add(_cap(phrase) + ":")
+        c.bullets([_item(c, x, False) + f": **{md_escape(str(x.get('value')))}**" if x.get("value") not in
+                   (None, "") else _item(c, x, False) + ": not recorded" for x in items], limit=30)
+        return items[:1] if len(items) == 1 else []
+    if reading.aggregate == "yesno" and reading.target is not None:
+        target = c.link(page(reading.target.label, reading.target.key, reading.target.name))
+        lst = join_names([_item(c, x) for x in items[:8]])
+        if row.get("hit"):
+            c.add(f"Yes: {target} is {listing.removeprefix('the ')}{when}.")
+        elif items:
+            c.add(f"No: {target} is not {listing.removeprefix('the ')}{when}; the graph records {lst}"
+                  + (f" and {total - 8} more" if total > 8 else "") + ".")
+        else:
+            c.add(f"No: the graph records no {listing.removeprefix('the ')}{when}, so not {target}.")
+        return []
+    if reading.aggregate == "yesno" and reading.target_value is not None:
+        value = items[0].get("value") if items else None
+        prop = PROPERTY_NAMES.get(reading.prop, reading.prop)
+        if value in (None, ""):
+            c.add(f"I don't know: the graph does not record the {prop} of {head}.")
+        elif str(value).lower() == reading.target_value.lower():
+            c.add(f"Yes: the {prop} of {head} is **{md_escape(str(value))}**.")
+        else:
+            c.add(f"No: the {prop} of {head} is **{md_escape(str(value))}**, not {md_escape(reading.target_value)}.")
+        return []
+    if reading.aggregate == "exists":
+        if total:
+            c.add(f"Yes: {total} — {listing}{when}:")
+            c.bullets([_item(c, x) for x in items], limit=20)
+        else:
+            c.add(f"No: the graph records no {listing.removeprefix('the ')}{when}.")
+        return []
+    if reading.aggregate == "count":
+        c.add(f"{_cap(listing)}{when}: **{total}**.")
+        if items:
+            c.add("")
+            c.bullets([_item(c, x) for x in items], limit=20)
+        return []
+    # A list.
+    singular = reading.path and not reading.path[-1].spec.plural
+    if not items:
+        if singular or not reading.path:
+            c.add(f"I don't know {listing}{when}: the graph records none.")
+        else:
+            c.add(f"The graph records no {listing.removeprefix('the ')}{when}.")
+        return []
+    if reading.path and reading.path[-1].sense in ("chain",):
+        c.add(f"{_cap(listing)}{when}, nearest first: " + " → ".join(_item(c, x) for x in items) + ".")
+        return items[:1]
+    if len(items) == 1 and total == 1:
+        x = items[0]
+        via = ""
+        if len(reading.path) > 1 or reading.path and reading.path[0].repeat > 1:
+            if x.get("via"):
+                via = " (via " + join_names([c.link(page(v["label"], v["key"], v["name"])) for v in x["via"]]) + ")"
+        c.add(f"{_cap(listing)}{when} is {_item(c, x)}{via}.")
+        return items
+    c.add(f"{_cap(listing)}{when}: {total}" + (f" (the first {len(items)} listed)" if total > len(items) else "") + ".")
+    c.bullets([_item(c, x) for x in items], limit=50)
+    return []
