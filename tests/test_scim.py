@@ -439,7 +439,8 @@ def test_enterprise_manager_and_department(scim):
     rep = person(report["id"])
     assert rep["cost_center"] == "CC-9" and rep["division"] == "Markets" and rep["organization"] == "Kiki Corp"
     assert edges(rep["key"], ["REPORTS_TO"]) == []
-    # `department` resolved (case-insensitively, by key or name) to the Risk Department.
+    # `department` resolved (case-insensitively, by key or name) to the Risk Department;
+    # division and organization become its parent units.
     assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "risk", TODAY, None)]
 
     mgr = create_user(scim, "mgr", "mgr@example.com")
@@ -456,10 +457,12 @@ def test_enterprise_manager_and_department(scim):
                                            "value": "Nowhere Unit"}])
     assert edges(rep["key"], ["REPORTS_TO", "PAST_REPORTS_TO"]) == [
         ("PAST_REPORTS_TO", "mgr", TODAY, TODAY), ("REPORTS_TO", "other-mgr", TODAY, None)]
-    # An unknown department is kept as a property; no unit is invented.
+    # A department no page has yet becomes one (tests/test_org_units.py has the rules).
     assert person(report["id"])["department"] == "Nowhere Unit"
-    assert edges(rep["key"], ["MEMBER_OF"]) == []
-    assert driver.read("MATCH (d:Department) RETURN count(d) AS n")[0]["n"] == 1
+    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "nowhere-unit", TODAY, None)]
+    assert edges(rep["key"], ["PAST_MEMBER_OF"]) == [("PAST_MEMBER_OF", "risk", TODAY, TODAY)]
+    assert sorted(r["k"] for r in driver.read("MATCH (d:Department) RETURN d.key AS k")) == [
+        "kiki-corp", "markets", "nowhere-unit", "risk"]
 
 
 
