@@ -180,7 +180,7 @@ def figures(rows: list[dict]) -> dict:
     """The headline figures of a set of graded answers."""
     unans = [r for r in rows if r["expected"]["type"] == UNANSWERABLE]
     precision = [r["precision"] for r in rows if r["precision"] is not None]
-    base_precision = [r["baseline_precision"] for r in rows if r["baseline_precision"] is not None]
+    base_precision = [r["baseline_precision"] for r in rows if r.get("baseline_precision") is not None]
     outcomes = Counter(r["outcome"] for r in rows)
     return {
         "n": len(rows), "exact": _rate(rows),
@@ -209,7 +209,7 @@ def summarize(rows: list[dict], args, timings: dict) -> dict:
         "people": args.people, "seed": args.seed, "scim_seed": args.scim_seed, "k": args.k,
         "load_average": os.getloadavg()[0], "timings_s": timings,
         "latency_ms": {"p50": percentile(ms, 50), "p95": percentile(ms, 95)},
-        "overall_answerable_and_not": figures([r for r in rows if r["split"] != "regression"]),
+        "overall": figures([r for r in rows if r["split"] != "regression"]),
         "by_split_org": {f"{s}/{o}": figures(v) for (s, o), v in sorted(groups.items())},
         "by_kind": {split: {f"{o}/{k}": figures(v) for (o, k), v in sorted(per.items())}
                     for split, per in kinds.items()},

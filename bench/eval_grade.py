@@ -26,8 +26,9 @@ Outcomes
 An answerable question is `correct`, `abstained` (an honest "I don't know" or a
 question back: a miss, never counted as wrong), `confidently_wrong` (it states
 something untrue: a wrong number, a wrong or extra page, a list missing a
-member, a value that is not the right one, yes for no), or `no_answer` (no
-abstention and no checkable claim at all). A question the graph cannot answer
+member, a value that is not the right one, yes for no; a page overview that
+lists other pages of the kind asked counts too — a reader cannot tell they are
+not the answer), or `no_answer` (no abstention and no checkable claim at all). A question the graph cannot answer
 is `correct` when the answer abstains (offering the closest pages is fine);
 an answer that does not abstain and states something — a number, a date, the
 near page's lead/owner/members, or for made-up and near-miss names any page

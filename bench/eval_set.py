@@ -429,18 +429,21 @@ class Facts:
     def f_system_type(self):
         yield from self._sys_attr("system_type", "type")
 
-    def _rel_list(self, kind, rel, direction, lo=1, hi=20, subjects=None):
+    def _rel_list(self, kind, rel, direction, lo=1, hi=20, subjects=None, also=None):
+        """`also`: a relation whose pages an answer may name besides (an API
+        a component consumes is something it depends on, though not stated so)."""
         o = self.org
         for s in subjects if subjects is not None else self.systems():
             ids = o.targets(rel, s.id) if direction == "out" else o.sources(rel, s.id)
+            extra = [] if also is None else (o.targets(also, s.id) if direction == "out" else o.sources(also, s.id))
             if lo <= len(ids) <= hi:
-                yield fact(kind, s.id, {"system": s.name}, listing(ids, ("System",)), ids)
+                yield fact(kind, s.id, {"system": s.name}, listing(ids, ("System",), extra), ids + extra)
 
     def f_deps_out(self):
-        yield from self._rel_list("deps_out", "DEPENDS_ON", "out")
+        yield from self._rel_list("deps_out", "DEPENDS_ON", "out", also="CONSUMES_API")
 
     def f_deps_in(self):
-        yield from self._rel_list("deps_in", "DEPENDS_ON", "in")
+        yield from self._rel_list("deps_in", "DEPENDS_ON", "in", also="CONSUMES_API")
 
     def f_provides_apis(self):
         yield from self._rel_list("provides_apis", "PROVIDES_API", "out")

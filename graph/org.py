@@ -85,18 +85,24 @@ CALL (t) {{
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, headcount, subteams, leads
 """
 
+# A lead or parent Kiki inferred (graph/org_units.py) rather than read from a
+# source: the answer says so, with the reason.
+_INFERRED = "inferred: coalesce(r.inferred, false), reason: r.reason"
+
 LEADER = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
-  RETURN collect(l {{.key, .name, .title}}) AS leads
+  OPTIONAL MATCH (l:Person)-[r:LEADS]->(t) WHERE {visible('l')}
+  RETURN collect(l {{.key, .name, .title, {_INFERRED}}}) AS leads
 }}
 CALL (t) {{
-  OPTIONAL MATCH (t)-[:PART_OF]->(parent) WHERE {visible('parent')}
-  OPTIONAL MATCH (pl:Person)-[:LEADS]->(parent) WHERE {visible('pl')}
+  OPTIONAL MATCH (t)-[r:PART_OF]->(parent) WHERE {visible('parent')}
+  OPTIONAL MATCH (pl:Person)-[r2:LEADS]->(parent) WHERE {visible('pl')}
   RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
-    parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
+    parent {{label: {_label('parent')}, .key, .name, {_INFERRED},
+            lead: pl {{.key, .name, inferred: coalesce(r2.inferred, false), reason: r2.reason}}}} END)[..1]
+         AS parents
 }}
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
 """
@@ -106,13 +112,15 @@ MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
   OPTIONAL MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(t) WHERE {_valid('r')} AND {visible('l')}
-  RETURN collect(l {{.key, .name, .title}}) AS leads
+  RETURN collect(l {{.key, .name, .title, {_INFERRED}}}) AS leads
 }}
 CALL (t) {{
   OPTIONAL MATCH (t)-[r:PART_OF|PAST_PART_OF]->(parent) WHERE {_valid('r')} AND {visible('parent')}
   OPTIONAL MATCH (pl:Person)-[r2:LEADS|PAST_LEADS]->(parent) WHERE {_valid('r2')} AND {visible('pl')}
   RETURN collect(CASE WHEN parent IS NULL THEN null ELSE
-    parent {{label: {_label('parent')}, .key, .name, lead: pl {{.key, .name}}}} END)[..1] AS parents
+    parent {{label: {_label('parent')}, .key, .name, {_INFERRED},
+            lead: pl {{.key, .name, inferred: coalesce(r2.inferred, false), reason: r2.reason}}}} END)[..1]
+         AS parents
 }}
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
 """

@@ -109,6 +109,10 @@ RETURN properties(n) AS node, viewer_in_chain,
   {WHAT_LINKS_HERE}
 """
 
+# Edges an inference made (graph/org_units.py) carry `inferred` and a `reason`;
+# pages show them marked, with the reason.
+_INFERRED_R = "inferred: coalesce(r.inferred, false), reason: r.reason"
+
 TEAM_PAGE = f"""
 MATCH (n:Team {{key: $key}}) WHERE {visible('n')}
 WITH n, false AS viewer_in_chain
@@ -121,11 +125,16 @@ RETURN properties(n) AS node,
     LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (n)-[:PART_OF]->(x) WHERE {visible('x')}
-    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
+    MATCH (n)-[r:PART_OF]->(x) WHERE {visible('x')}
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0], {_INFERRED_R}}} AS x ORDER BY x.name
   }} AS parents,
   COLLECT {{
-    MATCH p = (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')} RETURN DISTINCT d {{.key, .name}} AS d ORDER BY d.name
+    MATCH p = (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')}
+    WITH d, collect(p) AS ps
+    // a stated path wins over one through an inferred edge
+    WITH d, head([q IN ps WHERE none(r IN relationships(q) WHERE r.inferred = true)] + ps) AS p
+    RETURN d {{.key, .name, inferred: any(r IN relationships(p) WHERE r.inferred = true),
+              reason: head([r IN relationships(p) WHERE r.inferred = true | r.reason])}} AS d ORDER BY d.name
   }} AS departments,
   COLLECT {{
     MATCH (c:Team)-[:PART_OF]->(n) WHERE {visible('c')}
@@ -135,11 +144,12 @@ RETURN properties(n) AS node,
     ORDER BY c.name
   }} AS children,
   COLLECT {{
-    MATCH (l:Person)-[:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+    MATCH (l:Person)-[r:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title, {_INFERRED_R}}} AS l ORDER BY l.name
   }} AS leads,
   COLLECT {{
     MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')}
-    RETURN p {{.key, .name, .title, leads: EXISTS {{ (p)-[:LEADS]->(n) }}}} AS p
+    RETURN p {{.key, .name, .title, leads: EXISTS {{ (p)-[:LEADS]->(n) }},
+               lead_inferred: EXISTS {{ MATCH (p)-[r:LEADS]->(n) WHERE r.inferred = true }}}} AS p
     ORDER BY p.name LIMIT {MAX_ROWS}
   }} AS members,
   COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} }} AS direct_count,
@@ -170,14 +180,16 @@ RETURN properties(n) AS node,
     ORDER BY length(p) DESC LIMIT 1
   }} AS chains,
   COLLECT {{
-    MATCH (l:Person)-[:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title}} AS l ORDER BY l.name
+    MATCH (l:Person)-[r:LEADS]->(n) WHERE {visible('l')} RETURN l {{.key, .name, .title, {_INFERRED_R}}} AS l ORDER BY l.name
   }} AS leads,
   COLLECT {{
     MATCH p = (t:Team)-[:PART_OF*1..{MAX_DEPTH}]->(n) WHERE {path_visible('p')}
-    WITH t, min(length(p)) AS depth, head(collect(nodes(p)[1].key)) AS parent
+    WITH t, min(length(p)) AS depth, head(collect(nodes(p)[1].key)) AS parent,
+         head(collect(relationships(p)[0])) AS up
     RETURN t {{.key, .name, .summary, depth: depth, parent: parent,
-               lead: COLLECT {{ MATCH (l:Person)-[:LEADS]->(t) WHERE {visible('l')}
-                                RETURN l {{.key, .name}} AS l ORDER BY l.name }},
+               inferred: coalesce(up.inferred, false), reason: up.reason,
+               lead: COLLECT {{ MATCH (l:Person)-[r:LEADS]->(t) WHERE {visible('l')}
+                                RETURN l {{.key, .name, {_INFERRED_R}}} AS l ORDER BY l.name }},
                headcount: COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(t)
                                   WHERE {path_visible('hp')} RETURN DISTINCT p }}}} AS t
     ORDER BY t.name LIMIT {MAX_ROWS}

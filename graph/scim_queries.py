@@ -102,18 +102,6 @@ TAKEN_KEYS = """
 MATCH (n:Entity) WHERE $label IN labels(n) AND (n.key = $key OR n.key STARTS WITH $key + '-')
 RETURN collect(n.key) AS keys
 """
-# The enterprise extension's department names a Department (preferred) or a
-# Team, by key or by name.
-RESOLVE_DEPARTMENT = """
-CALL () {
-  MATCH (d:Department) WHERE d.key = $key OR toLower(d.name) = $name_lc RETURN d AS n, 0 AS rank
-  UNION
-  MATCH (t:Team) WHERE t.key = $key OR toLower(t.name) = $name_lc RETURN t AS n, 1 AS rank
-}
-RETURN n.key AS key, CASE WHEN n:Department THEN 'Department' ELSE 'Team' END AS label
-ORDER BY rank, n.key LIMIT 1
-"""
-
 # --- user writes -----------------------------------------------------------
 # Properties SCIM always owns (status, the scim_* bookkeeping) are set as
 # given; the shared ones (name, email, title, ...) arrive in $props holding
@@ -155,25 +143,6 @@ CALL (p, m) {
   """ + opening_clause("r", _SCIM) + """
 }
 RETURN m IS NOT NULL AS linked
-"""
-# Department membership from the enterprise extension. Edges it made
-# (scim_via = 'department') to anything else end. A direct edge is only
-# added when the person is not already in that unit through a team.
-SYNC_DEPARTMENT = """
-MATCH (p:Person {key: $key})
-CALL (p) {
-  MATCH (p)-[r:MEMBER_OF]->(o)
-  WHERE r.scim_via = 'department'
-    AND ($target_key IS NULL OR NOT (o.key = $target_key AND $target_label IN labels(o)))
-  """ + closing_clause("MEMBER_OF", "p", "r", "o", "$today", _SCIM) + """
-}
-CALL (p) {
-  MATCH (t:Department|Team {key: $target_key})
-  WHERE $target_label IN labels(t) AND NOT (p)-[:MEMBER_OF]->()-[:PART_OF*0..]->(t)
-  MERGE (p)-[r:MEMBER_OF]->(t)
-  """ + opening_clause("r", _SCIM) + """, r.scim_via = 'department'
-}
-RETURN p.key AS key
 """
 # A former employee: the page stays, current memberships, leaderships and
 # reporting line end (re-typed to PAST_*, valid_from kept, valid_to today).

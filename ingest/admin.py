@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
+from accounts import audit
+from accounts.admin import raw_token_page
 from kiki.errors import KikiError
 
 from . import registry, runs
@@ -74,6 +76,7 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     def _preview(self, request, source):
         try:
+            audit.record("sync.preview", request=request, target=f"source {source}")
             run = runs.execute(source, dry_run=True, trigger="admin")
         except KikiError as e:
             self.message_user(request, f"Preview of {source} failed: {e}", messages.ERROR)
@@ -88,6 +91,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         try:
             registry.config(source)
             run_sync.delay(source)
+            audit.record("sync.start", request=request, target=f"source {source}")
         except Exception as e:  # broker down or unknown source: say so, don't 500
             self.message_user(request, f"Could not queue a sync of {source}: {e}", messages.ERROR)
             return
@@ -141,13 +145,23 @@ class ScimTokenAdmin(admin.ModelAdmin):
         token, raw = ScimToken.issue(form.cleaned_data["name"])
         obj.pk, obj.token_hash, obj.prefix, obj.created = token.pk, token.token_hash, token.prefix, token.created
         obj._state.adding = False
-        self.message_user(request, f"SCIM token for {token.name!r} (copy it now, it is shown only once): {raw}",
-                          messages.WARNING)
+        obj._raw = raw
+        audit.record("token.create", request=request, target=f"SCIM token {token.prefix}…", name=token.name,
+                     scopes=["scim"])
+
+    def log_addition(self, request, obj, message):
+        return None  # audited as token.create
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Shown on the page itself: a message would carry the raw token in a cookie.
+        return raw_token_page(request, self.admin_site, "SCIM token created", f"{obj.name} ({obj.prefix}…)",
+                              obj._raw, "../")
 
     @admin.action(description="Revoke the selected SCIM tokens")
     def revoke_tokens(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked__isnull=True):
             token.revoke()
+            audit.record("token.revoke", request=request, target=f"SCIM token {token.prefix}…", name=token.name)
             count += 1
         self.message_user(request, f"Revoked {count} SCIM token(s).", messages.SUCCESS)

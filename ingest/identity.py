@@ -6,9 +6,11 @@ Order of evidence, strongest first: the record's own source id seen before
 ("hris:w-1001"), then for people employee id, work email (case-insensitive)
 and Slack id; then the proposed key itself unless that node's identity
 clearly belongs to someone else; then a unique match of the name or an alias
-(compared as slugs, so "Risk Data" finds "risk-data"). People carrying an
+(compared as slugs, so "Risk Data" finds "risk-data"; a Department's also
+without unit words, so "Finance Dept" finds "Finance"). People carrying an
 employee id or email are never matched by name alone: two "Alex Kim"s are
-common. Two different records of one batch never land on one node. A proposed key taken by a different person gets a numeric suffix.
+common. Two different records of one batch never land on one node. A
+proposed key taken by a different person gets a numeric suffix.
 Records resolved within the same batch are indexed as they go, so two records
 of one person in one batch land on one node.
 """
@@ -19,7 +21,10 @@ from collections import defaultdict
 
 from graph.model import Entity, slugify_key
 
+from .orgunits import match_key
+
 IDENTITY_PROPS = ("employee_id", "email", "slack_id")
+UNIT = "~unit"  # by_alias namespace of Departments' unit-word-free names (no label starts with ~)
 
 
 def _norm(prop: str, value) -> str | None:
@@ -49,6 +54,7 @@ class Resolver:
         self.batch_records: dict[tuple[str, str], set[str]] = defaultdict(set)  # node -> this batch's records
         self.identity_of: dict[tuple[str, str], dict[str, str]] = {}
         self.taken: set[tuple[str, str]] = set(state)
+        self.sources_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (label, key), cur in state.items():
             self._index(label, key, _source_keys(cur),
                         {p: cur.get(p) for p in IDENTITY_PROPS}, [cur.get("name")] + list(cur.get("aliases") or []))
@@ -56,6 +62,7 @@ class Resolver:
     def _index(self, label: str, key: str, source_keys, identity: dict, names) -> None:
         for sk in source_keys:
             self.by_source_key.setdefault((label, sk), key)
+            self.sources_of[(label, key)].add(sk.split(":", 1)[0])
         ident = self.identity_of.setdefault((label, key), {})
         for prop in IDENTITY_PROPS:
             v = _norm(prop, identity.get(prop))
@@ -67,6 +74,8 @@ class Resolver:
                 slug = slugify_key(str(name))
                 if slug:
                     self.by_alias[(label, slug)].add(key)
+                if label == "Department":
+                    self.by_alias[(UNIT, match_key(str(name)))].add(key)
         self.by_alias[(label, key)].add(key)
 
     def _clashes(self, label: str, key: str, identity: dict[str, str]) -> bool:
@@ -116,6 +125,14 @@ class Resolver:
             slug = slugify_key(str(name or ""))
             if slug:
                 found |= self.by_alias.get((label, slug), set())
+        if not found and label == "Department":
+            # A unit this source already knows under another id is another
+            # unit: it listed both ("Sales" and "Sales Department").
+            source = sk.split(":", 1)[0]
+            for name in names:
+                if name:
+                    found |= {k for k in self.by_alias.get((UNIT, match_key(str(name))), set())
+                              if source not in self.sources_of[(label, k)]}
         found = {k for k in found if not self._clashes(label, k, identity) and not self._other_record(label, k, sk)}
         return found.pop() if len(found) == 1 else None
 
@@ -124,4 +141,6 @@ class Resolver:
         if (label, ref) in self.taken:
             return ref
         keys = self.by_alias.get((label, slugify_key(ref)), set())
+        if not keys and label == "Department":
+            keys = self.by_alias.get((UNIT, match_key(ref)), set())
         return next(iter(keys)) if len(keys) == 1 else None

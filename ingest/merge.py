@@ -51,6 +51,7 @@ returns only on its next sync; connectors cannot express "field cleared"
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -63,6 +64,7 @@ from graph import driver
 from graph import ingest_queries as q
 from graph import writes
 from graph.model import HISTORIZED, PAGE_LABELS, Batch, Edge, Entity, Problem
+from graph.org_units import INFERENCE
 from kiki.errors import InvalidInput
 
 from . import actions, provenance as pv
@@ -123,6 +125,9 @@ class SyncReport:
     conflicts: list[Conflict] = field(default_factory=list)
     samples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What the inference pass after the writes did (ingest.orgunits), apart
+    # from the source's own writes above.
+    inference_counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     changed_keys: list[str] = field(default_factory=list)
 
     @property
@@ -131,7 +136,7 @@ class SyncReport:
 
     @property
     def wrote_nothing(self) -> bool:
-        return not any(self.counters.values())
+        return not any(self.counters.values()) and not any(self.inference_counters.values())
 
     def sample(self, kind: str, text: str) -> None:
         if len(self.samples[kind]) < SAMPLE_SIZE:
@@ -153,6 +158,7 @@ class SyncReport:
         d["conflicts"] = [asdict(c) for c in self.conflicts]
         d["samples"] = dict(self.samples)
         d["counters"] = dict(self.counters)
+        d["inference_counters"] = dict(self.inference_counters)
         return d
 
 
@@ -266,7 +272,28 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
         counters = actions.do_apply_plan(plan.node_rows, plan.edge_rows, plan.close_rows, now=now_iso,
                                          chunk=chunk or settings.KIKI_INGEST_CHUNK, progress=progress)
         report.counters.update(counters)
+        if _moves_inferences(plan):
+            _reinfer(report, now_iso)
     return report
+
+
+# Edges whose change can move a team's inferred department or lead.
+_INFERENCE_INPUTS = {"MEMBER_OF", "REPORTS_TO", "PART_OF", "LEADS"}
+
+
+def _moves_inferences(plan: "_Plan") -> bool:
+    return any(rel in _INFERENCE_INPUTS for rel, _, _ in itertools.chain(plan.edge_rows, plan.close_rows)) \
+        or bool(plan.node_rows.get("Person"))
+
+
+def _reinfer(report: SyncReport, now_iso: str) -> None:
+    """Recompute every team's inferred department and lead after the sync's
+    writes: one action of the write core (one transaction; it writes nothing
+    when nothing moved)."""
+    from . import orgunits
+    for (row,) in actions.do_write(orgunits.inference_steps(everything=True, now=now_iso), what="inference"):
+        report.inference_counters["written"] += row["written"]
+        report.inference_counters["removed"] += row["removed"]
 
 
 def _read_edges(edges: list[Edge], source: str, full: bool) -> dict[tuple, dict]:
@@ -545,6 +572,11 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
             continue
         seen.add(ident)
         cur = current.get(ident)
+        replaces_inference = cur is not None and _inferred(cur)
+        if replaces_inference:
+            # A source now states what was only inferred: the fact replaces
+            # the inference (its marks and its pseudo-source go).
+            cur = None
         if cur is not None and cur.get("last_seen") == today:
             # Seen today already: unchanged when this source is among its
             # (sorted) sources and its props match -- the common re-sync case,
@@ -556,7 +588,9 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
         if ed.type in SINGLE_VALUED and cur is None:
             end, prio_field = SINGLE_VALUED[ed.type]
             anchor = (ed.type, ed.src_label, src) if end == "src" else (ed.type, ed.dst_label, dst)
-            rivals = [r for r in anchored[anchor] if r != ident and r not in closed]
+            # An inferred rival is not a source's fact: it never blocks a
+            # stated edge, and the inference pass after the sync removes it.
+            rivals = [r for r in anchored[anchor] if r != ident and r not in closed and not _inferred(current[r])]
             blocked = None
             for rival in rivals:
                 rsources = current[rival].get("sources") or [current[rival].get("source") or ""]
@@ -583,6 +617,8 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
             if ed.type in HISTORIZED:
                 desired.setdefault("valid_from", today)
         changes = {f: v for f, v in desired.items() if (cur or {}).get(f) != v}
+        if replaces_inference:
+            changes.update(inferred=None, reason=None)
         if not changes:
             continue
         if cur is None:
@@ -608,6 +644,10 @@ def _plan_edges(plan: _Plan, report: SyncReport, edges: list[Edge], key_map: dic
                     {"src": ident[2], "dst": ident[4], "set": {"sources": left}})
             else:
                 close(ident)
+
+
+def _inferred(edge: dict) -> bool:
+    return (edge.get("sources") or [edge.get("source")]) == [INFERENCE]
 
 
 def _endpoint(label: str, key: str, key_map: dict, resolver: "Resolver", exists: set) -> str | None:

@@ -151,7 +151,7 @@ def _record(run: SyncRun, report: merge.SyncReport) -> None:
         setattr(run, f, getattr(report, f))
     run.conflict_count = len(report.conflicts)
     run.samples = dict(report.samples)
-    run.counters = dict(report.counters)
+    run.counters = dict(report.counters, **{f"inferred_{k}": v for k, v in report.inference_counters.items() if v})
     run.status, run.finished = SyncRun.SUCCEEDED, timezone.now()
     run.save()
     RejectedRecord.objects.bulk_create(

@@ -10,6 +10,9 @@ from django.db import models
 class Conversation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     asker = models.CharField(max_length=200, blank=True, default="", help_text="Person key, if known")
+    # Who may continue it: kiki.identity.principal_for ("user:<pk>"); empty for
+    # internal callers (Slack threads, manage.py ask).
+    owner = models.CharField(max_length=200, blank=True, default="", db_index=True)
     channel = models.CharField(max_length=40, default="web")
     # What follow-ups refer to: {"last_entity": {...}, "last_intent": "..."}.
     state = models.JSONField(default=dict, blank=True)

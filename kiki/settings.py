@@ -39,11 +39,8 @@ def _env_list(name, default):
 
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 PRODUCTION = _env_bool("KIKI_PRODUCTION", False)
-SECRET_KEY = _env("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when KIKI_PRODUCTION is on")
-    SECRET_KEY = "kiki-local-development-key-not-for-production"
+DEV_SECRET_KEY = "kiki-local-development-key-not-for-production"
+SECRET_KEY = _env("DJANGO_SECRET_KEY") or DEV_SECRET_KEY
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -54,7 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "mozilla_django_oidc",
     "kiki",
+    "accounts",
     "wiki",
     "ingest",
     "slackbot",
@@ -64,14 +64,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # /static/ without a web server in front (the demo runs plain runserver, DEBUG off).
+    # /static/ without a web server in front (the demo runs plain runserver, DEBUG off);
+    # before the sign-in check, so the sign-in page's CSS and scripts load.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.tokens.TokenAuthMiddleware",
+    "accounts.audit.AuditContextMiddleware",
+    "kiki.login_required.LoginRequiredMiddleware",
+    "accounts.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it answers a locked-out sign-in with its own 429 page.
+    "axes.middleware.AxesMiddleware",
     "wiki.middleware.GraphUnavailableMiddleware",
 ]
 
@@ -114,7 +122,88 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = _env("KIKI_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
-LOGIN_URL = "/admin/login/"
+
+# --- Accounts, sign-in and single sign-on -----------------------------
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+    "kiki.oidc.KikiOIDCBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": _env_number("KIKI_PASSWORD_MIN_LENGTH", "12")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes: after KIKI_LOGIN_FAILURES failed sign-ins for one username from
+# one address, that pair is locked out for KIKI_LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = _env_number("KIKI_LOGIN_FAILURES", "5")
+AXES_COOLOFF_TIME = _env_number("KIKI_LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = _env_number("KIKI_PROXY_COUNT", "0")  # reverse proxies in front of Kiki
+AXES_VERBOSE = False
+
+# OIDC single sign-on (mozilla-django-oidc), on when issuer (or all endpoints)
+# and client id/secret are set. Endpoints not given are read from the
+# issuer's /.well-known/openid-configuration on first use (kiki/oidc.py).
+KIKI_OIDC_ISSUER = (_env("KIKI_OIDC_ISSUER") or "").rstrip("/") or None
+OIDC_RP_CLIENT_ID = _env("KIKI_OIDC_CLIENT_ID") or None
+OIDC_RP_CLIENT_SECRET = _env("KIKI_OIDC_CLIENT_SECRET") or None
+OIDC_OP_AUTHORIZATION_ENDPOINT = _env("KIKI_OIDC_AUTHORIZATION_ENDPOINT") or None
+OIDC_OP_TOKEN_ENDPOINT = _env("KIKI_OIDC_TOKEN_ENDPOINT") or None
+OIDC_OP_USER_ENDPOINT = _env("KIKI_OIDC_USERINFO_ENDPOINT") or None
+OIDC_OP_JWKS_ENDPOINT = _env("KIKI_OIDC_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = _env("KIKI_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = _env("KIKI_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = _env_number("KIKI_OIDC_TIMEOUT", "10", float)
+OIDC_CREATE_USER = _env_bool("KIKI_OIDC_CREATE_USER", True)
+OIDC_AUTHENTICATE_CLASS = "kiki.oidc.KikiOIDCAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "kiki.oidc.KikiOIDCCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/login?sso=failed"
+KIKI_OIDC_NAME = _env("KIKI_OIDC_NAME", "single sign-on")
+# Which claim holds what. Groups named in the groups claim that exist as
+# Django groups are given to the user at each sign-in (others are ignored).
+KIKI_OIDC_CLAIMS = {
+    "email": _env("KIKI_OIDC_EMAIL_CLAIM", "email"),
+    "email_verified": _env("KIKI_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"),
+    "first_name": _env("KIKI_OIDC_FIRST_NAME_CLAIM", "given_name"),
+    "last_name": _env("KIKI_OIDC_LAST_NAME_CLAIM", "family_name"),
+    "groups": _env("KIKI_OIDC_GROUPS_CLAIM") or None,
+}
+KIKI_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and (
+    KIKI_OIDC_ISSUER or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT)))
+
+# --- Browser hardening ---------------------------------------------------
+# No inline script anywhere (templates load static/*.js); styles may be inline
+# because Django's admin templates use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Neo4j -------------------------------------------------------------
 # With NEO4J_URI unset, Kiki runs its own Neo4j Community server from jars
@@ -146,6 +235,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}}
 CELERY_BEAT_SCHEDULE = {}
+
+# --- API tokens, rate limits, retention -----------------------------------
+KIKI_API_TOKEN_DAYS = _env_number("KIKI_API_TOKEN_DAYS", "90")  # default lifetime of a new API token
+# Per user (or per API token), django-ratelimit's "N/s|m|h|d".
+KIKI_RATE_LIMITS = {
+    "ask": _env("KIKI_RATE_ASK", "30/m"),
+    "search": _env("KIKI_RATE_SEARCH", "240/m"),
+    "api": _env("KIKI_RATE_API", "600/m"),
+}
+# Counters live in Redis (shared by every web process) unless
+# KIKI_RATELIMIT_STORE=memory (one process, e.g. a laptop without Redis).
+KIKI_RATELIMIT_STORE = _env("KIKI_RATELIMIT_STORE", "redis")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+                  if KIKI_RATELIMIT_STORE == "redis" else
+                  {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+# At most this many LLM calls at once per web/worker process; a question
+# arriving when all are busy waits KIKI_LLM_QUEUE_SECONDS, then is answered offline.
+KIKI_LLM_MAX_CONCURRENT = _env_number("KIKI_LLM_MAX_CONCURRENT", "4")
+KIKI_LLM_QUEUE_SECONDS = _env_number("KIKI_LLM_QUEUE_SECONDS", "5", float)
+# Conversations (and their answers and ratings) older than this many days are
+# deleted by the daily `purge_conversations` job; 0 keeps them forever.
+KIKI_CONVERSATION_RETENTION_DAYS = _env_number("KIKI_CONVERSATION_RETENTION_DAYS", "180")
+CELERY_BEAT_SCHEDULE["purge-conversations"] = {"task": "accounts.purge_conversations", "schedule": 24 * 3600.0}
 
 # --- Ingest (sources, merge priorities, staleness) -----------------------
 # Sources: name -> {"connector": module in ingest/connectors or "class":
@@ -260,5 +378,43 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _env("KIKI_LOG_LEVEL", "INFO")},
     # Server notifications ("relationship type does not exist" on a young
     # graph) are hints for humans writing queries, not runtime problems.
-    "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"}},
+    "loggers": {"neo4j": {"level": "WARNING"}, "neo4j.notifications": {"level": "ERROR"},
+                # Sign-ins are in the audit log; axes' own lines would repeat each one.
+                "axes": {"level": "WARNING"}},
 }
+
+
+# --- Production ------------------------------------------------------------
+# With KIKI_PRODUCTION on, Kiki refuses to start with a setting that is only
+# safe on a laptop, naming the variable to fix, and turns on HTTPS-only
+# cookies, HSTS and the redirect to HTTPS. (A demo user still having the demo
+# password is refused at process start too: kiki/startup.py, it needs the DB.)
+DEMO_PASSWORD_DEFAULT = "kiki-demo"
+
+
+def production_problems() -> list[str]:
+    """What makes these settings unsafe for production (empty when fine)."""
+    problems = []
+    if DEBUG:
+        problems.append("DJANGO_DEBUG must be off")
+    if SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40:
+        problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 40 characters")
+    if KIKI_DEMO_PASSWORD == DEMO_PASSWORD_DEFAULT and _env("KIKI_DEMO_PASSWORD"):
+        problems.append("KIKI_DEMO_PASSWORD must not be the demo password")
+    if "*" in ALLOWED_HOSTS:
+        problems.append("DJANGO_ALLOWED_HOSTS must name the hosts, not '*'")
+    return problems
+
+
+if PRODUCTION:
+    if production_problems():
+        raise ImproperlyConfigured("Refusing to start with KIKI_PRODUCTION on: " + "; ".join(production_problems()))
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("KIKI_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = _env_number("KIKI_HSTS_SECONDS", "31536000")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KIKI_HSTS_INCLUDE_SUBDOMAINS", True)
+    # /healthz is probed by load balancers over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if _env("KIKI_SECURE_PROXY_HEADER"):  # e.g. "X-Forwarded-Proto" when TLS ends at a proxy
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _env("KIKI_SECURE_PROXY_HEADER").upper().replace("-", "_"), "https")

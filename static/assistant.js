@@ -123,8 +123,6 @@
     var self = this, text = "";
     var payload = {question: question, channel: "web"};
     if (this.conversation) payload.conversation = this.conversation;
-    var asker = this.root.getAttribute("data-asker");
-    if (asker) payload.asker = asker;
 
     function onEvent(ev) {
       if (ev.type === "delta") { text += ev.text; body.innerHTML = renderMarkdown(text); }

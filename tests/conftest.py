@@ -50,6 +50,16 @@ def no_background_embedding():
     settings.KIKI_SYNC_QUEUE_EMBEDDINGS = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def roomy_rate_limits():
+    """Rate limits that ordinary tests never reach, counted in memory;
+    tests/test_tokens_and_limits.py sets small ones on the real Redis."""
+    from django.conf import settings
+    settings.KIKI_RATE_LIMITS = {group: "100000/m" for group in settings.KIKI_RATE_LIMITS}
+    settings.CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                    "LOCATION": "ratelimit-tests"}
+
+
 @pytest.fixture(scope="session")
 def neo4j(neo4j_server):
     """The graph driver module, configured against the test server."""
@@ -148,3 +158,56 @@ def celery_worker_process(neo4j_server, redis_url, celery_app_configured, django
         proc.kill()
         proc.wait(10)
     log.close()
+
+
+# --- Signed-in clients ---------------------------------------------------
+# Every route needs a signed-in user (kiki/login_required.py), so the `client`
+# fixture most tests use is signed in as an ordinary user with no groups and
+# no Person page. Tests about anonymous access use `anon_client`.
+READER_USERNAME = "reader"
+
+
+@pytest.fixture
+def reader_user(django_user_model, db):
+    user, _ = django_user_model.objects.get_or_create(username=READER_USERNAME,
+                                                       defaults={"email": "reader@example.test"})
+    return user
+
+
+@pytest.fixture
+def client(reader_user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(reader_user)
+    return c
+
+
+@pytest.fixture
+def anon_client():
+    from django.test import Client
+
+    return Client()
+
+
+BROWSER_PASSWORD = "a browser test passphrase"
+
+
+@pytest.fixture
+def browser_user(transactional_db):
+    """A user for browser tests (their live server needs committed rows).
+    Playwright's sync API runs an event loop in the test thread, so the
+    module's browser fixture must set DJANGO_ALLOW_ASYNC_UNSAFE while it runs
+    (for this fixture and for the database flush after each test)."""
+    from django.contrib.auth import get_user_model
+    return get_user_model().objects.create_user("browser", email="browser@example.test",
+                                                password=BROWSER_PASSWORD)
+
+
+def sign_in(page, site: str, user, password: str = BROWSER_PASSWORD) -> None:
+    """Sign in through Kiki's real sign-in page."""
+    page.goto(site + "/login")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(site + "/")

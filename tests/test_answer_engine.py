@@ -10,7 +10,7 @@ from django.test import override_settings
 from graph import driver, schema
 from graph.access import Viewer
 from graph.model import Edge, Entity
-from graph.writes import merge_batch
+from ingest.merge import sync
 from kiki.assistant import ask
 from tests.assistant_org import org_batch
 
@@ -54,8 +54,8 @@ def engine_batch():
 @pytest.fixture(scope="module")
 def engine_org(neo4j):
     schema.wipe()
-    result = merge_batch(engine_batch())
-    assert not result.problems, [str(p) for p in result.problems]
+    result = sync(engine_batch(), full=False)
+    assert not result.rejected_records, [str(p) for p in result.rejected_records]
     # A restricted page: only the "hr" group may see it.
     driver.write("MATCH (p:Person {key: 'secret-sam'}) SET p.restricted_to = ['hr']")
     return neo4j

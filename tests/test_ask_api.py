@@ -53,9 +53,10 @@ def test_follow_up_through_the_api(client):
     assert "is led by [Eve Adams](/person/eve-adams)" in second["answer"]
 
 
-def test_asker_in_the_request_resolves_my_department(client):
-    body = post(client, "/api/ask", {"question": "size of my department", "asker": "gina-park"}).json()
-    assert "[Engineering](/department/engineering) has **7** people" in body["answer"]
+def test_an_asker_in_the_request_body_is_refused(client):
+    r = post(client, "/api/ask", {"question": "size of my department", "asker": "gina-park"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "asker"
+    assert "Engineering" not in r.content.decode() and not Message.objects.exists()
 
 
 def test_signed_in_user_is_the_asker(client):

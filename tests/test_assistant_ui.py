@@ -16,6 +16,7 @@ from django.test import override_settings
 
 from kiki.models import Rating
 from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -69,9 +70,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, site, browser_user):
     context = browser.new_context()
-    yield context.new_page()
+    signed_in = context.new_page()
+    sign_in(signed_in, site, browser_user)
+    yield signed_in
     context.close()
 
 

@@ -34,10 +34,10 @@ def post(client, url, payload):
     return client.post(url, data=json.dumps(payload), content_type="application/json")
 
 
-def ask_and_rate(client, question: str, score: int, user: str = "ana-costa", comment: str = "") -> str:
+def ask_and_rate(client, question: str, score: int, comment: str = "") -> str:
+    """Ask and rate as the signed-in user (the rating is recorded for them)."""
     answer = post(client, "/api/ask", {"question": question}).json()
-    r = post(client, f"/api/answers/{answer['message_id']}/rating", {"score": score, "user": user,
-                                                                      "comment": comment})
+    r = post(client, f"/api/answers/{answer['message_id']}/rating", {"score": score, "comment": comment})
     assert r.status_code == 201
     return answer["message_id"]
 
@@ -58,17 +58,18 @@ def test_thumbs_down_on_the_web_lands_in_the_queue_with_what_was_said(client):
     assert review.answer and review.plan           # the answer and the interpretation travel with it
     assert review.reading == (msg.plan.get("reading") or "")
     assert review.complaint == "Dan left in May"
-    # a second 👎 on the same answer is the same review, with both comments
-    post(client, f"/api/answers/{mid}/rating", {"score": -1, "user": "dan-okafor", "comment": "wrong lead"})
+    # a second 👎 on the same answer (someone else in the Slack thread) is the same review, with both comments
+    from kiki.assistant import rate
+    rate(mid, -1, user="dan-okafor", comment="wrong lead")
     assert Review.objects.get().complaint.splitlines() == ["Dan left in May", "wrong lead"]
 
 
 def test_a_thumbs_up_does_not_queue_and_taking_back_the_only_thumbs_down_unqueues(client):
     ask_and_rate(client, "who is ana costa?", 1)
     assert not Review.objects.exists()
-    mid = ask_and_rate(client, "who owns the ledger api?", -1, user="eve-adams")
+    mid = ask_and_rate(client, "who owns the ledger api?", -1)
     assert Review.objects.count() == 1
-    post(client, f"/api/answers/{mid}/rating", {"score": 1, "user": "eve-adams"})
+    post(client, f"/api/answers/{mid}/rating", {"score": 1})  # the same user changes their mind
     assert not Review.objects.exists()
 
 

@@ -4,6 +4,7 @@ identity resolution with HR people, and deactivation history."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -136,10 +137,12 @@ def test_management_command_creates_lists_and_revokes(client, clean_graph, capsy
 
 
 def test_admin_creates_a_token_shown_once(admin_client, client, clean_graph):
-    response = admin_client.post("/admin/ingest/scimtoken/add/", {"name": "okta prod"}, follow=True)
-    assert response.status_code == 200
-    shown = [str(m) for m in response.context["messages"]]
-    raw = next(m.split(": ")[-1] for m in shown if "shown only once" in m)
+    response = admin_client.post("/admin/ingest/scimtoken/add/", {"name": "okta prod"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    raw = re.search(r'<code id="raw-token"[^>]*>([^<]+)</code>', response.content.decode()).group(1)
+    # Shown on the page only: never in a cookie (Django's cookie-stored messages).
+    assert all(raw not in morsel.value for morsel in response.cookies.values())
+    assert not list(response.wsgi_request._messages)
     token = ScimToken.objects.get(name="okta prod")
     assert raw.startswith(token.prefix) and token.token_hash != raw
     assert Scim(client, raw).get("/Users").status_code == 200
@@ -436,7 +439,8 @@ def test_enterprise_manager_and_department(scim):
     rep = person(report["id"])
     assert rep["cost_center"] == "CC-9" and rep["division"] == "Markets" and rep["organization"] == "Kiki Corp"
     assert edges(rep["key"], ["REPORTS_TO"]) == []
-    # `department` resolved (case-insensitively, by key or name) to the Risk Department.
+    # `department` resolved (case-insensitively, by key or name) to the Risk Department;
+    # division and organization become its parent units.
     assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "risk", TODAY, None)]
 
     mgr = create_user(scim, "mgr", "mgr@example.com")
@@ -453,10 +457,12 @@ def test_enterprise_manager_and_department(scim):
                                            "value": "Nowhere Unit"}])
     assert edges(rep["key"], ["REPORTS_TO", "PAST_REPORTS_TO"]) == [
         ("PAST_REPORTS_TO", "mgr", TODAY, TODAY), ("REPORTS_TO", "other-mgr", TODAY, None)]
-    # An unknown department is kept as a property; no unit is invented.
+    # A department no page has yet becomes one (tests/test_org_units.py has the rules).
     assert person(report["id"])["department"] == "Nowhere Unit"
-    assert edges(rep["key"], ["MEMBER_OF"]) == []
-    assert driver.read("MATCH (d:Department) RETURN count(d) AS n")[0]["n"] == 1
+    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "nowhere-unit", TODAY, None)]
+    assert edges(rep["key"], ["PAST_MEMBER_OF"]) == [("PAST_MEMBER_OF", "risk", TODAY, TODAY)]
+    assert sorted(r["k"] for r in driver.read("MATCH (d:Department) RETURN d.key AS k")) == [
+        "kiki-corp", "markets", "nowhere-unit", "risk"]
 
 
 

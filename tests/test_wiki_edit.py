@@ -124,7 +124,7 @@ def test_login_is_required_and_unknown_pages_are_404(ledger, client, editor):
     from django.test import Client
     anonymous = Client()
     response = anonymous.get("/system/ledger/edit")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=/system/ledger/edit")
+    assert response.status_code == 302 and response["Location"] == "/login?next=/system/ledger/edit"
     assert anonymous.post("/system/ledger/edit", {"body": "x"}).status_code == 302
     assert node()["body"] == "Imported text."
     assert editor.get("/system/no-such-system/edit").status_code == 404
@@ -154,3 +154,18 @@ def test_an_edit_queues_a_search_refresh_of_the_page(ledger, editor, settings, c
         assert json.loads(base64.b64decode(messages[0]["body"]))[0] == [["ledger"]]
     finally:
         r.delete("celery")
+
+
+def test_invalid_utf8_and_oversized_requests_get_clear_messages_and_write_nothing(ledger, editor):
+    opened = version(editor)
+    raw = b"summary=&version=" + opened.encode() + b"&body=caf%C3%A9+%FF%FE+bytes"
+    response = editor.post("/system/ledger/edit", raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "not valid UTF-8" in response.content.decode()
+    big = editor.post("/system/ledger/edit", {"summary": "", "body": "x" * 200_001, "version": opened})
+    assert big.status_code == 400 and "The article is 200,001 characters; at most 200,000." in big.content.decode()
+    editor.raise_request_exception = False
+    huge = editor.post("/system/ledger/edit", b"summary=&version=0&body=" + b"y" * 3_000_000,
+                       content_type="application/x-www-form-urlencoded")
+    assert huge.status_code == 400 and "the most Kiki accepts in one request; nothing was saved" in \
+        huge.content.decode()
+    assert node()["body"] == "Imported text." and node().get("rev") is None

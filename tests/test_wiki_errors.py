@@ -36,8 +36,7 @@ def graph_down(neo4j_server, settings):
         driver.configure(neo4j_server["uri"], neo4j_server["user"], neo4j_server["password"])
 
 
-def test_neo4j_down_gives_friendly_503_then_recovers(one_person, neo4j_server, settings):
-    client = Client()
+def test_neo4j_down_gives_friendly_503_then_recovers(one_person, neo4j_server, settings, client):
     assert client.get("/person/ana-costa").status_code == 200
     closed = f"bolt://127.0.0.1:{free_port()}"
     try:
@@ -59,14 +58,14 @@ def test_neo4j_down_gives_friendly_503_then_recovers(one_person, neo4j_server, s
 
 
 @pytest.mark.parametrize("url", ["/", "/person/", "/search?q=ana", "/team/risk-data"])
-def test_every_graph_page_turns_an_outage_into_503(graph_down, url):
-    response = Client().get(url)
+def test_every_graph_page_turns_an_outage_into_503(graph_down, url, client):
+    response = client.get(url)
     assert response.status_code == 503 and response["Retry-After"]
     assert "Traceback" not in response.content.decode()
 
 
-def test_typeahead_outage_is_json_503(graph_down):
-    response = Client().get("/search/suggest?q=ana", HTTP_ACCEPT="application/json")
+def test_typeahead_outage_is_json_503(graph_down, client):
+    response = client.get("/search/suggest?q=ana", HTTP_ACCEPT="application/json")
     assert response.status_code == 503 and response["Retry-After"]
     assert response.json()["error"]["code"] == "graph_unavailable"
 
@@ -78,9 +77,9 @@ def test_healthz_reports_graph_outage_only_when_asked(graph_down):
     assert response.status_code == 503 and response.content == b"graph unavailable"
 
 
-def test_404_page_renders_with_debug_off(neo4j, settings):
+def test_404_page_renders_with_debug_off(neo4j, settings, client):
     settings.DEBUG = False
-    response = Client().get("/person/nobody-here")
+    response = client.get("/person/nobody-here")
     html = response.content.decode()
     assert response.status_code == 404
     assert "Page not found" in html and "/person/nobody-here" in html

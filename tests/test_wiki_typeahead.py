@@ -4,6 +4,7 @@ selection, Enter opens the selected page, Escape closes the list, and Enter
 without a selection still submits the plain search form."""
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -13,8 +14,9 @@ import pytest
 from graph import schema
 from ingest.merge import sync
 from tests.wiki_sample_org import sample_org
+from tests.conftest import sign_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -46,16 +48,30 @@ def browser():
         pytest.skip("chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls
+    # made here (the signed-in user, the flush after each test) are blocking
+    # ones, which Django would otherwise refuse.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                                                  "--disable-background-networking"])
+            yield b
+            b.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, site, browser_user):
     context = browser.new_context()
-    yield context.new_page()
+    signed_in = context.new_page()
+    sign_in(signed_in, site, browser_user)
+    yield signed_in
     context.close()
 
 

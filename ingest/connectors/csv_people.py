@@ -16,6 +16,8 @@ overrides the lookup for a field):
 | manager_id     |                              | manager id, manager employee id, supervisor id        |
 | manager_email  |                              | manager email, supervisor email, reports to           |
 | department     |                              | department, dept                                      |
+| division       |                              | division, business unit                               |
+| organization   |                              | organization, organisation, company                   |
 | team           |                              | team, team name, squad                                |
 | start_date     |                              | start date, hire date, started                        |
 | location       |                              | location, office, city                                |
@@ -57,6 +59,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "manager_id": ("manager_id", "manager_employee_id", "supervisor_id"),
     "manager_email": ("manager_email", "supervisor_email", "reports_to"),
     "department": ("department", "dept"),
+    "division": ("division", "business_unit"),
+    "organization": ("organization", "organisation", "company"),
     "team": ("team", "team_name", "squad"),
     "start_date": ("start_date", "hire_date", "started"),
     "location": ("location", "office", "city"),

@@ -17,6 +17,7 @@ Response page (the shape we support; unknown fields are ignored):
           "work_email": "ana@example.com",    # or "emails": [{"type": "work", "value": ...}]
           "job_title": "Data Engineer",
           "department": {"id": "d-1", "name": "Risk"},   # or a plain string
+          "division": "Finance", "organization": "Acme",  # optional parent units (or {"name": ...})
           "team": {"id": "t-7", "name": "Risk Data"},    # or a plain string
           "direct_manager": {"id": "w-1000", "work_email": "bo@example.com"},  # or null
           "start_date": "2021-04-01",
@@ -148,6 +149,8 @@ class HRISConnector(Connector):
                 "email": _work_email(rec),
                 "title": rec.get("job_title") or rec.get("title"),
                 "department": _name(rec.get("department")),
+                "division": _name(rec.get("division")),
+                "organization": _name(rec.get("organization")),
                 "team": _name(rec.get("team")),
                 "manager_id": employee_ids.get(mid) or clean(manager.get("worker_id")) or mid,
                 "manager_email": manager.get("work_email") or manager.get("email"),

@@ -4,8 +4,16 @@ Team / Department entities and MEMBER_OF / PART_OF / REPORTS_TO edges out.
 
 Canonical fields (all strings; empty means absent):
   employee_id, name, first_name, last_name, preferred_name, email, title,
-  manager_id (the manager's employee_id), manager_email, department, team,
-  start_date, location, status, slack_id
+  manager_id (the manager's employee_id), manager_email, department, division,
+  organization, team, start_date, location, status, slack_id
+
+Org units: the department, division and organization values are Department
+pages (one per unit: "Finance" and "Finance Dept" in one export are one unit,
+compared as ingest.orgunits.match_key does; the merge attaches them to an
+existing page the same way). A person in a team is MEMBER_OF the team and the
+team PART_OF the department; a person without a team is MEMBER_OF the
+department; the department is PART_OF the division, the division PART_OF the
+organization (when a level is missing, the next one up is the parent).
 
 Rules (each broken rule is a Problem naming the record; the record is left out):
   - a name (`name`, or `first_name` + `last_name`) is required;
@@ -28,9 +36,11 @@ from dateutil import parser as dateutil_parser
 
 from graph.model import Batch, Edge, Entity, Problem, name_key, slugify_key
 
+from ..orgunits import attribute_chain, match_key
+
 FIELDS = ("employee_id", "name", "first_name", "last_name", "preferred_name", "email", "title",
-          "manager_id", "manager_email", "department", "team", "start_date", "location", "status",
-          "slack_id")
+          "manager_id", "manager_email", "department", "division", "organization", "team", "start_date",
+          "location", "status", "slack_id")
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # People on leave are still employees: they keep their team and reports.
@@ -140,8 +150,17 @@ def people_batch(source: str, records: list[PersonRecord], problems: list[Proble
     by_email = {f["email"]: keys[i] for i, (f, _, _) in enumerate(people) if f["email"]}
 
     teams: dict[str, str] = {}            # key -> display name
-    departments: dict[str, str] = {}
+    departments: dict[str, str] = {}      # key -> display name (departments, divisions, organizations)
+    unit_keys: dict[str, str] = {}        # match key -> key, so name variants are one unit
     team_depts: dict[str, Counter] = defaultdict(Counter)
+    unit_parents: dict[str, Counter] = defaultdict(Counter)
+
+    def unit_key(name: str) -> str:
+        mk = match_key(name)
+        if mk not in unit_keys:
+            unit_keys[mk] = key_of(name)
+            departments.setdefault(unit_keys[mk], name)
+        return unit_keys[mk]
     for i, (f, sid, where) in enumerate(people):
         key = keys[i]
         aliases = [f["preferred_name"]] if f["preferred_name"] and f["preferred_name"] != f["name"] else []
@@ -150,7 +169,10 @@ def people_batch(source: str, records: list[PersonRecord], problems: list[Proble
             props={k: f[k] for k in ("email", "employee_id", "slack_id", "title", "location",
                                        "start_date", "status") if f[k]}))
         team_key = key_of(f["team"]) if f["team"] else ""
-        dept_key = key_of(f["department"]) if f["department"] else ""
+        chain = [unit_key(name) for _, name in attribute_chain(f["department"], f["division"], f["organization"])]
+        dept_key = chain[0] if chain else ""
+        for child, parent in zip(chain, chain[1:]):
+            unit_parents[child][parent] += 1
         if team_key:
             teams.setdefault(team_key, f["team"])
             batch.edges.append(Edge("MEMBER_OF", "Person", key, "Team", team_key, source=source))
@@ -158,8 +180,6 @@ def people_batch(source: str, records: list[PersonRecord], problems: list[Proble
                 team_depts[team_key][dept_key] += 1
         elif dept_key:
             batch.edges.append(Edge("MEMBER_OF", "Person", key, "Department", dept_key, source=source))
-        if dept_key:
-            departments.setdefault(dept_key, f["department"])
 
         manager_key, manager_ref = None, f["manager_id"] or f["manager_email"]
         if f["manager_id"]:
@@ -176,6 +196,14 @@ def people_batch(source: str, records: list[PersonRecord], problems: list[Proble
 
     for dept_key, name in departments.items():
         batch.entities.append(Entity("Department", dept_key, name, source=source, source_id=f"department:{name}"))
+        if unit_parents[dept_key]:
+            (parent, _), *others = unit_parents[dept_key].most_common()
+            batch.edges.append(Edge("PART_OF", "Department", dept_key, "Department", parent, source=source))
+            if others:
+                batch.problems.append(Problem(f"department:{name}", dept_key,
+                                              "people list several parent units: "
+                                              + ", ".join(d for d, _ in unit_parents[dept_key].most_common())
+                                              + f"; using {parent}"))
     for team_key, name in teams.items():
         batch.entities.append(Entity("Team", team_key, name, source=source, source_id=f"team:{name}"))
         if team_depts[team_key]:

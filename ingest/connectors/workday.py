@@ -51,6 +51,8 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "manager_id": ("Manager_Employee_ID", "Manager_ID", "Manager.Employee_ID"),
     "manager_email": ("Manager_Email", "Manager_-_Email", "Manager.Email"),
     "department": ("Department", "Cost_Center"),
+    "division": ("Division", "Business_Unit"),
+    "organization": ("Company", "Organization"),
     "team": ("Team", "Supervisory_Organization"),
     "start_date": ("Hire_Date", "Original_Hire_Date", "Start_Date"),
     "location": ("Location", "Work_Location"),

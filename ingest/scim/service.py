@@ -43,7 +43,7 @@ from scim2_models.path import Comparison, LogicalExpr, LogicalOperator, ValuePat
 
 from graph import driver, scim_queries as q
 from graph.model import slugify_key
-from ingest import actions, provenance as pv
+from ingest import actions, orgunits, provenance as pv
 from kiki.errors import GraphError
 
 from .schemas import ENTERPRISE_URN, MAX_RESULTS, POLICY, GroupModel, UserModel
@@ -247,25 +247,16 @@ def _free_key(label: str, wanted: str) -> str:
 def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[tuple[str, dict]]:
     today = now[:10]
     active = row["status"] == "active"
+    teams = orgunits.teams_of(key, today)   # read before the write: a deactivation ends the memberships
     steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": row["manager_id"] if active else None,
                                "better": pv.ranked_above("manager", SOURCE), "now": now, "today": today})]
-    target = _resolve_department(row["department"]) if active else None
-    steps.append((q.SYNC_DEPARTMENT, {"key": key, "target_key": target and target["key"],
-                                      "target_label": target and target["label"], "now": now, "today": today}))
+    chain = orgunits.attribute_chain(row["department"], row["division"], row["organization"]) if active else []
+    steps += orgunits.unit_steps(key, chain, source=SOURCE, now=now)
     if not active and was_active:
         steps.append((q.CLOSE_PERSON_EDGES, {"key": key, "today": today}))
+    # The person's teams may now sit in another department or answer to another lead.
+    steps += orgunits.inference_steps(keys=teams, now=now)
     return steps
-
-
-def _resolve_department(name: str | None) -> dict | None:
-    if not name or not name.strip():
-        return None
-    rows = driver.read(q.RESOLVE_DEPARTMENT, key=slugify_key(name), name_lc=name.strip().lower())
-    if not rows:
-        # Kept as the person's `department` property; no unit is invented.
-        log.warning("SCIM department %r matches no Department or Team; kept as a property only", name)
-        return None
-    return rows[0]
 
 
 def _check_user_name_free(user_name_lc: str, scim_id: str | None) -> None:
@@ -447,6 +438,9 @@ def _membership_steps(key: str, users: tuple[set, set], groups: tuple[set, set],
         steps.append((q.ADD_USER_MEMBERS, {"key": key, "ids": sorted(add_users), "now": now, "today": today}))
     if add_groups:
         steps.append((q.ADD_GROUP_MEMBERS, {"key": key, "ids": sorted(add_groups), "now": now, "today": today}))
+    # New members can move the team's inferred department and lead; a nested
+    # group gains or loses a stated parent.
+    steps += orgunits.inference_steps(keys=[key], scim_ids=add_groups | drop_groups, now=now)
     return steps
 
 

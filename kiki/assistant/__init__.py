@@ -1,6 +1,6 @@
 """Kiki's answer engine. The contract other apps call:
 
-    ask(question, asker=None, conversation=None, channel="web", viewer=None) -> dict
+    ask(question, asker=None, conversation=None, channel="web", viewer=None, owner=None) -> dict
     ask_stream(...) -> iterator of {"type": "delta", "text"} ... {"type": "done", **result}
     rate(message_id, score, user=None, comment="")
 
@@ -23,7 +23,7 @@ from typing import Iterator
 
 from kiki.errors import InvalidInput
 
-from . import conversations, engine, llm
+from . import conversations, engine, llm, llm_slots
 from .answer import AI_LABEL, FALLBACK_NOTE, LLM_NOTE, OFFLINE_NOTE, neutralize_links
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,12 @@ def _offline(question, asker, state, note, viewer=None):
 
 
 def ask_stream(question: str, asker: str | None = None, conversation: str | None = None,
-               channel: str = "web", viewer=None) -> Iterator[dict]:
+               channel: str = "web", viewer=None, owner: str | None = None) -> Iterator[dict]:
     """Like ask(), streaming the answer as it is written. Events: delta (text
     to append), reset (discard the text so far: the model failed mid-answer and
     the offline answer follows), done (the full result, as ask() returns)."""
     question = _check(question, channel)
-    conv = conversations.load(conversation, asker, channel)
+    conv = conversations.load(conversation, asker, channel, owner)
     asker = asker or None
     started = time.perf_counter()
     state = dict(conv.state or {})
@@ -65,7 +65,7 @@ def ask_stream(question: str, asker: str | None = None, conversation: str | None
     if llm.configured():
         streamed = False
         try:
-            for kind, value in llm.run(question, asker, conversations.history(conv), viewer=viewer):
+            for kind, value in llm_slots.limited(llm.run(question, asker, conversations.history(conv), viewer=viewer)):
                 if kind == "delta":
                     streamed = True
                     yield {"type": "delta", "text": value}
@@ -114,10 +114,12 @@ def _deltas(text: str) -> Iterator[dict]:
 
 
 def ask(question: str, asker: str | None = None, conversation: str | None = None, channel: str = "web",
-        viewer=None) -> dict:
-    """Answer a question (see the module docstring for the result shape)."""
+        viewer=None, owner: str | None = None) -> dict:
+    """Answer a question (see the module docstring for the result shape).
+    `owner` (kiki.identity.principal_for) is who the conversation belongs to:
+    continuing someone else's raises InvalidInput; None is an internal caller."""
     done = None
-    for event in ask_stream(question, asker, conversation, channel, viewer=viewer):
+    for event in ask_stream(question, asker, conversation, channel, viewer=viewer, owner=owner):
         if event["type"] == "done":
             done = event
     result = dict(done)
@@ -125,7 +127,8 @@ def ask(question: str, asker: str | None = None, conversation: str | None = None
     return result
 
 
-def rate(message_id: str, score: int, user: str | None = None, comment: str = "") -> dict:
-    """Record a rating (+1/-1) for an answer; raises InvalidInput for an unknown id or bad score."""
-    r = conversations.rate(message_id, score, user, comment)
+def rate(message_id: str, score: int, user: str | None = None, comment: str = "", owner: str | None = None) -> dict:
+    """Record a rating (+1/-1) for an answer; raises InvalidInput for an unknown id, a bad score,
+    or (with `owner`) an answer given to someone else."""
+    r = conversations.rate(message_id, score, user, comment, owner=owner)
     return {"message_id": str(r.message_id), "score": r.score}

@@ -12,19 +12,25 @@ from kiki.models import Conversation, Message, Rating
 HISTORY_TURNS = 4
 
 
-def load(conversation: str | None, asker: str | None, channel: str) -> Conversation:
-    """The conversation to continue, or a new one. An id that is not ours is an
-    error (so a typo does not silently start over)."""
+def load(conversation: str | None, asker: str | None, channel: str, owner: str | None = None) -> Conversation:
+    """The conversation to continue, or a new one. An unknown id is an error
+    (so a typo does not silently start over). With an `owner` (the signed-in
+    principal, kiki.identity.principal_for), a conversation that belongs to
+    someone else is refused (InvalidInput "not_your_conversation"); None is the
+    internal caller (Slack threads, manage.py ask), which is trusted."""
     if conversation in (None, ""):
-        return Conversation(asker=asker or "", channel=channel or "web", state={})
+        return Conversation(asker=asker or "", channel=channel or "web", state={}, owner=owner or "")
     try:
         ident = uuid.UUID(str(conversation))
     except ValueError:
         raise InvalidInput(f"unknown conversation {conversation!r}", code="unknown_conversation") from None
     try:
-        return Conversation.objects.get(pk=ident)
+        conv = Conversation.objects.get(pk=ident)
     except Conversation.DoesNotExist:
         raise InvalidInput(f"unknown conversation {conversation!r}", code="unknown_conversation") from None
+    if owner is not None and conv.owner != owner:
+        raise InvalidInput(f"conversation {conversation!r} belongs to someone else", code="not_your_conversation")
+    return conv
 
 
 def history(conv: Conversation) -> list[tuple[str, str]]:
@@ -46,8 +52,11 @@ def record(conv: Conversation, *, question: str, result: dict, plan: dict, tools
         latency_ms=latency_ms, asker=asker or "", channel=channel or "web")
 
 
-def rate(message_id: str, score: int, user: str | None = None, comment: str = "") -> Rating:
-    """Store a 👍 (+1) or 👎 (-1) for an answer. Raises InvalidInput naming the bad item."""
+def rate(message_id: str, score: int, user: str | None = None, comment: str = "",
+         owner: str | None = None) -> Rating:
+    """Store a 👍 (+1) or 👎 (-1) for an answer. Raises InvalidInput naming the
+    bad item; with an `owner`, an answer in someone else's conversation is
+    refused ("not_your_answer")."""
     if isinstance(score, bool) or score not in (1, -1):
         raise InvalidInput(f"score must be 1 or -1, not {score!r}", code="bad_score")
     try:
@@ -55,6 +64,8 @@ def rate(message_id: str, score: int, user: str | None = None, comment: str = ""
         message = Message.objects.get(pk=ident)
     except (ValueError, Message.DoesNotExist):
         raise InvalidInput(f"unknown answer {message_id!r}", code="unknown_message") from None
+    if owner is not None and message.conversation.owner != owner:
+        raise InvalidInput(f"answer {message_id!r} was given to someone else", code="not_your_answer")
     comment = (comment or "")[:4000]
     if user:
         # A person changing their mind replaces their rating rather than adding one.

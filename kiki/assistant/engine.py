@@ -60,7 +60,13 @@ def link_phrase(text: str, types: tuple) -> interpret.Candidate:
         same = [c for c in found if c.kind.lower() == kind]
         if same:
             found = same + [c for c in found if c not in same]
-    return linking.classify(text, found, hint)
+    cand = linking.classify(text, found, hint)
+    if kind and cand.status == "page" and len(cand.pages) > 1:
+        # Namesakes of several kinds ("petstore" the component and the API): the kind asked for.
+        same = [c for c in cand.pages if c.kind.lower() == kind]
+        if same:
+            cand.pages = same
+    return cand
 
 
 # Compound questions split only before a question word, and only when both

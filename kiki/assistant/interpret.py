@@ -65,6 +65,7 @@ _ASK_ABOUT = re.compile(r"^(?:who|whom|where)\b.{0,40}?\b(?:ask|talk to|speak to
                         r"reach out to|go to|turn to|get help)\b.{0,20}?\b(?:about|regarding|re|for|with)\b")
 UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "domain", "system", "component", "api",
                "service", "process", "topic"}
+_STRANDED = {"in", "on", "under", "within", "inside", "part of"}
 _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
@@ -605,7 +606,8 @@ class Interpreter:
         if label == "Person" and not filters:
             return Interpretation(Reading(op="org"))
         for k, v in extra.items():
-            filters.append(Filter(k, (v,)))
+            if (k, v) != ("kind", "system"):   # "all systems": every System page
+                filters.append(Filter(k, (v,)))
         reading = Reading(op="path", subject=Subject("all", label or "System"), aggregate="count" if count else "list",
                           filters=_merge_filters(filters), notes=list(self.notes))
         return Interpretation(reading)
@@ -649,7 +651,7 @@ class Interpreter:
             target_label, extra = lab
             # A kind or type word narrows a relation's results only when qualified
             # ("production services"); "which services depend on X" means any system.
-            if not (prev is not None and prev.tag == "life"):
+            if not (prev is not None and prev.tag == "life") and not extra.get("kind") in ("system", "domain"):
                 extra = {}
             skip.add(t.i)
             break
@@ -700,6 +702,10 @@ class Interpreter:
             if label_of_word(t) and label in (label_of_word(t)[0],) and t.low in ("people", "members", "staff"):
                 continue
             want = target.label if target is not None else target_label
+            if phrase_of(t) in _STRANDED and not lexicon.senses_for(phrase_of(t), "subj", label):
+                # "what domain is X in?": the subject is in it ("is in"), not a container.
+                t = Tok(t.text, t.low, t.i, t.cap, "cue", {"phrase": "is " + phrase_of(t) if phrase_of(t) != "part of"
+                                                                else "is part of", "entries": []})
             if subject == "pronoun":
                 senses = [sn for r in ("noun", "subj", "prep") for sn in lexicon.senses_for(phrase_of(t), r)]
                 subject = self._pronoun_subject(tuple(dict.fromkeys(l for sn in senses for l in sn.from_labels)))
@@ -799,6 +805,8 @@ class Interpreter:
                                  else "parts"))
         if path and path[-1].sense == "unit" and target_label == "Department":
             path[-1] = Step("department")  # "what department is Gina in": through her team
+        if extra.get("kind") in ("system", "domain") and not (path and path[-1].sense in ("parent_system", "parts")):
+            extra = {}  # "which systems depend on X": any system, not only catalog Systems
         filters = self._filters(tokens, location, role_words)
         for k, v in extra.items():
             if not (prop and not path):

@@ -234,7 +234,9 @@ for _w in ("department", "departments", "dept", "depts", "division", "divisions"
            "business units", "org unit", "org units"):
     LABEL_WORDS[_w] = ("Department", {})
 for _w in ("system", "systems"):
-    LABEL_WORDS[_w] = ("System", {})
+    # The catalog kind only where it picks a level ("which system is X part of");
+    # elsewhere any System page (interpret.py drops it).
+    LABEL_WORDS[_w] = ("System", {"kind": "system"})
 for _w in ("component", "components"):
     LABEL_WORDS[_w] = ("System", {"kind": "component"})
 for _w in ("api", "apis"):

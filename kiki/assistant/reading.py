@@ -114,7 +114,18 @@ class Reading:
             word = narrowed[0].lower()
             text = text.replace("team or department", word, 1).replace("teams and departments", word + "s", 1)
             text = text.replace("what ", f"the {word}s ", 1) if text.startswith("what ") else text
-        filters = [f for f in self.filters if not (f.field == "label" and narrowed)]
+        kinds = [f.values[0] for f in self.filters if f.field == "kind" and len(f.values) == 1]
+        if kinds and self.path and self.path[-1].sense in ("parent_system", "parts"):
+            # "the system artist-lookup is part of", "the components of podcast"
+            word = kinds[0].lower()
+            base = self.subject.text() if not subject_text else subject_text
+            inner = Reading(op=self.op, subject=self.subject, path=self.path[:-1]).describe(subject_text) \
+                if len(self.path) > 1 else base
+            text = (f"the {word} {inner} is part of" if self.path[-1].sense == "parent_system"
+                    else f"the {word}s in {inner}")
+        filters = [f for f in self.filters if not (f.field == "label" and narrowed) and
+                   not (f.field == "kind" and kinds and self.path and self.path[-1].sense in ("parent_system",
+                                                                                             "parts"))]
         if self.path and self.path[-1].sense in ("members",) and filters:
             text = text.replace("the people in", "the people", 1)
             text = text.replace("the people", "the people " + " and ".join(f.text() for f in filters) +

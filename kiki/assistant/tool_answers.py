@@ -29,7 +29,9 @@ def _p(item: dict | None, label: str) -> Page | None:
 
 
 def _lead_text(c: Composer, leads: list[dict]) -> str:
-    return join_names([c.link(_p(l, "Person")) for l in leads])
+    # A lead Kiki inferred (graph/org_units.py) says so, with the reason.
+    return join_names([c.link(_p(l, "Person")) + (f" (inferred: {md_escape(l.get('reason') or 'not stated by a source')})"
+                                                  if l.get("inferred") else "") for l in leads])
 
 
 def _contact_text(c: Composer, o: dict) -> str:

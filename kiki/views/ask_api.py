@@ -1,6 +1,8 @@
 """The assistant's HTTP API and page: GET /ask, POST /api/ask, POST /api/ask/stream (server-sent
 events) and POST /api/answers/<message_id>/rating. Thin views: parse JSON,
 call kiki.assistant, map InvalidInput to a 400 naming the bad field.
+Who asks is the signed-in user (or the API token's user), never a field of the
+body (kiki/identity.py); a conversation or an answer of someone else is refused.
 An unreachable graph becomes a 503 in wiki.middleware (for /api/ask) or an
 `error` event (for a stream that has already started)."""
 from __future__ import annotations
@@ -14,18 +16,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from kiki import assistant
-from kiki.access import viewer_for
-from kiki.assistant import linking
+from kiki import identity
 from kiki.errors import GraphUnavailable, InvalidInput, KikiError
 
+from .guards import same_origin_json
 from .methods import json_methods
 
 log = logging.getLogger(__name__)
 
 # Which request field an InvalidInput code is about.
 _FIELDS = {"missing_question": "question", "question_too_long": "question",
-           "unknown_conversation": "conversation", "bad_channel": "channel",
-           "bad_score": "score", "unknown_message": "message_id"}
+           "unknown_conversation": "conversation", "not_your_conversation": "conversation",
+           "bad_channel": "channel", "bad_score": "score", "unknown_message": "message_id",
+           "not_your_answer": "message_id"}
+_STATUS = {"not_your_conversation": 403, "not_your_answer": 403, "unknown_message": 404}
 
 
 def _error(field: str, message: str, code: str = "invalid_input", status: int = 400) -> JsonResponse:
@@ -42,23 +46,6 @@ def _body(request) -> dict | JsonResponse:
     return data
 
 
-def _user_person(request) -> str | None:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    return linking.person_for_user(user.get_username(), getattr(user, "email", "") or None)
-
-
-def _asker(request, data: dict) -> str | None:
-    """Who is asking: the signed-in user's Person page (username = key, or same
-    email), else a Person key the client sends (scripts, the Slack bridge).
-    Access rules will tighten this; today the whole graph is readable by all."""
-    asker = data.get("asker")
-    if asker is not None and not isinstance(asker, str):
-        raise InvalidInput("asker must be a Person key", code="bad_asker")
-    return _user_person(request) or (asker or "").strip() or None
-
-
 def _ask_args(request) -> dict | JsonResponse:
     data = _body(request)
     if isinstance(data, JsonResponse):
@@ -69,28 +56,29 @@ def _ask_args(request) -> dict | JsonResponse:
     conversation = data.get("conversation")
     if conversation is not None and not isinstance(conversation, str):
         return _error("conversation", "conversation must be a conversation id string")
-    try:
-        asker = _asker(request, data)
-    except InvalidInput as e:
-        return _error("asker", e.message, e.code)
+    if "asker" in data:
+        return _error("asker", "asker is not accepted: the question is asked as the signed-in user "
+                               "(or the API token's user)", "asker_not_accepted")
     channel = data.get("channel") or "web"
     if not isinstance(channel, str) or len(channel) > 40:
         return _error("channel", "channel must be a short text")
-    return {"question": question, "asker": asker, "conversation": conversation or None, "channel": channel}
+    return {"question": question, "asker": identity.asker_for(request), "conversation": conversation or None,
+            "channel": channel, "owner": identity.principal_for(request), "viewer": identity.viewer_for(request)}
 
 
 def _invalid(e: InvalidInput) -> JsonResponse:
-    return _error(_FIELDS.get(e.code, "body"), e.message, e.code)
+    return _error(_FIELDS.get(e.code, "body"), e.message, e.code, status=_STATUS.get(e.code, 400))
 
 
 @csrf_exempt
 @json_methods("POST")
+@same_origin_json
 def ask_view(request):
     args = _ask_args(request)
     if isinstance(args, JsonResponse):
         return args
     try:
-        return JsonResponse(assistant.ask(**args, viewer=viewer_for(request)))
+        return JsonResponse(assistant.ask(**args))
     except InvalidInput as e:
         return _invalid(e)
 
@@ -101,11 +89,12 @@ def _sse(event: dict) -> bytes:
 
 @csrf_exempt
 @json_methods("POST")
+@same_origin_json
 def ask_stream_view(request):
     args = _ask_args(request)
     if isinstance(args, JsonResponse):
         return args
-    events = assistant.ask_stream(**args, viewer=viewer_for(request))
+    events = assistant.ask_stream(**args)
     # Run up to the first event here, so a bad conversation id or an unreachable
     # graph still gets a proper 400/503 status instead of a broken stream.
     try:
@@ -135,6 +124,7 @@ def ask_stream_view(request):
 
 @csrf_exempt
 @json_methods("POST")
+@same_origin_json
 def rating_view(request, message_id: str):
     data = _body(request)
     if isinstance(data, JsonResponse):
@@ -145,15 +135,17 @@ def rating_view(request, message_id: str):
     comment = data.get("comment") or ""
     if not isinstance(comment, str):
         return _error("comment", "comment must be text")
-    user = request.user.get_username() if getattr(request, "user", None) and request.user.is_authenticated \
-        else (data.get("user") if isinstance(data.get("user"), str) else None)
+    if "user" in data:
+        return _error("user", "user is not accepted: the rating is recorded for the signed-in user",
+                      "user_not_accepted")
     try:
-        return JsonResponse(assistant.rate(message_id, score, user=user, comment=comment), status=201)
+        return JsonResponse(assistant.rate(message_id, score, user=request.user.get_username(), comment=comment,
+                                           owner=identity.principal_for(request)), status=201)
     except InvalidInput as e:
-        return _error("message_id", e.message, e.code, status=404 if e.code == "unknown_message" else 400)
+        return _invalid(e)
 
 
 @require_GET
 def ask_page(request):
     """The full-page chat (/ask); the same panel is docked on every wiki page."""
-    return render(request, "assistant/ask.html", {"kiki_asker": _user_person(request) or ""})
+    return render(request, "assistant/ask.html")

@@ -130,10 +130,24 @@ def _link(x) -> str:
     return escape(x.get("name") or x.get("key") or "")
 
 
+def _inferred_mark(x) -> str:
+    """An "inferred" tag, with the reason on hover, for a fact Kiki drew from
+    other facts (graph/org_units.py) rather than read from a source."""
+    if not x.get("inferred"):
+        return ""
+    return format_html(' <span class="tag inferred" title="{}">inferred</span>',
+                       f"Inferred: {x['reason']}" if x.get("reason") else "Inferred by Kiki, not stated by a source")
+
+
 @register.simple_tag
 def inline_refs(items):
-    """'<a>A</a>, <a>B</a>' for rows with url and name."""
-    return mark_safe(", ".join(_link(x) for x in items or []))
+    """'<a>A</a>, <a>B</a>' for rows with url and name (inferred ones marked)."""
+    return mark_safe(", ".join(_link(x) + _inferred_mark(x) for x in items or []))
+
+
+@register.simple_tag
+def inferred_mark(item):
+    return mark_safe(_inferred_mark(item or {}))
 
 
 @register.simple_tag

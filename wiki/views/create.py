@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accounts import audit
 from graph.errors import InvalidInput
 from graph.page_urls import page_url
 from graph.revisions import CREATABLE
@@ -48,6 +49,7 @@ def create_page(request, slug: str):
         except InvalidInput as e:
             error = str(e)
         else:
+            audit.record("page.create", request=request, target=f"{label}:{key}")
             return redirect(page_url(label, key))
     rows = [s for s in steps if s["name"] or s["team"]] + [{"name": "", "team": ""}] * EMPTY_STEP_ROWS
     return render(request, "entity/create.html", {

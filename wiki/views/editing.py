@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accounts import audit
 from graph import pages
 from graph.errors import InvalidInput, NotFound
 from graph.page_urls import page_url
@@ -63,6 +64,9 @@ def edit_page(request, slug: str, key: str):
                 errors["save"] = str(e)
             else:
                 if result.status != "conflict":
+                    if result.written:
+                        audit.record("page.edit", request=request, target=f"{label}:{key}", revision=result.rev,
+                                     merged=result.status == "merged")
                     return redirect(page_url(label, key))
                 # The next save is compared with the revision shown in the merge view.
                 form["version"] = result.rev

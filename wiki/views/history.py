@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from graph import revisions
 from graph.errors import NotFound
 from graph.page_urls import page_url
@@ -77,7 +78,9 @@ def restore_revision(request, slug: str, key: str):
     if number < 0:
         return HttpResponseBadRequest("revision must be a revision number")
     try:
-        actions.do_restore_revision(label, key, number=number, editor=request.user.get_username())
+        result = actions.do_restore_revision(label, key, number=number, editor=request.user.get_username())
     except NotFound as e:
         raise Http404(str(e))
+    if result.written:
+        audit.record("page.restore", request=request, target=f"{label}:{key}", restored=number, revision=result.rev)
     return redirect(page_url(label, key) + "/history")

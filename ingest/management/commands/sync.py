@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import audit
 from ingest import registry, runs
 from kiki.errors import KikiError
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
 
         self.stderr.write(f"reading {source}…")
+        audit.record("sync.preview" if dry_run else "sync.start", actor="manage.py", target=f"source {source}")
         try:
             run = runs.execute(source, dry_run=dry_run, trigger="manual", progress=progress)
         except KikiError as e:

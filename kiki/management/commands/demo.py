@@ -84,6 +84,8 @@ class Command(BaseCommand):
             self._stop(worker, redis_proc, started_neo4j)
 
     def _demo_user(self):
+        if settings.PRODUCTION:
+            raise CommandError("the demo (and its demo login) does not run with KIKI_PRODUCTION on")
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=settings.KIKI_DEMO_USER, defaults={"is_staff": True, "is_superuser": True})
