@@ -56,12 +56,9 @@ def asker_for(request) -> str | None:
 
 
 def viewer_for(request) -> Viewer:
-    """What the request's user may see: their roles and groups (authz decides
-    admins, HR and restricted groups), with the Person found by verified
-    email; anyone not signed in sees public pages only."""
-    from authz.viewers import viewer_for_user
+    """What the request's user may see (roles, groups, their Person by
+    verified email); anyone not signed in sees public pages only. The one
+    implementation is authz's, cached per request and session."""
+    from authz.viewers import viewer_for as _viewer_for
 
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return Viewer(public_only=True)
-    return viewer_for_user(user, person_key=asker_for(request) or "")
+    return _viewer_for(request)
