@@ -46,7 +46,7 @@ for _rel in HISTORIZED:
 # Type-specific page properties that reads (the assistant's questions) may
 # name; anything else a source sends is stored but never named by a question.
 PAGE_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "Person": ("title", "email", "location", "start_date", "employee_id", "slack_id", "status"),
+    "Person": ("title", "email", "phone", "location", "start_date", "employee_id", "slack_id", "status"),
     "Team": ("slack_channel", "status"),
     "Department": ("slack_channel", "status"),
     "System": ("kind", "type", "lifecycle", "status"),

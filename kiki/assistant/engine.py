@@ -44,8 +44,9 @@ def clean_question(question: str) -> str:
     return q
 
 
-def link_phrase(text: str, types: tuple) -> interpret.Candidate:
-    """A name from a question -> the pages it fits (one round trip)."""
+def link_phrase(text: str, types: tuple, viewer=None) -> interpret.Candidate:
+    """A name from a question -> the pages `viewer` may see that it fits (one
+    round trip): a hidden page is never linked, so its name is never echoed."""
     words = text.lower().split()
     kind = None
     for w in words:
@@ -54,7 +55,7 @@ def link_phrase(text: str, types: tuple) -> interpret.Candidate:
             kind = entry[1]["kind"]
     hint = next((lexicon.LABEL_WORDS[w][0] for w in words if w in lexicon.LABEL_WORDS and
                  lexicon.LABEL_WORDS[w][0]), None)
-    found = linking.candidates(text, tuple(types) or None, limit=8)
+    found = linking.candidates(text, tuple(types) or None, limit=8, viewer=viewer)
     if kind:
         # "the artists domain": of the pages called Artists, the domain.
         same = [c for c in found if c.kind.lower() == kind]
@@ -96,13 +97,13 @@ def split_compound(question: str) -> list[str]:
 class _Asker:
     """The asker's context, loaded at most once per question."""
 
-    def __init__(self, asker):
-        self.asker = asker
+    def __init__(self, asker, viewer=None):
+        self.asker, self.viewer = asker, viewer
         self._me, self._loaded = None, False
 
     def __call__(self):
         if not self._loaded:
-            self._me, self._loaded = linking.asker_context(self.asker), True
+            self._me, self._loaded = linking.asker_context(self.asker, self.viewer), True
         return self._me
 
 
@@ -172,9 +173,13 @@ def understand(question: str, link, me, asker=None, state=None, today=None):
 
 
 def _answer_one(question: str, asker, state, viewer) -> Outcome:
-    interp, namesakes = understand(question, link_phrase, _Asker(asker), asker, state)
+    def link(text, types):
+        return link_phrase(text, types, viewer)
+
+    me = _Asker(asker, viewer)
+    interp, namesakes = understand(question, link, me, asker, state)
     if interp.reading is None:
-        return _problem(clean_question(question), interp, asker, _Asker(asker), viewer)
+        return _problem(clean_question(question), interp, asker, me, viewer)
     return execute(interp.reading, asker, viewer, namesakes)
 
 
@@ -240,7 +245,7 @@ def _closest_contact(phrase, asker, reading, plan, viewer) -> Outcome:
     from . import tools
 
     ta = ToolAnswers(asker, When(), viewer)
-    found = tools.who_to_ask(phrase, asker=asker)
+    found = tools.who_to_ask(phrase, asker=asker, viewer=viewer)
     ta.results.append(found)
     if found.data is None:
         ta.c.add(f"I don't know “{md_escape(phrase)}”: no page in Kiki matches that name.")
@@ -319,10 +324,10 @@ def _problem(q: str, interp: interpret.Interpretation, asker, me, viewer) -> Out
     return Outcome(c.text, c.sources, plan, [], None, None, reading)
 
 
-def _search_tool(query, *, asker=None, limit=3):
+def _search_tool(query, *, asker=None, viewer=None, limit=3):
     from . import tools
 
-    return tools.search(query, asker=asker, limit=limit)
+    return tools.search(query, asker=asker, viewer=viewer, limit=limit)
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -299,6 +299,7 @@ PROPERTY_WORDS = {
     "location": ("location", "office", "city", "based", "located", "where"),
     "start_date": ("start date", "joining date", "hire date", "first day", "join date", "start", "started",
                    "join", "joined", "hired", "hire", "start working"),
+    "phone": ("phone", "phone number", "telephone", "mobile", "mobile number", "cell", "number to call"),
     "slack_id": ("slack id", "slack handle", "slack user"),
     "employee_id": ("employee id", "employee number"),
     "slack_channel": ("slack channel", "channel"),
@@ -309,6 +310,7 @@ PROPERTY_WORDS = {
 for _prop in PROPERTY_WORDS:
     assert any(_prop in props for props in PAGE_PROPERTIES.values()), _prop
 PROPERTY_NAMES = {"title": "title", "email": "work email", "location": "location", "start_date": "start date",
+                  "phone": "phone number",
                   "slack_id": "Slack id", "employee_id": "employee id", "slack_channel": "Slack channel",
                   "lifecycle": "lifecycle", "kind": "kind", "type": "type"}
 

@@ -23,10 +23,10 @@ def spec() -> dict:
     return {"type": "function", "function": {"name": NAME, "description": DESCRIPTION, "parameters": params}}
 
 
-def _link(name: str, label: str | None) -> Subject:
+def _link(name: str, label: str | None, viewer=None) -> Subject:
     from .engine import link_phrase
 
-    cand = link_phrase(name, (label,) if label else ())
+    cand = link_phrase(name, (label,) if label else (), viewer)
     if cand.status == "page" and (not label or cand.pages[0].type == label or label in ("Team", "Department")):
         p = cand.pages[0]
         return Subject("page", p.type, p.key, p.name)
@@ -51,7 +51,7 @@ def call(args: dict, asker: str | None = None, viewer=None) -> ToolResult:
         if me is None:
             raise InvalidReading("the asker is unknown; name the person instead of 'me'")
         args["subject"] = {"key": me["me"]["key"], "label": "Person", "name": me["me"]["name"]}
-    reading = from_dict(args, link=_link)
+    reading = from_dict(args, link=lambda name, label: _link(name, label, viewer))
     out = execute(reading, asker, viewer)
     pages = [Page(s["type"], s["key"], s["title"]) for s in out.sources]
     return ToolResult(NAME, args, {"reading": out.reading, "answer": out.answer}, pages)

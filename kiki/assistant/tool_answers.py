@@ -67,7 +67,7 @@ class ToolAnswers:
             self.answered = linking.Linked(label, items[0]["key"], items[0]["name"], via="answer")
 
     def run(self, name: str, fn, *args, **kwargs) -> ToolResult:
-        result = fn(*args, asker=self.asker, **kwargs)
+        result = fn(*args, asker=self.asker, viewer=self.viewer, **kwargs)
         self.results.append(result)
         if result.data is None:
             raise Missing(name)
