@@ -58,6 +58,14 @@ def person_of(user) -> str | None:
 _SESSION_PERSON = "kiki_person_key"
 
 
+def remember_person_in_session(session, user) -> list:
+    """[user pk, Person key or ""] for `user`, stored in `session` (if any)."""
+    stored = [user.pk, person_of(user) or ""]
+    if session is not None:
+        session[_SESSION_PERSON] = stored
+    return stored
+
+
 def viewer_for(request) -> Viewer:
     """The signed-in user's viewer, computed once per request; the user's
     Person key is kept in the session so a page view costs no extra graph
@@ -71,9 +79,7 @@ def viewer_for(request) -> Viewer:
         session = getattr(request, "session", None)
         stored = session.get(_SESSION_PERSON) if session is not None else None
         if stored is None or stored[0] != user.pk:
-            stored = [user.pk, person_of(user) or ""]
-            if session is not None:
-                session[_SESSION_PERSON] = stored
+            stored = remember_person_in_session(session, user)
         person_key = stored[1] or None
     cached = viewer_for_user(user, person_key=person_key or "")
     request._kiki_viewer = cached

@@ -20,10 +20,8 @@ management chain); it stays the single function views call.
 """
 from __future__ import annotations
 
-from graph import identity as graph_identity
 from graph.access import Viewer
 
-_CACHE_ATTR = "_kiki_identity"
 
 
 def principal_for(request) -> str | None:
@@ -37,22 +35,18 @@ def principal_for(request) -> str | None:
 
 def person_for_user(user) -> str | None:
     """The Person key whose work email is the user's (verified) email, or None."""
-    email = (getattr(user, "email", "") or "").strip()
-    if not email:
-        return None
-    found = graph_identity.person_by_email(email)
-    return found["key"] if found else None
+    from authz.viewers import person_of
+
+    return person_of(user)
 
 
 def asker_for(request) -> str | None:
-    """The signed-in user's Person key (cached on the request), or None."""
-    cached = getattr(request, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached[0]
+    """The signed-in user's Person key (the viewer's, cached per request and
+    session), or None."""
     user = getattr(request, "user", None)
-    key = person_for_user(user) if user is not None and user.is_authenticated else None
-    setattr(request, _CACHE_ATTR, (key,))
-    return key
+    if user is None or not user.is_authenticated:
+        return None
+    return viewer_for(request).person_key
 
 
 def viewer_for(request) -> Viewer:

@@ -65,6 +65,7 @@ spec: {type: team}
     assert load_demo(people=60, backstage_dir=tmp_path).wrote_nothing
 
 
+@pytest.mark.django_db   # the load applies the restriction rules stored in Django
 def test_command_prints_counts_and_every_problem(clean_graph):
     out = StringIO()
     call_command("load_demo", "--people", "50", stdout=out)

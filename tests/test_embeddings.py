@@ -78,7 +78,7 @@ def test_missing_model_raises_embedding_unavailable(tmp_path):
 
 def test_facts_passage_carries_graph_context(clean_graph):
     sync(_org(), full=False)
-    docs = {d["key"]: d for d in driver.read(chunk_queries.ENTITY_DOCS, refs=[
+    docs = {d["key"]: d for d in chunk_queries.entity_docs([
         {"label": "Person", "key": "ana-costa"}, {"label": "Team", "key": "platform"},
         {"label": "System", "key": "deployer"}, {"label": "Process", "key": "release"}])}
     assert chunking.facts_text(docs["ana-costa"]) == \

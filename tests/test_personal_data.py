@@ -38,7 +38,11 @@ def fresh_org(neo4j):
 
 @pytest.fixture
 def ana_account():
-    return get_user_model().objects.create_user("ana", email="ana@example.com", password="unused but long enough")
+    from django.contrib.auth.models import Group
+
+    ana = get_user_model().objects.create_user("ana", email="ana@example.com", password="unused but long enough")
+    ana.groups.add(Group.objects.get_or_create(name="editor")[0])  # she edits pages below
+    return ana
 
 
 @pytest.fixture

@@ -113,9 +113,8 @@ def test_type_filter_limits_labels(org):
 def test_graph_boost_lifts_neighbours_of_top_hits(org, embedder):
     query = "journals and balances"
     vector = embedder.encode([query])[0]
-    row = driver.read(graph_search.HYBRID_CANDIDATES, q=graph_search.lucene_query(query),
-                      fetch=80, depth=40, types=list(kiki_search.PAGE_LABELS), k=80, vector=vector,
-                      heads=kiki_search.LINK_HEADS)[0]
+    row = graph_search.hybrid_candidates(graph_search.lucene_query(query), vector, depth=40,
+                                         types=list(kiki_search.PAGE_LABELS), k=80, heads=kiki_search.LINK_HEADS)
     ids = {x["id"]: x["key"] for x in row["ft"] + row["vec"]}
     linked = {frozenset((ids[a], ids[b])) for a, b in row["links"]}
     assert frozenset(("back-office", "gl-service")) in linked

@@ -38,7 +38,7 @@ def sessions(live_server, django_user_model):
     out = []
     for i in range(EDITORS):
         user = django_user_model.objects.create_user(f"editor{i}", password="pw-for-tests")
-        user.groups.add(Group.objects.get(name="editor"))  # editing needs the editor role
+        user.groups.add(Group.objects.get_or_create(name="editor")[0])  # editing needs the editor role
         client = Client()
         client.force_login(user)
         s = requests.Session()
