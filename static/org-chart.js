@@ -25,8 +25,11 @@
       <div class="org-team">${escapeHtml(p.team)}</div>${more}</div>`;
   }
 
+  // Users who ask their system for less motion get no expand animation.
+  const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const chart = new d3.OrgChart()
     .container(el)
+    .duration(still ? 0 : 400)
     .nodeId((d) => d.id)
     .parentNodeId((d) => d.parentId)
     .nodeWidth(() => 230)
