@@ -4,7 +4,8 @@ started (valid_from) or ended (PAST_*, valid_to) and earlier field values
 (Revision nodes). One round trip per question, `driver.read_once`.
 
 The value of one field on a date comes from the Revision nodes as well
-(`property_as_of`; the query is shared with ingest's history reads).
+(`property_as_of` for a viewer; `property_value_as_of` and the other
+unfiltered as-of reads below are for ingest and admin code).
 
 A relationship that began when its page was first seen is the graph's first
 knowledge of it, not a change (the day an org is first loaded is not the day
@@ -15,8 +16,7 @@ from __future__ import annotations
 
 from . import driver
 from .access import Viewer, in_chain, past_field_params, path_visible, viewer_params, visible
-from .ingest_queries import PROPERTY_AS_OF_SEEN
-from .model import HISTORIZED
+from .model import HISTORIZED, check_label
 
 _TYPES = "|".join(list(HISTORIZED) + [f"PAST_{t}" for t in HISTORIZED])
 _PAST_TYPES = "|".join(f"PAST_{t}" for t in HISTORIZED)
@@ -83,3 +83,107 @@ def property_as_of(label: str, key: str, field: str, date: str, viewer: Viewer |
     rows = driver.read_once(PROPERTY_AS_OF_SEEN, label=label, key=key, field=field, date=date,
                             **viewer_params(viewer), **past_field_params(viewer))
     return rows[0] if rows else None
+
+
+# --- as-of reads ---------------------------------------------------------------
+# An edge is valid on $date when valid_from <= $date < valid_to (no valid_to:
+# still current; no valid_from: it predates history and counts from the start).
+_VALID_ON = ("coalesce(r.valid_from, '0000-00-00') <= $date "
+             "AND (r.valid_to IS NULL OR $date < r.valid_to)")
+
+OWNERS_AS_OF = f"""
+MATCH (s:Entity {{key: $key}}) WHERE $label IN labels(s)
+MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(s)
+WHERE {_VALID_ON}
+RETURN [l IN labels(o) WHERE l <> 'Entity'][0] AS label, o.key AS key, o.name AS name,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+MEMBERS_AS_OF = f"""
+MATCH (t:Entity {{key: $key}}) WHERE $label IN labels(t)
+MATCH (p:Person)-[r:MEMBER_OF|PAST_MEMBER_OF]->(t)
+WHERE {_VALID_ON}
+RETURN p.key AS key, p.name AS name, r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+MANAGER_AS_OF = f"""
+MATCH (p:Person {{key: $key}})-[r:REPORTS_TO|PAST_REPORTS_TO]->(m:Person)
+WHERE {_VALID_ON}
+RETURN m.key AS key, m.name AS name, r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY valid_from DESC
+"""
+
+TEAMS_OF_PERSON_AS_OF = f"""
+MATCH (p:Person {{key: $key}})-[r:MEMBER_OF|PAST_MEMBER_OF]->(t:Entity)
+WHERE {_VALID_ON}
+RETURN [l IN labels(t) WHERE l <> 'Entity'][0] AS label, t.key AS key, t.name AS name,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
+ORDER BY key
+"""
+
+# A property's value on $date: the current value if it was set by then, else
+# the revision whose [valid_from, valid_to) holds the date.
+# The assistant's variant runs as a viewer: the page must be visible, and an
+# earlier value of a field is given only when the viewer may see past values
+# of it ($past_fields: always; $past_fields_chain: in the person's chain).
+PROPERTY_AS_OF_SEEN = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n) AND {visible('n')}
+  AND ($field IN $past_fields[$label] OR ($field IN $past_fields_chain[$label] AND {in_chain('n')}))
+OPTIONAL MATCH (n)-[:HAD]->(rv:Revision {{field: $field}})
+WHERE coalesce(rv.valid_from, '0000-00-00') <= $date AND $date < rv.valid_to
+WITH n, rv ORDER BY rv.valid_to DESC LIMIT 1
+RETURN CASE WHEN rv IS NOT NULL THEN rv.value ELSE n[$field] END AS value,
+       rv IS NOT NULL AS from_revision, rv.source AS source
+"""
+
+PROPERTY_AS_OF = """
+MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
+OPTIONAL MATCH (n)-[:HAD]->(rv:Revision {field: $field})
+WHERE coalesce(rv.valid_from, '0000-00-00') <= $date AND $date < rv.valid_to
+WITH n, rv ORDER BY rv.valid_to DESC LIMIT 1
+RETURN CASE WHEN rv IS NOT NULL THEN rv.value ELSE n[$field] END AS value,
+       rv IS NOT NULL AS from_revision, rv.source AS source
+"""
+
+PROPERTY_HISTORY = """
+MATCH (n:Entity {key: $key})-[:HAD]->(rv:Revision) WHERE $label IN labels(n)
+  AND ($field IS NULL OR rv.field = $field)
+RETURN rv.field AS field, rv.value AS value, rv.valid_from AS valid_from, rv.valid_to AS valid_to,
+       rv.source AS source
+ORDER BY rv.valid_to DESC, rv.field
+"""
+
+
+def owners_as_of(label: str, key: str, date: str) -> list[dict]:
+    """Who owned a System/Process/Topic on `date` ('YYYY-MM-DD'): [{label, key, name, valid_from, valid_to}]."""
+    return driver.read(OWNERS_AS_OF, label=check_label(label), key=key, date=str(date))
+
+
+def members_as_of(label: str, key: str, date: str) -> list[dict]:
+    """Direct members of a Team/Department on `date`: [{key, name, valid_from, valid_to}]."""
+    return driver.read(MEMBERS_AS_OF, label=check_label(label), key=key, date=str(date))
+
+
+def manager_as_of(person_key: str, date: str) -> dict | None:
+    """The person's manager on `date`, or None: {key, name, valid_from, valid_to}."""
+    rows = driver.read(MANAGER_AS_OF, key=person_key, date=str(date))
+    return rows[0] if rows else None
+
+
+def teams_as_of(person_key: str, date: str) -> list[dict]:
+    """The teams/departments a person was a direct member of on `date`."""
+    return driver.read(TEAMS_OF_PERSON_AS_OF, key=person_key, date=str(date))
+
+
+def property_value_as_of(label: str, key: str, field: str, date: str):
+    """A property's value on `date` (e.g. a person's title last March); None
+    when the entity does not exist."""
+    rows = driver.read(PROPERTY_AS_OF, label=check_label(label), key=key, field=field, date=str(date))
+    return rows[0]["value"] if rows else None
+
+
+def property_history(label: str, key: str, field: str | None = None) -> list[dict]:
+    """Previous values of a page's properties, newest first ("previously: …")."""
+    return driver.read(PROPERTY_HISTORY, label=check_label(label), key=key, field=field)

@@ -10,11 +10,13 @@ change, deleted (not historized) when they stop holding, and never made where
 a source states the fact — a stated PART_OF parent or a stated LEADS always
 wins. Values are $parameters; no query's shape depends on input.
 
-Reads are functions; the write statements are constants that callers pass,
-as steps of one transaction, to the write core (ingest.actions / the SCIM
-service's write).
+Reads are functions; writes are steps (query, params) built by the functions
+at the end, which callers hand, as part of one transaction, to the write core
+(ingest.actions.do_write).
 """
 from __future__ import annotations
+
+from typing import Any
 
 from . import driver
 from .writes import closing_clause, opening_clause
@@ -176,3 +178,31 @@ def teams_of_person(key: str, today: str) -> list[str]:
     """Keys of the teams the person is in, or left on `today`."""
     rows = driver.read(TEAMS_OF_PERSON, key=key, today=today)
     return rows[0]["keys"] if rows else []
+
+
+# --- write steps -----------------------------------------------------------------
+Step = tuple[str, dict[str, Any]]
+
+
+def ensure_unit_step(key: str, name: str, *, source: str, source_id: str, prov: str, sources: list[str],
+                     now: str) -> Step:
+    """Create the Department `key` (or mark it seen by `source`), with provenance."""
+    return (ENSURE_UNIT, {"key": key, "name": name, "source": source, "source_id": source_id,
+                          "prov": prov, "sources": sources, "now": now, "today": now[:10]})
+
+
+def person_unit_step(person_key: str, target: str | None, *, source: str, now: str) -> Step:
+    """The person's department membership stated by `source`: to `target`, or none."""
+    return (SYNC_PERSON_UNIT, {"key": person_key, "target": target, "source": source, "now": now,
+                               "today": now[:10]})
+
+
+def unit_parent_step(child: str, parent: str, *, via: str, source: str, now: str) -> Step:
+    """`child` is part of `parent`, as the attribute `via` (division, organization) says."""
+    return (SYNC_UNIT_PARENT, {"child": child, "parent": parent, "via": via, "source": source, "now": now,
+                               "today": now[:10]})
+
+
+def inference_steps(params: dict) -> list[Step]:
+    """Recompute inferred departments, then leads ({all, keys, scim_ids, now, today})."""
+    return [(INFER_TEAM_DEPARTMENTS, params), (INFER_TEAM_LEADS, params)]

@@ -100,21 +100,6 @@ RETURN count(*) AS n
 """
 
 
-# Current edges of the given types touching the given nodes ({label, key}),
-# for ending them when a node retires or a person leaves.
-FETCH_EDGES_OF_NODES = """
-UNWIND $nodes AS node
-MATCH (n:Entity {key: node.key}) WHERE node.label IN labels(n)
-MATCH (n)-[r]-(m)
-WHERE type(r) IN $types
-WITH DISTINCT r
-WITH r, startNode(r) AS a, endNode(r) AS b
-RETURN type(r) AS type,
-       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
-       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
-       properties(r) AS props
-"""
-
 # --- running ---------------------------------------------------------------------
 class Tx:
     """One open write transaction: `run` sends a statement and returns its
@@ -140,3 +125,23 @@ def in_transaction(work: Callable[[Tx], T], what: str = "write") -> T:
 def write_steps(steps: list[tuple[str, dict[str, Any]]], what: str = "write") -> list[list[dict]]:
     """Several statements in one transaction; each statement's records."""
     return in_transaction(lambda tx: [tx.run(query, **params) for query, params in steps], what)
+
+
+def _write_rows(query: str, rows: list[dict], now: str):
+    return driver.write(query, rows=rows, now=now)[1]
+
+
+def write_node_rows(label: str, rows: list[dict], now: str):
+    """Upsert one chunk of a plan's node rows ({key, set, body, revisions}) in
+    one transaction; returns Neo4j's summary counters."""
+    return _write_rows(upsert_nodes_query(label), rows, now)
+
+
+def write_edge_rows(rel: str, src_label: str, dst_label: str, rows: list[dict], now: str):
+    """Upsert one chunk of edge rows ({src, dst, set}); returns the counters."""
+    return _write_rows(upsert_edges_query(rel, src_label, dst_label), rows, now)
+
+
+def close_edge_rows(rel: str, src_label: str, dst_label: str, rows: list[dict], now: str):
+    """End one chunk of edges ({src, dst, valid_to, source}) as PAST_*; returns the counters."""
+    return _write_rows(close_edges_query(rel, src_label, dst_label), rows, now)

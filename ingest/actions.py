@@ -114,19 +114,19 @@ def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[
     transaction each. Returns Neo4j's summed counters."""
     jobs = []
     for label, rows in node_rows.items():
-        jobs += [("nodes", writes.upsert_nodes_query(label), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
+        jobs += [("nodes", writes.write_node_rows, (label,), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
     for (rel, sl, dl), rows in edge_rows.items():
-        jobs += [("edges", writes.upsert_edges_query(rel, sl, dl), rows[i:i + chunk])
+        jobs += [("edges", writes.write_edge_rows, (rel, sl, dl), rows[i:i + chunk])
                  for i in range(0, len(rows), chunk)]
     for (rel, sl, dl), rows in close_rows.items():
-        jobs += [("closing", writes.close_edges_query(rel, sl, dl), rows[i:i + chunk])
+        jobs += [("closing", writes.close_edge_rows, (rel, sl, dl), rows[i:i + chunk])
                  for i in range(0, len(rows), chunk)]
     if progress:
         progress("writing", 0, len(jobs))
 
     def run(job):
-        from graph import driver
-        return job[0], driver.write(job[1], rows=job[2], now=now)[1]
+        phase, write, target, rows = job
+        return phase, write(*target, rows, now)
 
     # Node chunks touch disjoint nodes (each node is one row), so two run at
     # once: a Cypher query uses about one core, and node writes are half of a

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 from graph import schema
-from graph.demo_queries import graph_counts
+from graph.admin import graph_counts
 from graph.model import Batch, Problem
 
 from . import backstage, synthetic

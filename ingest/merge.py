@@ -33,7 +33,7 @@ History: a historized edge (graph.model.HISTORIZED) gets `valid_from` when it
 starts; when it ends it is re-typed PAST_<TYPE> with `valid_to` (current reads
 match plain types only). A changed property keeps its previous value in
 `(n)-[:HAD]->(:Revision {field, value, valid_from, valid_to, source})`.
-`graph.ingest_queries` answers as-of questions from both.
+`graph.history` answers as-of questions from both.
 
 Staleness: a node missing from a full snapshot of a source that asserted it
 gets `stale_since` (per source in `prov`, the earliest on the node); after
@@ -55,15 +55,13 @@ import itertools
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from django.conf import settings
 
-from graph import driver
-from graph import ingest_queries as q
-from graph import writes
-from graph.model import HISTORIZED, PAGE_LABELS, Batch, Edge, Entity, Problem
+from graph import sync_state
+from graph.model import HISTORIZED, Batch, Edge, Entity, Problem
 from graph.org_units import INFERENCE
 from kiki.errors import InvalidInput
 
@@ -213,11 +211,10 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
     settled, state, full_labels = _settle(entities, edges, labels, source, today, full)
     for label in sorted(full_labels):
         fields = list(BOOK_FIELDS) + sorted(extra_fields[label] - set(BOOK_FIELDS))
-        for key, vals in _collected(q.fetch_nodes_query(label), fields=fields):
+        for key, vals in sync_state.node_fields(label, fields):
             state[(label, key)] = dict(zip(fields, vals))
     if full:
-        for label, key, vals in _collected(q.FETCH_SOURCE_NODES, source=source, fields=list(BOOK_FIELDS),
-                                           skip_labels=labels):
+        for label, key, vals in sync_state.source_nodes(source, list(BOOK_FIELDS), labels):
             state.setdefault((label, key), dict(zip(BOOK_FIELDS, vals)))
 
     # --- identities ------------------------------------------------------------
@@ -259,7 +256,7 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
     if retiring:
         closing = {(t, sl, s, dl, d) for (t, sl, dl), rows in plan.close_rows.items() for r in rows
                    for s, d in [(r["src"], r["dst"])]}
-        for r in driver.read(writes.FETCH_EDGES_OF_NODES, nodes=retiring, types=list(HISTORIZED)):
+        for r in sync_state.edges_of_nodes(retiring, list(HISTORIZED)):
             ident = (r["type"], r["src_label"], r["src"], r["dst_label"], r["dst"])
             if ident not in closing:
                 closing.add(ident)
@@ -303,15 +300,14 @@ def _read_edges(edges: list[Edge], source: str, full: bool) -> dict[tuple, dict]
     types = sorted({x.type for x in edges})
     current: dict[tuple, dict] = {}
     if types or full:
-        others = tuple(t for t in q.CURRENT_TYPES if t not in types) if full else ()
+        others = tuple(t for t in sync_state.CURRENT_TYPES if t not in types) if full else ()
         fields = sorted({k for x in edges for k in x.props} - set(EDGE_FIELDS))
-        query = q.fetch_edges_query(tuple(types), others, bool(fields))
-        for (rows,) in driver.read_tuples(query, source=source, fields=fields):
-            for rel, src_label, src, dst_label, dst, sources, src_name, last_seen, *vals in rows:
-                props = {f: v for f, v in zip(fields, vals[0]) if v is not None} if vals else {}
-                props.update((f, v) for f, v in (("sources", sources), ("source", src_name),
-                                                 ("last_seen", last_seen)) if v is not None)
-                current[(rel, src_label, src, dst_label, dst)] = props
+        for rel, src_label, src, dst_label, dst, sources, src_name, last_seen, *vals in \
+                sync_state.current_edges(tuple(types), others, source, fields):
+            props = {f: v for f, v in zip(fields, vals[0]) if v is not None} if vals else {}
+            props.update((f, v) for f, v in (("sources", sources), ("source", src_name),
+                                             ("last_seen", last_seen)) if v is not None)
+            current[(rel, src_label, src, dst_label, dst)] = props
     return current
 
 
@@ -350,7 +346,7 @@ def _settle(entities: list[Entity], edges: list[Edge], labels: list[str], source
     light: dict[tuple[str, str], dict] = {}
     known: dict[tuple[str, str], tuple[str, str] | None] = {}
     for label in labels:
-        for key, fps, sources in _collected(q.fetch_fingerprints_query(label)):
+        for key, fps, sources in sync_state.fingerprints(label):
             light[(label, key)] = {"sources": sources}
             for entry in fps or ():
                 src, sid, *_ = entry.split(FP_SEP, 2) + [""]
@@ -378,12 +374,6 @@ def _settle(entities: list[Entity], edges: list[Edge], labels: list[str], source
     settled = {i: k for i, k in settled.items() if by_id[i] not in full_labels}
     state = {lk: row for lk, row in light.items() if lk[0] not in full_labels}
     return settled, state, full_labels
-
-
-def _collected(query: str, **params) -> list:
-    """The rows of a read that returns them as one collected list."""
-    records = driver.read_tuples(query, **params)
-    return records[0][0] if records else []
 
 
 def _valid_entities(batch: Batch, report: SyncReport) -> list[Entity]:

@@ -147,15 +147,13 @@ def unit_steps(person_key: str, chain: list[tuple[str, str]], *, source: str, no
         source_id = f"{attr}:{name}"
         if created or source not in (node.get("sources") or []) or node.get("last_seen") != today:
             prov, sources = _provenance(node, source, source_id, today, created=created)
-            steps.append((q.ENSURE_UNIT, {"key": key, "name": name, "source": source, "source_id": source_id,
-                                          "prov": prov, "sources": sources, "now": now, "today": today}))
+            steps.append(q.ensure_unit_step(key, name, source=source, source_id=source_id, prov=prov,
+                                            sources=sources, now=now))
             index.rows[key] = dict(index.rows[key], sources=sources, last_seen=today, prov=prov)
         units.append((attr, _Unit(key, name, node)))
-    steps.append((q.SYNC_PERSON_UNIT, {"key": person_key, "target": units[0][1].key if units else None,
-                                       "source": source, "now": now, "today": today}))
+    steps.append(q.person_unit_step(person_key, units[0][1].key if units else None, source=source, now=now))
     for (_, child), (attr, parent) in zip(units, units[1:]):
-        steps.append((q.SYNC_UNIT_PARENT, {"child": child.key, "parent": parent.key, "via": attr,
-                                           "source": source, "now": now, "today": today}))
+        steps.append(q.unit_parent_step(child.key, parent.key, via=attr, source=source, now=now))
     return steps
 
 
@@ -168,7 +166,7 @@ def inference_steps(*, keys=(), scim_ids=(), everything: bool = False, now: str 
     if not everything and not keys and not scim_ids:
         return []
     params = {"all": everything, "keys": keys, "scim_ids": scim_ids, "now": now, "today": now[:10]}
-    return [(q.INFER_TEAM_DEPARTMENTS, params), (q.INFER_TEAM_LEADS, params)]
+    return q.inference_steps(params)
 
 
 def teams_of(person_key: str, today: str) -> list[str]:

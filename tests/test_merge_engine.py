@@ -5,7 +5,7 @@ bodies, history with as-of queries, and dry runs."""
 from datetime import datetime, timedelta, timezone
 
 from graph import driver
-from graph import ingest_queries as iq
+from graph import history as iq
 from graph.model import Batch, Edge, Entity
 from ingest.merge import sync
 
@@ -164,8 +164,8 @@ def test_history_as_of_returns_old_values_and_current_reads_new(clean_graph):
     assert [o["key"] for o in iq.owners_as_of("System", "ledger", march)] == ["risk-data"]
     assert [o["key"] for o in iq.owners_as_of("System", "ledger", june)] == ["payments"]
     assert iq.manager_as_of("ana-costa", march)["key"] == "bo-li"
-    assert iq.property_as_of("Person", "ana-costa", "title", march) == "Data Engineer"
-    assert iq.property_as_of("Person", "ana-costa", "title", june) == "Staff Engineer"
+    assert iq.property_value_as_of("Person", "ana-costa", "title", march) == "Data Engineer"
+    assert iq.property_value_as_of("Person", "ana-costa", "title", june) == "Staff Engineer"
     assert iq.property_history("Person", "ana-costa", "title") == [
         {"field": "title", "value": "Data Engineer", "valid_from": "2026-03-02", "valid_to": "2026-06-01",
          "source": "hris"}]

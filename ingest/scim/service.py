@@ -1,5 +1,5 @@
 """SCIM actions: every SCIM request is one call here, and its graph writes
-(graph.scim_queries) run as one action of the write core (ingest.actions),
+(graph.provisioning) run as one action of the write core (ingest.actions),
 in one transaction, with field priority and provenance from ingest.provenance.
 
 Users are Person nodes: the IdP's full SCIM document is kept on the node
@@ -41,7 +41,7 @@ from scim2_models import (
 )
 from scim2_models.path import Comparison, LogicalExpr, LogicalOperator, ValuePath
 
-from graph import driver, scim_queries as q
+from graph import provisioning as store
 from graph.model import slugify_key
 from ingest import actions, orgunits, provenance as pv
 from kiki.errors import GraphError
@@ -153,10 +153,10 @@ def _user_from_row(base_url: str, row: dict) -> UserModel:
 
 
 def _load_user(base_url: str, scim_id: str) -> tuple[UserModel, dict]:
-    rows = driver.read(q.USER_BY_ID, id=scim_id)
-    if not rows:
+    row = store.user(scim_id)
+    if not row:
         raise NotFoundException(detail=f"User {scim_id} not found")
-    return _user_from_row(base_url, rows[0]), rows[0]
+    return _user_from_row(base_url, row), row
 
 
 def get_user(base_url: str, scim_id: str) -> UserModel:
@@ -235,7 +235,7 @@ def _owned_props(row: dict, node: dict | None, today: str) -> dict:
 
 def _free_key(label: str, wanted: str) -> str:
     base = slugify_key(wanted) or label.lower()
-    taken = set(driver.read(q.TAKEN_KEYS, label=label, key=base)[0]["keys"])
+    taken = store.taken_keys(label, base)
     if base not in taken:
         return base
     n = 2
@@ -248,19 +248,19 @@ def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[t
     today = now[:10]
     active = row["status"] == "active"
     teams = orgunits.teams_of(key, today)   # read before the write: a deactivation ends the memberships
-    steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": row["manager_id"] if active else None,
-                               "better": pv.ranked_above("manager", SOURCE), "now": now, "today": today})]
+    steps = [store.sync_manager_step(key, row["manager_id"] if active else None,
+                                     pv.ranked_above("manager", SOURCE), now)]
     chain = orgunits.attribute_chain(row["department"], row["division"], row["organization"]) if active else []
     steps += orgunits.unit_steps(key, chain, source=SOURCE, now=now)
     if not active and was_active:
-        steps.append((q.CLOSE_PERSON_EDGES, {"key": key, "today": today}))
+        steps.append(store.close_person_edges_step(key, today))
     # The person's teams may now sit in another department or answer to another lead.
     steps += orgunits.inference_steps(keys=teams, now=now)
     return steps
 
 
 def _check_user_name_free(user_name_lc: str, scim_id: str | None) -> None:
-    for row in driver.read(q.USERS_BY_USER_NAME, value=user_name_lc):
+    for row in store.users_by("user_name", user_name_lc):
         if row["id"] != scim_id:
             raise UniquenessException(detail=f"userName {user_name_lc!r} is already taken")
 
@@ -302,21 +302,19 @@ def create_user(base_url: str, payload: dict) -> UserModel:
     user.id = str(uuid.uuid4())
     row = _project_user(user)
     _check_user_name_free(row["user_name_lc"], None)
-    found = driver.read(q.FIND_UNCLAIMED_PERSON, employee_id=row["employee_id"],
-                        emails=sorted(set(row["emails_lc"]) | {e.value for e in user.emails or [] if e.value}))
+    found = store.unclaimed_person(row["employee_id"],
+                                   sorted(set(row["emails_lc"]) | {e.value for e in user.emails or [] if e.value}))
     now = _now()
     if found:
-        key = found[0]["key"]
+        key = found["key"]
         log.info("SCIM user %s attached to existing Person %s", row["user_name"], key)
-        steps = [(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
-                                  **_owned_props(row, found[0]["node"], now[:10])})]
-        was_active = found[0]["status"] != "former"
+        steps = [store.save_user_step(key, row, now, _owned_props(row, found["node"], now[:10]), create=False)]
+        was_active = found["status"] != "former"
         _write(steps + _user_write_steps(key, row, was_active, now))
     else:
         # A userName that is an email makes a key from its local part.
         _create_with_free_key("Person", row["name"].split("@")[0] or row["user_name"], lambda key: [
-            (q.CREATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
-                             **_owned_props(row, None, now[:10])}),
+            store.save_user_step(key, row, now, _owned_props(row, None, now[:10]), create=True),
             *_user_write_steps(key, row, False, now)])
     return get_user(base_url, user.id)
 
@@ -327,8 +325,7 @@ def _save_user(base_url: str, current: UserModel, stored: dict, new: UserModel) 
     now = _now()
     key = stored["key"]
     was_active = stored["status"] != "former"
-    _write([(q.UPDATE_USER, {"key": key, "row": row, "now": now, "today": now[:10],
-                             **_owned_props(row, stored["node"], now[:10])})]
+    _write([store.save_user_step(key, row, now, _owned_props(row, stored["node"], now[:10]), create=False)]
            + _user_write_steps(key, row, was_active, now))
     return get_user(base_url, current.id)
 
@@ -366,9 +363,9 @@ def delete_user(base_url: str, scim_id: str, if_match: str | None = None) -> Non
     _check_version(current, if_match)
     now = _now()
     key = stored["key"]
-    steps = [(q.SYNC_MANAGER, {"key": key, "manager_id": None, "better": [], "now": now, "today": now[:10]}),
-             (q.CLOSE_PERSON_EDGES, {"key": key, "today": now[:10]}),
-             (q.RETIRE_USER, {"key": key, "now": now})]
+    steps = [store.sync_manager_step(key, None, [], now),
+             store.close_person_edges_step(key, now[:10]),
+             store.retire_user_step(key, now)]
     _write(steps)
 
 
@@ -391,10 +388,10 @@ def _group_from_row(base_url: str, row: dict) -> GroupModel:
 
 
 def _load_group(base_url: str, scim_id: str) -> tuple[GroupModel, str]:
-    rows = driver.read(q.GROUP_BY_ID, id=scim_id)
-    if not rows:
+    row = store.group(scim_id)
+    if not row:
         raise NotFoundException(detail=f"Group {scim_id} not found")
-    return _group_from_row(base_url, rows[0]), rows[0]["key"]
+    return _group_from_row(base_url, row), row["key"]
 
 
 def get_group(base_url: str, scim_id: str) -> GroupModel:
@@ -406,7 +403,7 @@ def _member_ids(group: GroupModel, self_id: str | None) -> tuple[set[str], set[s
     ids = [m.value for m in group.members or [] if m.value]
     if not ids:
         return set(), set()
-    types = {r["id"]: r["type"] for r in driver.read(q.RESOLVE_MEMBER_IDS, ids=sorted(set(ids)))}
+    types = store.member_types(ids)
     unknown = sorted(i for i in ids if not types.get(i))
     if unknown:
         raise InvalidValueException(detail=f"members: no User or Group with id {', '.join(unknown)}")
@@ -429,15 +426,15 @@ def _membership_steps(key: str, users: tuple[set, set], groups: tuple[set, set],
     (add_users, drop_users), (add_groups, drop_groups) = users, groups
     steps = []
     if exact or drop_users:
-        steps.append((q.REMOVE_USER_MEMBERS, {"key": key, "all": exact, "ids": sorted(drop_users),
-                                              "keep": sorted(add_users) if exact else [], "today": today}))
+        steps.append(store.remove_members_step(key, "User", drop_users, today, every=exact,
+                                               keep=add_users if exact else ()))
     if exact or drop_groups:
-        steps.append((q.REMOVE_GROUP_MEMBERS, {"key": key, "all": exact, "ids": sorted(drop_groups),
-                                               "keep": sorted(add_groups) if exact else [], "today": today}))
+        steps.append(store.remove_members_step(key, "Group", drop_groups, today, every=exact,
+                                               keep=add_groups if exact else ()))
     if add_users:
-        steps.append((q.ADD_USER_MEMBERS, {"key": key, "ids": sorted(add_users), "now": now, "today": today}))
+        steps.append(store.add_members_step(key, "User", add_users, now))
     if add_groups:
-        steps.append((q.ADD_GROUP_MEMBERS, {"key": key, "ids": sorted(add_groups), "now": now, "today": today}))
+        steps.append(store.add_members_step(key, "Group", add_groups, now))
     # New members can move the team's inferred department and lead; a nested
     # group gains or loses a stated parent.
     steps += orgunits.inference_steps(keys=[key], scim_ids=add_groups | drop_groups, now=now)
@@ -455,14 +452,13 @@ def create_group(base_url: str, payload: dict) -> GroupModel:
     users, groups = _member_ids(group, None)
     row = _group_row(group)
     now = _now()
-    found = driver.read(q.FIND_UNCLAIMED_TEAM, key=slugify_key(row["display_name"]), name_lc=row["display_name_lc"])
-    if found:
-        key = found[0]["key"]
-        steps = [(q.UPDATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]})]
+    key = store.unclaimed_team(slugify_key(row["display_name"]), row["display_name_lc"])
+    if key:
+        steps = [store.save_group_step(key, row, now, create=False)]
         _write(steps + _membership_steps(key, (users, set()), (groups, set()), now, exact=False))
     else:
         _create_with_free_key("Team", row["display_name"], lambda key: [
-            (q.CREATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]}),
+            store.save_group_step(key, row, now, create=True),
             *_membership_steps(key, (users, set()), (groups, set()), now, exact=False)])
     return get_group(base_url, group.id)
 
@@ -480,7 +476,7 @@ def _save_group(base_url: str, current: GroupModel, key: str, new: GroupModel, e
     else:
         users = (after_users - before_users, before_users - after_users)
         groups = (after_groups - before_groups, before_groups - after_groups)
-    steps = [(q.UPDATE_GROUP, {"key": key, "row": _group_row(new), "now": now, "today": now[:10]})]
+    steps = [store.save_group_step(key, _group_row(new), now, create=False)]
     _write(steps + _membership_steps(key, users, groups, now, exact=exact))
     return get_group(base_url, current.id)
 
@@ -528,12 +524,11 @@ def _member_only_changes(payload: dict) -> tuple[list[str], list[str]] | None:
 def _patch_members(scim_id: str, add: list[str], remove: list[str]) -> None:
     """Membership PATCH without reading the member list: a group of 10,000
     people costs the same as one of 10 (answered with 204 No Content)."""
-    rows = driver.read(q.GROUP_KEY, id=scim_id)
-    if not rows:
+    key = store.group_key(scim_id)
+    if not key:
         raise NotFoundException(detail=f"Group {scim_id} not found")
-    key = rows[0]["key"]
     wanted = sorted(set(add))
-    types = {r["id"]: r["type"] for r in driver.read(q.RESOLVE_MEMBER_IDS, ids=wanted)} if wanted else {}
+    types = store.member_types(wanted)
     unknown = [i for i in wanted if not types.get(i)]
     if unknown:
         raise InvalidValueException(detail=f"members: no User or Group with id {', '.join(unknown)}")
@@ -551,7 +546,7 @@ def _patch_members(scim_id: str, add: list[str], remove: list[str]) -> None:
     users = ({i for i in adds if types[i] == "User"}, drops)
     groups = ({i for i in adds if types[i] == "Group"}, drops)
     _write(_membership_steps(key, users, groups, now, exact=False)
-           + [(q.TOUCH_GROUP, {"key": key, "now": now})])
+           + [store.touch_group_step(key, now)])
 
 
 def patch_group(base_url: str, scim_id: str, payload: dict, if_match: str | None = None) -> GroupModel | None:
@@ -584,7 +579,7 @@ def delete_group(base_url: str, scim_id: str, if_match: str | None = None) -> No
     users = {m.value for m in current.members or [] if m.type == "User"}
     groups = {m.value for m in current.members or [] if m.type == "Group"}
     _write(_membership_steps(key, (set(), users), (set(), groups), now, exact=False)
-           + [(q.RETIRE_GROUP, {"key": key, "now": now})])
+           + [store.retire_group_step(key, now)])
 
 
 # --- listing -----------------------------------------------------------------
@@ -592,30 +587,29 @@ def delete_group(base_url: str, scim_id: str, if_match: str | None = None) -> No
 # the filter is then evaluated exactly (case rules, other terms) by
 # scim2-models on the candidates. Other filters scan the SCIM resources.
 _USER_LOOKUPS = {
-    ("username", None): (q.USERS_BY_USER_NAME, str.lower),
-    ("externalid", None): (q.USERS_BY_EXTERNAL_ID, None),
-    ("emails", "value"): (q.USERS_BY_EMAIL, str.lower),
-    ("emails", None): (q.USERS_BY_EMAIL, str.lower),
-    ("id", None): (q.USER_BY_ID, None),
+    ("username", None): ("user_name", str.lower),
+    ("externalid", None): ("external_id", None),
+    ("emails", "value"): ("email", str.lower),
+    ("emails", None): ("email", str.lower),
+    ("id", None): ("id", None),
 }
 _GROUP_LOOKUPS = {
-    ("displayname", None): (q.GROUPS_BY_DISPLAY_NAME, str.lower),
-    ("externalid", None): (q.GROUPS_BY_EXTERNAL_ID, None),
-    ("id", None): (q.GROUP_BY_ID, None),
+    ("displayname", None): ("display_name", str.lower),
+    ("externalid", None): ("external_id", None),
+    ("id", None): ("id", None),
 }
 
 
 def _lookup(node, lookups: dict, core_urn: str):
-    """(query, params) narrowing the candidates for a filter, or None."""
+    """(attribute, value) narrowing the candidates for a filter, or None."""
     if isinstance(node, Comparison) and node.op.value == "eq" and isinstance(node.value, str):
         ap = node.attr_path
         if ap.uri and ap.uri.lower() != core_urn:
             return None
         hit = lookups.get((ap.attr.lower(), ap.sub_attr.lower() if ap.sub_attr else None))
         if hit:
-            query, fold = hit
-            value = fold(node.value) if fold else node.value
-            return query, ({"id": value} if query in (q.USER_BY_ID, q.GROUP_BY_ID) else {"value": value})
+            attribute, fold = hit
+            return attribute, fold(node.value) if fold else node.value
     if isinstance(node, ValuePath) and node.attr_path.attr.lower() == "emails" and node.sub_attr is None:
         return _lookup_in_value_filter(node.val_filter, lookups)
     if isinstance(node, LogicalExpr) and node.op == LogicalOperator.and_:
@@ -632,7 +626,7 @@ def _lookup_in_value_filter(node, lookups):
     for term in terms:
         if isinstance(term, Comparison) and term.op.value == "eq" and term.attr_path.attr.lower() == "value" \
                 and isinstance(term.value, str):
-            return q.USERS_BY_EMAIL, {"value": term.value.lower()}
+            return "email", term.value.lower()
     return None
 
 
@@ -652,15 +646,14 @@ def _parse_filter(model, filter_text: str) -> ScimFilter:
 
 
 def _list(base_url, filter_text, start_index, count, *, model, build, lookups, core_urn,
-          page_query, count_query, all_query) -> Page:
+          listing, counting, finding) -> Page:
     start, size = _page_bounds(start_index, count)
     if not filter_text:
-        total = driver.read(count_query)[0]["n"]
-        rows = driver.read(page_query, skip=start - 1, limit=size) if size else []
-        return Page(total, start, [build(base_url, r) for r in rows])
+        rows = listing(skip=start - 1, limit=size) if size else []
+        return Page(counting(), start, [build(base_url, r) for r in rows])
     scim_filter = _parse_filter(model, filter_text)
     found = _lookup(scim_filter.ast, lookups, core_urn)
-    rows = driver.read(found[0], **found[1]) if found else driver.read(all_query)
+    rows = finding(*found) if found else listing()
     matched = [r for r in (build(base_url, row) for row in rows) if scim_filter.match(r)]
     matched.sort(key=lambda r: (r.meta.created or datetime.min.replace(tzinfo=timezone.utc), r.id))
     return Page(len(matched), start, matched[start - 1:start - 1 + size])
@@ -669,15 +662,15 @@ def _list(base_url, filter_text, start_index, count, *, model, build, lookups, c
 def list_users(base_url: str, filter_text: str | None = None, start_index: int | None = None,
                count: int | None = None) -> Page:
     return _list(base_url, filter_text, start_index, count, model=UserModel, build=_user_from_row,
-                 lookups=_USER_LOOKUPS, core_urn=CORE_USER_URN, page_query=q.USERS_PAGE,
-                 count_query=q.COUNT_USERS, all_query=q.USERS_ALL)
+                 lookups=_USER_LOOKUPS, core_urn=CORE_USER_URN, listing=store.users,
+                 counting=store.user_count, finding=store.users_by)
 
 
 def list_groups(base_url: str, filter_text: str | None = None, start_index: int | None = None,
                 count: int | None = None) -> Page:
     return _list(base_url, filter_text, start_index, count, model=GroupModel, build=_group_from_row,
-                 lookups=_GROUP_LOOKUPS, core_urn=CORE_GROUP_URN, page_query=q.GROUPS_PAGE,
-                 count_query=q.COUNT_GROUPS, all_query=q.GROUPS_ALL)
+                 lookups=_GROUP_LOOKUPS, core_urn=CORE_GROUP_URN, listing=store.groups,
+                 counting=store.group_count, finding=store.groups_by)
 
 
 def response_parameters(model, attributes: str | None, excluded: str | None):
@@ -699,9 +692,9 @@ def search_all(base_url: str, filter_text: str | None = None, start_index: int |
     occasional admin queries, not for IdP sync traffic (which uses /Users)."""
     start, size = _page_bounds(start_index, count)
     matched = []
-    for model, build, query in ((UserModel, _user_from_row, q.USERS_ALL),
-                                (GroupModel, _group_from_row, q.GROUPS_ALL)):
-        items = [build(base_url, row) for row in driver.read(query)]
+    for model, build, listing in ((UserModel, _user_from_row, store.users),
+                                  (GroupModel, _group_from_row, store.groups)):
+        items = [build(base_url, row) for row in listing()]
         if filter_text:
             scim_filter = _parse_filter(model, filter_text)
             items = [i for i in items if scim_filter.match(i)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
-from graph import driver
+from graph import admin
 
 
 def healthz(request):
@@ -13,6 +13,6 @@ def healthz(request):
         from kiki import warmup
         if not warmup.ready():
             return HttpResponse("warming up", status=503, content_type="text/plain")
-    if request.GET.get("graph") and not driver.ping():
+    if request.GET.get("graph") and not admin.reachable():
         return HttpResponse("graph unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")

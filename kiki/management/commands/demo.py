@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from graph import schema
-from graph.demo_queries import has_pages
+from graph.admin import has_pages
 from kiki.errors import KikiError
 from kiki.local_services import local_neo4j, start_local_redis, redis_reachable, uses_external_neo4j
 

@@ -1,15 +1,22 @@
-"""Cypher for the SCIM 2.0 service provider (ingest/scim): SCIM Users are
-Person nodes carrying `scim_id`, SCIM Groups are Team nodes carrying
-`scim_id`. Values always travel as $parameters; there is no builder here
-because no query's shape depends on the request.
+"""Provisioned identities: the people and groups an identity provider pushes
+through SCIM 2.0 (ingest/scim). SCIM Users are Person nodes carrying
+`scim_id`, SCIM Groups are Team nodes carrying `scim_id`. Reads are typed
+functions; writes are steps (query, params) built here and run by the write
+core as one transaction. Values always travel as $parameters; no query's
+shape depends on the request.
 
 Edges are opened, ended (re-typed PAST_*) and revisions kept with the write
 core's clauses (graph.writes), so SCIM history looks exactly like a sync's.
-The statements run through ingest.actions.do_write, one transaction per request.
+The steps run through ingest.actions.do_write, one transaction per request.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from . import driver
 from .writes import closing_clause, opening_clause, revisions_clause
+
+Step = tuple[str, dict[str, Any]]
 
 _SCIM = "'scim'"
 
@@ -215,3 +222,132 @@ SET t.scim_former_id = t.scim_id, t.updated_at = $now
 REMOVE t.scim_id, t.scim_display_name, t.scim_display_name_lc, t.scim_external_id
 RETURN t.key AS key
 """
+
+
+# --- typed reads ---------------------------------------------------------------
+# Lookups an equality filter can use, by SCIM attribute (values already folded
+# the way they are stored).
+_USERS_BY = {"id": (USER_BY_ID, "id"), "user_name": (USERS_BY_USER_NAME, "value"),
+             "external_id": (USERS_BY_EXTERNAL_ID, "value"), "email": (USERS_BY_EMAIL, "value")}
+_GROUPS_BY = {"id": (GROUP_BY_ID, "id"), "display_name": (GROUPS_BY_DISPLAY_NAME, "value"),
+              "external_id": (GROUPS_BY_EXTERNAL_ID, "value")}
+
+
+def user(scim_id: str) -> dict | None:
+    """A SCIM user's stored document and graph facts, or None."""
+    rows = driver.read(USER_BY_ID, id=scim_id)
+    return rows[0] if rows else None
+
+
+def users_by(attribute: str, value: str) -> list[dict]:
+    """SCIM users whose `attribute` (id, user_name, external_id, email) is `value`."""
+    query, param = _USERS_BY[attribute]
+    return driver.read(query, **{param: value})
+
+
+def users(skip: int | None = None, limit: int | None = None) -> list[dict]:
+    """SCIM users in creation order; a page of them with skip/limit."""
+    if limit is None:
+        return driver.read(USERS_ALL)
+    return driver.read(USERS_PAGE, skip=skip or 0, limit=limit)
+
+
+def user_count() -> int:
+    return driver.read(COUNT_USERS)[0]["n"]
+
+
+def group(scim_id: str) -> dict | None:
+    """A SCIM group with its SCIM members, or None."""
+    rows = driver.read(GROUP_BY_ID, id=scim_id)
+    return rows[0] if rows else None
+
+
+def group_key(scim_id: str) -> str | None:
+    """The Team key of a SCIM group, without reading its members."""
+    rows = driver.read(GROUP_KEY, id=scim_id)
+    return rows[0]["key"] if rows else None
+
+
+def groups_by(attribute: str, value: str) -> list[dict]:
+    """SCIM groups whose `attribute` (id, display_name, external_id) is `value`."""
+    query, param = _GROUPS_BY[attribute]
+    return driver.read(query, **{param: value})
+
+
+def groups(skip: int | None = None, limit: int | None = None) -> list[dict]:
+    if limit is None:
+        return driver.read(GROUPS_ALL)
+    return driver.read(GROUPS_PAGE, skip=skip or 0, limit=limit)
+
+
+def group_count() -> int:
+    return driver.read(COUNT_GROUPS)[0]["n"]
+
+
+def member_types(ids: list[str]) -> dict[str, str]:
+    """{id: 'User' | 'Group'} for the ids that are SCIM users or groups."""
+    if not ids:
+        return {}
+    return {r["id"]: r["type"] for r in driver.read(RESOLVE_MEMBER_IDS, ids=sorted(set(ids))) if r["type"]}
+
+
+def unclaimed_person(employee_id: str | None, emails: list[str]) -> dict | None:
+    """A Person another source made that no SCIM user claimed, by employee id, else work email."""
+    rows = driver.read(FIND_UNCLAIMED_PERSON, employee_id=employee_id, emails=emails)
+    return rows[0] if rows else None
+
+
+def unclaimed_team(key: str, name_lc: str) -> str | None:
+    """The key of a Team of that key or name that no SCIM group claimed."""
+    rows = driver.read(FIND_UNCLAIMED_TEAM, key=key, name_lc=name_lc)
+    return rows[0]["key"] if rows else None
+
+
+def taken_keys(label: str, base: str) -> set[str]:
+    """Keys of `label` equal to `base` or starting with `base-`."""
+    return set(driver.read(TAKEN_KEYS, label=label, key=base)[0]["keys"])
+
+
+# --- write steps -----------------------------------------------------------------
+def save_user_step(key: str, row: dict, now: str, owned: dict, *, create: bool) -> Step:
+    """Create or update a user's Person; `owned` is the shared fields SCIM
+    wins, their revisions and the provenance (ingest.scim.service)."""
+    return (CREATE_USER if create else UPDATE_USER,
+            {"key": key, "row": row, "now": now, "today": now[:10], **owned})
+
+
+def sync_manager_step(key: str, manager_id: str | None, better: list[str], now: str) -> Step:
+    return (SYNC_MANAGER, {"key": key, "manager_id": manager_id, "better": better, "now": now, "today": now[:10]})
+
+
+def close_person_edges_step(key: str, today: str) -> Step:
+    return (CLOSE_PERSON_EDGES, {"key": key, "today": today})
+
+
+def retire_user_step(key: str, now: str) -> Step:
+    return (RETIRE_USER, {"key": key, "now": now})
+
+
+def save_group_step(key: str, row: dict, now: str, *, create: bool) -> Step:
+    return (CREATE_GROUP if create else UPDATE_GROUP, {"key": key, "row": row, "now": now, "today": now[:10]})
+
+
+def touch_group_step(key: str, now: str) -> Step:
+    return (TOUCH_GROUP, {"key": key, "now": now})
+
+
+def add_members_step(key: str, kind: str, ids: list[str], now: str) -> Step:
+    """Add SCIM users (kind 'User') or nested groups ('Group') to a group."""
+    return (ADD_USER_MEMBERS if kind == "User" else ADD_GROUP_MEMBERS,
+            {"key": key, "ids": sorted(ids), "now": now, "today": now[:10]})
+
+
+def remove_members_step(key: str, kind: str, ids: list[str], today: str, *, every: bool = False,
+                        keep: list[str] = ()) -> Step:
+    """End SCIM members' membership: those in `ids`, or with `every` all but `keep`."""
+    return (REMOVE_USER_MEMBERS if kind == "User" else REMOVE_GROUP_MEMBERS,
+            {"key": key, "all": every, "ids": sorted(ids), "keep": sorted(keep), "today": today})
+
+
+def retire_group_step(key: str, now: str) -> Step:
+    return (RETIRE_GROUP, {"key": key, "now": now})

@@ -1,4 +1,5 @@
-"""What the graph holds, for the demo loader, `manage.py demo` and the load benchmark."""
+"""What the graph holds, for operators: node and relationship counts (the demo
+loader, `manage.py demo` and the load benchmark print them) and whether any page exists."""
 from __future__ import annotations
 
 from . import driver
@@ -25,3 +26,8 @@ def graph_counts() -> tuple[dict[str, int], dict[str, int]]:
 def has_pages() -> bool:
     """Whether any page node exists (the demo loads only into an empty graph)."""
     return driver.read(HAS_PAGES)[0]["any"]
+
+
+def reachable() -> bool:
+    """Whether Neo4j answers (for /healthz?graph=1)."""
+    return driver.ping()
