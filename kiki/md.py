@@ -1,9 +1,10 @@
 """Kiki's one reading of Markdown, from markdown-it-py's tokens: the links of
-a text (with where they are, so they can be rewritten in place), headings,
-and plain text. Docs ingestion, chunking, the assistant's citations and Slack
-rendering all use it, so they agree on what a link or a heading is (code spans
-and fences hold none, escapes are honoured, `[label](<url with spaces> "title")`
-works).
+a text (with where they are, so they can be rewritten in place), wiki links
+(`[[Page name]]`, `[[type:key|label]]`), headings, and plain text. Docs
+ingestion, chunking, the assistant's citations, Slack rendering and the wiki's
+renderer (wiki.markup, which adds HTML, anchors and sanitizing) all use it, so
+they agree on what a link or a heading is (code spans and fences hold none,
+escapes are honoured, `[label](<url with spaces> "title")` works).
 
 Link positions: markdown-it does not report where an inline token came from,
 so the `link` and `image` rules are wrapped to record the source span of each
@@ -14,6 +15,7 @@ the text as given.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,6 +24,9 @@ from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.link import link as _link_rule
 from markdown_it.token import Token
+
+from graph.errors import InvalidInput
+from graph.model import LABEL_SLUGS, SLUG_LABELS, check_key
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,57 @@ class Link:
     start: int      # offsets of the whole [label](dest) in the text
     end: int
     image: bool = False
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    raw: str
+    label: str | None = None  # page label for type:key links
+    key: str | None = None
+    name: str | None = None  # for [[Page name]]
+    text: str = ""
+    error: str | None = None
+
+
+def parse_wiki_link(raw: str) -> WikiLink:
+    """'team:payments|the payments team' / 'Ana Costa' -> WikiLink (with `error` if malformed)."""
+    target, _, text = raw.partition("|")
+    target, text = target.strip(), text.strip()
+    if not target:
+        return WikiLink(raw, text=text or raw, error="empty wiki link")
+    prefix, sep, rest = target.partition(":")
+    if sep and re.fullmatch(r"[A-Za-z]+", prefix):
+        label = SLUG_LABELS.get(prefix.lower()) or (prefix.capitalize() if prefix.capitalize() in LABEL_SLUGS else None)
+        if label is None:
+            return WikiLink(raw, text=text or target,
+                            error=f"unknown page type {prefix!r} (use one of {', '.join(SLUG_LABELS)})")
+        try:
+            check_key(rest.strip())
+        except InvalidInput as e:
+            return WikiLink(raw, text=text or target, error=str(e))
+        return WikiLink(raw, label=label, key=rest.strip(), text=text or rest.strip())
+    if len(target) > 200:
+        return WikiLink(raw, text=target[:200], error="page name longer than 200 characters")
+    return WikiLink(raw, name=" ".join(target.split()), text=text or " ".join(target.split()))
+
+
+def wikilink_rule(state, silent: bool) -> bool:
+    """markdown-it inline rule: `[[...]]` on one line becomes a `wikilink`
+    token whose meta holds the parsed WikiLink."""
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end < 0:
+        return False
+    raw = src[pos + 2:end]
+    if "\n" in raw or "[" in raw or "]" in raw:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"link": parse_wiki_link(raw)}
+    state.pos = end + 2
+    return True
 
 
 def _with_span(rule):
@@ -57,6 +113,7 @@ _MD = MarkdownIt("commonmark")
 _MD.disable("normalize")
 _MD.inline.ruler.at("link", _with_span(_link_rule))
 _MD.inline.ruler.at("image", _with_span(_image_rule))
+_MD.inline.ruler.before("link", "wikilink", wikilink_rule)
 
 
 def _inline(text: str) -> list[Token]:
@@ -73,6 +130,8 @@ def _plain(tokens: list[Token]) -> str:
             out.append("\n")
         elif t.type == "image":
             out.append(_plain(t.children or []))
+        elif t.type == "wikilink":
+            out.append(t.meta["link"].text)
     return "".join(out)
 
 
@@ -124,6 +183,13 @@ def plain_text(text: str) -> str:
     """The words of inline Markdown: link and image labels instead of the
     links, no emphasis or code marks, escapes resolved; line breaks kept."""
     return _plain(_inline(text))
+
+
+def wiki_links(text: str) -> list[WikiLink]:
+    """Every wiki link of a document, in order (malformed ones carry `error`);
+    none inside code blocks or code spans."""
+    return [child.meta["link"] for tok in _MD.parse(text or "") for child in tok.children or []
+            if child.type == "wikilink"]
 
 
 def heading(line: str) -> tuple[int, str] | None:

@@ -10,11 +10,11 @@ is a red link offering to create a Topic page; a malformed one (unknown
 type, bad key, empty) is shown as text marked invalid. The HTML always goes
 through nh3 with an allow-list, whatever the article contains.
 
-TODO(issue 11): fold into the shared Markdown module once it lands.
+What a wiki link is (its syntax and parsing) is the shared Markdown
+reading's, kiki.md; this module renders articles to HTML.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,9 +23,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from slugify import slugify
 
-from graph.model import LABEL_SLUGS, SLUG_LABELS, check_key
-from graph.errors import InvalidInput
 from graph.page_urls import index_url, page_url
+from kiki.md import WikiLink, wikilink_rule
 
 MAX_WIKI_LINKS = 500  # resolved per article; the rest render as plain links to search
 TOC_MIN_HEADINGS = 3
@@ -36,55 +35,6 @@ _ALLOWED_ATTRS = {**{k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()},
                   "th": {"style"}, "td": {"style"}}
 _ALLOWED_CLASSES = {"a": {"wikilink", "new"}, "span": {"invalid-link"}}
 _CLEAN_STYLES = {"text-align"}
-
-
-@dataclass(frozen=True)
-class WikiLink:
-    raw: str
-    label: str | None = None  # page label for type:key links
-    key: str | None = None
-    name: str | None = None  # for [[Page name]]
-    text: str = ""
-    error: str | None = None
-
-
-def parse_wiki_link(raw: str) -> WikiLink:
-    """'team:payments|the payments team' / 'Ana Costa' -> WikiLink (with `error` if malformed)."""
-    target, _, text = raw.partition("|")
-    target, text = target.strip(), text.strip()
-    if not target:
-        return WikiLink(raw, text=text or raw, error="empty wiki link")
-    prefix, sep, rest = target.partition(":")
-    if sep and re.fullmatch(r"[A-Za-z]+", prefix):
-        label = SLUG_LABELS.get(prefix.lower()) or (prefix.capitalize() if prefix.capitalize() in LABEL_SLUGS else None)
-        if label is None:
-            return WikiLink(raw, text=text or target,
-                            error=f"unknown page type {prefix!r} (use one of {', '.join(SLUG_LABELS)})")
-        try:
-            check_key(rest.strip())
-        except InvalidInput as e:
-            return WikiLink(raw, text=text or target, error=str(e))
-        return WikiLink(raw, label=label, key=rest.strip(), text=text or rest.strip())
-    if len(target) > 200:
-        return WikiLink(raw, text=target[:200], error="page name longer than 200 characters")
-    return WikiLink(raw, name=" ".join(target.split()), text=text or " ".join(target.split()))
-
-
-def _wikilink_rule(state, silent: bool) -> bool:
-    src, pos = state.src, state.pos
-    if not src.startswith("[[", pos):
-        return False
-    end = src.find("]]", pos + 2)
-    if end < 0:
-        return False
-    raw = src[pos + 2:end]
-    if "\n" in raw or "[" in raw or "]" in raw:
-        return False
-    if not silent:
-        token = state.push("wikilink", "", 0)
-        token.meta = {"link": parse_wiki_link(raw)}
-    state.pos = end + 2
-    return True
 
 
 def _render_wikilink(self, tokens, idx, options, env) -> str:
@@ -114,7 +64,7 @@ def _slug(text: str) -> str:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     anchors_plugin(md, min_level=1, max_level=4, slug_func=_slug)
     return md
@@ -128,16 +78,6 @@ class Rendered:
     html: str
     toc: list[dict] = field(default_factory=list)  # {level, id, text}
     invalid_links: list[WikiLink] = field(default_factory=list)
-
-
-def wiki_links(text: str) -> list[WikiLink]:
-    """Every wiki link in an article, in order (malformed ones carry `error`)."""
-    out = []
-    for tok in _MD.parse(text or ""):
-        for child in tok.children or []:
-            if child.type == "wikilink":
-                out.append(child.meta["link"])
-    return out
 
 
 def render(text: str, resolve=None) -> Rendered:

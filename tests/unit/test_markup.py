@@ -1,6 +1,7 @@
 """Article markup (no Neo4j): wiki links, red links, headings with anchors,
 table of contents, tables, code, and the sanitizer."""
-from wiki.markup import parse_wiki_link, render, wiki_links
+from kiki.md import parse_wiki_link, wiki_links
+from wiki.markup import render
 
 
 def resolver(existing):

@@ -42,3 +42,12 @@ def test_an_autolink_is_text_not_a_link_and_does_not_break_reading():
     text = "[Ana](/person/ana-costa) <https://evil.example|click> <https://evil.example/x>"
     assert [link.dest for link in md.links(text, images=True)] == ["/person/ana-costa"]
     assert md.replace_links(text, lambda link: link.text) == "Ana <https://evil.example|click> <https://evil.example/x>"
+
+
+def test_wiki_links_read_as_their_text_and_code_holds_none():
+    text = "Ask [[team:payments|the payments team]] or [[Ana Costa]].\n\n    [[In Code]]\n\n`[[span]]`"
+    assert md.plain_text("Ask [[team:payments|the payments team]] or [[Ana Costa]].") == \
+        "Ask the payments team or Ana Costa."
+    links = md.wiki_links(text)
+    assert [(ln.label, ln.key, ln.name) for ln in links] == [("Team", "payments", None), (None, None, "Ana Costa")]
+    assert md.wiki_links("[[nope:x]]")[0].error.startswith("unknown page type 'nope'")
