@@ -1,18 +1,9 @@
-"""Who a user is in the graph: the Person page of a signed-in user, or of a
-Slack user (by Slack id, else by email)."""
+"""Who a Slack user is in the graph: their Person page by Slack id, else by
+email. A signed-in web user's Person is found by verified email as well
+(authz.viewers.person_of)."""
 from __future__ import annotations
 
 from . import driver
-
-# The Person page of a signed-in user: by key = username, else by email.
-PERSON_FOR_USER = """
-CALL () {
-  MATCH (p:Person {key: $username}) RETURN p
-  UNION
-  MATCH (p:Person {email: $email}) RETURN p
-}
-RETURN p.key AS key LIMIT 1
-"""
 
 PERSON_BY_SLACK_ID = """
 MATCH (p:Person {slack_id: $slack_id})
@@ -38,12 +29,6 @@ RETURN p.key AS key, p.name AS name
 ORDER BY coalesce(p.status, 'active') = 'active' DESC
 LIMIT 1
 """
-
-
-def person_for_user(username: str | None, email: str | None) -> str | None:
-    """The key of a signed-in user's Person page: key = username, else by email."""
-    rows = driver.read_once(PERSON_FOR_USER, username=username or None, email=email or None)
-    return rows[0]["key"] if rows else None
 
 
 def person_by_slack_id(slack_id: str) -> dict | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from graph import entities, identity, org
+from graph import entities, org
 from graph.access import Viewer
 from graph.model import PAGE_LABELS, name_key
 
@@ -198,13 +198,6 @@ def asker_context(asker: str | None, viewer: Viewer | None = None) -> dict | Non
     if not asker:
         return None
     return org.asker_context(asker, viewer)
-
-
-def person_for_user(username: str | None, email: str | None) -> str | None:
-    """The Person key of a signed-in Django user (username = key, or same email)."""
-    if not username and not email:
-        return None
-    return identity.person_for_user(username, email)
 
 
 def is_self(phrase: str) -> bool:
