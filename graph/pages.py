@@ -485,7 +485,13 @@ MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n) AND {visible('n')}
 RETURN n.name AS name, coalesce(n.summary, '') AS summary, coalesce(n.body, '') AS body,
        coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
        coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov,
-       coalesce(n.rev, 0) AS version, n.body_edited_by AS edited_by
+       coalesce(n.rev, 0) AS version, n.body_edited_by AS edited_by,
+       COLLECT {{ MATCH (n)-[h:HAS_STEP]->(s:Step)
+                 RETURN s.name + ' | ' + coalesce(head(COLLECT {{ MATCH (t:Team)-[:RESPONSIBLE_FOR]->(s)
+                                                                RETURN t.key ORDER BY t.key }}), '') AS line
+                 ORDER BY coalesce(h.order, s.order), s.name }} AS steps,
+       head(COLLECT {{ MATCH (n)-[:HAS_STEP]->(s:Step) WHERE coalesce(s.source, '') <> 'wiki'
+                      RETURN coalesce(s.source, 'import') }}) AS steps_source
 """
 
 
@@ -505,26 +511,29 @@ def load_edit_form(label: str, key: str, viewer: Viewer | None = None) -> dict |
 # `[[type:key]]` targets by label and key, `[[Name]]` targets by exact name
 # (the entity_name index), the name tried as written and with its first
 # letter capitalized, as MediaWiki does. One round trip per article.
-RESOLVE_WIKI_LINKS = """
+# A target the viewer may not see resolves like a missing one (a red link), so
+# the colour of a link never tells a reader that a hidden page exists.
+RESOLVE_WIKI_LINKS = f"""
 RETURN
-  COLLECT {
+  COLLECT {{
     UNWIND $keyed AS ref
-    MATCH (n:Entity {key: ref.key}) WHERE ref.label IN labels(n)
-    RETURN {id: ref.label + ':' + ref.key, label: ref.label, key: n.key} AS hit
-  } AS keyed,
-  COLLECT {
+    MATCH (n:Entity {{key: ref.key}}) WHERE ref.label IN labels(n) AND {visible('n')}
+    RETURN {{id: ref.label + ':' + ref.key, label: ref.label, key: n.key}} AS hit
+  }} AS keyed,
+  COLLECT {{
     UNWIND $names AS ref
-    MATCH (n:Entity) WHERE n.name IN ref.candidates
+    MATCH (n:Entity) WHERE n.name IN ref.candidates AND {visible('n')}
     WITH ref, n ORDER BY n.name = ref.candidates[0] DESC, n.key LIMIT 1000
     WITH ref, head(collect(n)) AS n
-    RETURN {id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key} AS hit
-  } AS named
+    RETURN {{id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key}} AS hit
+  }} AS named
 """
 
 
-def resolve_wiki_links(links) -> dict[str, dict]:
+def resolve_wiki_links(links, viewer: Viewer | None = None) -> dict[str, dict]:
     """Lookup id ('Team:payments' / 'name:Ana Costa') -> {label, key} for the
-    wiki-link targets that exist; absent ids are missing pages."""
+    wiki-link targets that exist and the viewer may see; absent ids are
+    missing (or hidden) pages."""
     keyed = [{"label": ln.label, "key": ln.key} for ln in links if ln.key]
     names = []
     for ln in links:
@@ -535,5 +544,5 @@ def resolve_wiki_links(links) -> dict[str, dict]:
             names.append({"name": ln.name, "candidates": candidates})
     if not keyed and not names:
         return {}
-    row = driver.read_once(RESOLVE_WIKI_LINKS, keyed=keyed, names=names)[0]
+    row = driver.read_once(RESOLVE_WIKI_LINKS, keyed=keyed, names=names, **viewer_params(viewer))[0]
     return {hit["id"]: hit for hit in row["keyed"] + row["named"] if hit.get("label") in LABEL_SLUGS}

@@ -28,13 +28,25 @@ REMOVE n.wiki_lock
 RETURN count(n) AS found
 """
 
+# `steps`: a process's ordered steps as "name | responsible team key" lines,
+# the form they take in revisions; `steps_source`: a source other than the
+# wiki that stated any of them (then the steps are that source's to change).
+STEP_LINES = """
+       COLLECT { MATCH (n)-[h:HAS_STEP]->(s:Step)
+                 RETURN s.name + ' | ' + coalesce(head(COLLECT { MATCH (t:Team)-[:RESPONSIBLE_FOR]->(s)
+                                                                RETURN t.key ORDER BY t.key }), '') AS line
+                 ORDER BY coalesce(h.order, s.order), s.name } AS steps,
+       head(COLLECT { MATCH (n)-[:HAS_STEP]->(s:Step) WHERE coalesce(s.source, '') <> 'wiki'
+                      RETURN coalesce(s.source, 'import') }) AS steps_source
+"""
+
 CURRENT_STATE = """
 MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
 RETURN coalesce(n.rev, 0) AS rev, n.name AS name, coalesce(n.summary, '') AS summary,
        coalesce(n.body, '') AS body, coalesce(n.aliases, []) AS aliases, coalesce(n.links, []) AS links,
        coalesce(n.slack_channel, '') AS slack_channel, n.prov AS prov, coalesce(n.source, '') AS source,
        toString(coalesce(n.updated_at, n.first_seen, '')) AS updated_at,
-       EXISTS { (n)-[:HAS_REVISION]->(:PageRevision) } AS has_revisions
+       EXISTS { (n)-[:HAS_REVISION]->(:PageRevision) } AS has_revisions,""" + STEP_LINES + """
 """
 
 REVISION_TEXT = """
@@ -184,9 +196,9 @@ RETURN n.key AS key
 """
 CREATE_PAGE = {label: _CREATE_PAGE.format(label=label) for label in CREATABLE}
 
-PAGE_EXISTS = """
-MATCH (n:Entity {key: $key}) WHERE $label IN labels(n)
-RETURN n.name AS name
+PAGE_EXISTS = f"""
+MATCH (n:Entity {{key: $key}}) WHERE $label IN labels(n)
+RETURN n.name AS name, {visible('n')} AS visible
 """
 
 # A process's steps, replaced as a whole (they are ordered): old Step nodes of
@@ -206,10 +218,10 @@ FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (t)-[:RESPONSIBL
 RETURN count(s) AS steps
 """
 
-TEAMS_BY_KEY_OR_NAME = """
+TEAMS_BY_KEY_OR_NAME = f"""
 UNWIND $refs AS ref
-OPTIONAL MATCH (t:Team) WHERE t.key = ref OR t.name = ref
-WITH ref, head(collect(t {.key, .name})) AS t
+OPTIONAL MATCH (t:Team) WHERE (t.key = ref OR t.name = ref) AND {visible('t')}
+WITH ref, head(collect(t {{.key, .name}})) AS t
 RETURN ref, t
 """
 
@@ -221,11 +233,11 @@ ORDER BY order, name
 """
 
 
-def page_exists(tx, label: str, key: str) -> str | None:
-    """The name of the page with this label and key, or None."""
+def page_exists(tx, label: str, key: str, viewer: Viewer | None = None) -> dict | None:
+    """{name, visible} of the page with this label and key, or None."""
     _check(label, key)
-    rows = tx.run(PAGE_EXISTS, label=label, key=key)
-    return rows[0]["name"] if rows else None
+    rows = tx.run(PAGE_EXISTS, label=label, key=key, **viewer_params(viewer))
+    return rows[0] if rows else None
 
 
 def create_page(tx, label: str, key: str, *, props: dict, revision: dict, editor: str, now: str) -> str:
@@ -245,11 +257,12 @@ def replace_steps(tx, key: str, steps: list[dict]) -> int:
     return tx.run(REPLACE_STEPS, key=key, steps=steps)[0]["steps"]
 
 
-def find_teams(refs: list[str]) -> dict[str, dict | None]:
-    """Team key or exact name -> {key, name}, None for no such team."""
+def find_teams(refs: list[str], viewer: Viewer | None = None) -> dict[str, dict | None]:
+    """Team key or exact name -> {key, name}, None for no such team (or one
+    the viewer may not see)."""
     if not refs:
         return {}
-    return {r["ref"]: r["t"] for r in driver.read_once(TEAMS_BY_KEY_OR_NAME, refs=refs)}
+    return {r["ref"]: r["t"] for r in driver.read_once(TEAMS_BY_KEY_OR_NAME, refs=refs, **viewer_params(viewer))}
 
 
 def process_steps(key: str) -> list[dict]:

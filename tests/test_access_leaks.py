@@ -537,3 +537,48 @@ def test_editing_requires_the_editor_role(users):
     assert can_edit(User.objects.get(pk=users["reader"].pk)) and can_edit(users["admin"])
     assert {"reader", "editor", "admin", "HR"} <= set(Group.objects.values_list("name", flat=True))
     assert users["hr"].groups.filter(name="reader").exists()       # every new user starts as a reader
+
+
+# --- wiki links and page creation ---------------------------------------------
+
+def test_a_wiki_link_to_a_hidden_page_looks_exactly_like_a_missing_one(users):
+    from django.test import RequestFactory
+
+    from wiki.templatetags.wiki import markdown
+
+    text = "See [[team:reorg-project|the project]], [[Zed Secret]], [[Chen Wu]] and [[No Such Page]]."
+
+    def rendered(user):
+        request = RequestFactory().get("/")
+        request.user, request.session = user, {}
+        return str(markdown({"request": request}, text))
+
+    reader, hr = rendered(users["reader"]), rendered(users["hr"])
+    red = re.findall(r'<a class="wikilink new"[^>]*>([^<]*)</a>', reader)
+    assert red == ["the project", "Zed Secret", "No Such Page"], reader
+    assert re.search(r'<a class="wikilink" href="/person/chen-wu"[^>]*>Chen Wu</a>', reader), reader
+    absent(reader, ["/team/reorg-project", "/person/zed-secret"])
+    # positive control: HR sees both hidden targets as ordinary links
+    assert 'href="/team/reorg-project"' in hr and 'href="/person/zed-secret"' in hr
+    assert re.findall(r'<a class="wikilink new"[^>]*>([^<]*)</a>', hr) == ["No Such Page"]
+
+
+def test_creating_a_page_over_a_hidden_one_names_nothing(users):
+    from graph.errors import InvalidInput
+    from wiki import actions
+
+    reader = viewer_for_user(users["reader"])
+    with pytest.raises(InvalidInput) as denied:
+        actions.do_create_page("Topic", name="Merger Talks", summary="", body="x", editor="chen-wu", viewer=reader)
+    message = str(denied.value)
+    assert "not available" in message and "exists" not in message
+    absent(message, typed="Merger Talks merger-talks")
+    # Legal may see the topic, so they are told it exists and where.
+    with pytest.raises(InvalidInput, match=r"already exists \('Merger Talks'\): /topic/merger-talks"):
+        actions.do_create_page("Topic", name="Merger Talks", summary="", body="x", editor="lee-legal",
+                               viewer=viewer_for_user(users["legal"]))
+    # A hidden team is no team for a process step either.
+    with pytest.raises(InvalidInput, match="no team 'reorg-project'"):
+        actions.do_create_page("Process", name="Offboarding", summary="", body="x", editor="chen-wu",
+                               steps=[{"name": "Hand over", "team": "reorg-project"}], viewer=reader)
+    assert driver.read("MATCH (p:Process {key: 'offboarding'}) RETURN p") == []

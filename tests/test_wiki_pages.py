@@ -327,10 +327,10 @@ def test_static_files_are_served_without_debug(client):
 
 
 def test_markdown_headings_move_below_the_title():
-    from wiki.templatetags.wiki import markdown_filter
+    from wiki.templatetags.wiki import markdown
 
-    assert str(markdown_filter("# Other\n\n## Sub")) == '<h2 id="other">Other</h2>\n<h3 id="sub">Sub</h3>\n'
-    assert str(markdown_filter("# Risk Data\n\nText", "Risk Data")) == "<p>Text</p>\n"
+    assert str(markdown({}, "# Other\n\n## Sub")) == '<h2 id="other">Other</h2>\n<h3 id="sub">Sub</h3>\n'
+    assert str(markdown({}, "# Risk Data\n\nText", "Risk Data")) == "<p>Text</p>\n"
 
 
 def test_snippet_highlighting_never_breaks_entities():

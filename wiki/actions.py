@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from graph import revisions, writes
-from ingest.actions import refresh_embeddings
+from graph.access import Viewer
 from graph.errors import GraphError, InvalidInput, NotFound
-from graph.model import LABEL_SLUGS as LABEL_SLUG
 from graph.model import check_key
+from graph.page_urls import page_url
+from ingest.actions import refresh_embeddings
+from kiki import md
 
-from . import markup
 from .merging import Merged, merge_field, merge_text
 
 MAX_SUMMARY = 500
@@ -57,11 +58,14 @@ def normalize_summary(summary: str) -> str:
 # owns (graph `prov`) is read-only on the wiki: the next sync would overwrite
 # it. Aliases are always editable: ingest adds its aliases to the page's.
 TEXT_FIELDS = ("summary", "body", "slack_channel")
-LIST_FIELDS = ("aliases", "links")
-EDITABLE = ("summary", "body", "aliases", "links", "slack_channel")
+LIST_FIELDS = ("aliases", "links", "steps")
+# `steps`: a process's ordered steps, "name | responsible team key" a line (as
+# revisions keep them); saved as Step nodes, not as a page property.
+EDITABLE = ("summary", "body", "aliases", "links", "slack_channel", "steps")
 NEVER_OWNED = ("body", "aliases")
 LABELS = {"summary": "The short description", "body": "The article", "comment": "The edit summary",
-          "aliases": "The aliases", "links": "The links", "slack_channel": "The chat channel"}
+          "aliases": "The aliases", "links": "The links", "slack_channel": "The chat channel",
+          "steps": "The list of steps"}
 MAX_ALIASES = 50
 MAX_LINKS = 50
 MAX_LINE = 500
@@ -82,7 +86,7 @@ def check_edit(summary: str, body: str, comment: str, extra: dict | None = None)
     """Field errors of an edit, each naming the field and its limit; empty if valid."""
     errors = {}
     values = {"summary": summary, "body": body, "comment": comment, **(extra or {})}
-    bad_links = [ln for ln in markup.wiki_links(body) if ln.error] if "[[" in body else []
+    bad_links = [ln for ln in md.wiki_links(body) if ln.error] if "[[" in body else []
     if bad_links:
         errors["body"] = "; ".join(f"Invalid wiki link [[{ln.raw}]]: {ln.error}" for ln in bad_links[:5]) + "."
     limits = {"summary": MAX_SUMMARY, "body": MAX_BODY, "comment": MAX_COMMENT, "slack_channel": 80}
@@ -92,7 +96,7 @@ def check_edit(summary: str, body: str, comment: str, extra: dict | None = None)
         what = LABELS[name]
         items = value if isinstance(value, list) else [value]
         if isinstance(value, list):
-            cap = MAX_ALIASES if name == "aliases" else MAX_LINKS
+            cap = {"aliases": MAX_ALIASES, "steps": MAX_STEPS}.get(name, MAX_LINKS)
             if len(value) > cap:
                 errors[name] = f"{what}: {len(value)} entries; at most {cap}."
                 continue
@@ -140,11 +144,15 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
     if cur is None:
         raise NotFound(f"no {label} page {key!r}")
     owned = owners(cur["prov"])
+    if cur.get("steps_source"):
+        owned["steps"] = {"source": cur["steps_source"]}
     current = _snapshot(cur)
     for name, value in fields.items():
         if name in owned and name not in NEVER_OWNED and value != current[name]:
             raise InvalidInput(f"{LABELS[name]} of {label} {key!r} comes from {owned[name]['source']}; "
                                f"change it there (the next sync would overwrite it here)")
+        if name == "steps" and value != current[name] and label != "Process":
+            raise InvalidInput(f"only processes have steps, not {label} {key!r}")
     wanted = {**current, **fields}
     status, merges = "saved", {}
     if base_rev != cur["rev"]:
@@ -165,6 +173,7 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
         return SaveResult("unchanged", cur["rev"])
     if "aliases" in changes:
         changes["aliases_text"] = "".join(a + " " for a in changes["aliases"])
+    new_steps = changes.pop("steps", None)
     new_revisions = []
     if cur["rev"] == 0 and not cur["has_revisions"]:
         # The text as ingest left it becomes revision 0, so the first edit has
@@ -182,6 +191,8 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
     old_fields = [{"field": f, "value": current[f]} for f in changes if f in TEXT_FIELDS and current[f]]
     revisions.append_revision(tx, label, key, revisions=new_revisions, changes=changes, editor=editor, now=now,
                               old_fields=old_fields)
+    if new_steps is not None:
+        revisions.replace_steps(tx, key, _step_rows(key, [_step_of_line(line) for line in new_steps]))
     return SaveResult(status, number)
 
 
@@ -221,6 +232,8 @@ def do_restore_revision(label: str, key: str, *, number: int, editor: str, now: 
             raise NotFound(f"{label} {key!r} has no revision {number}")
         cur = revisions.lock_page(tx, label, key)
         owned = owners(cur["prov"])
+        if cur.get("steps_source"):
+            owned["steps"] = {"source": cur["steps_source"]}
         # Fields sources own now are not the wiki's to restore.
         fields = {f: old[f] for f in EDITABLE if f in old and (f in NEVER_OWNED or f not in owned)}
         return _save(tx, label, key, fields, cur["rev"], editor, f"Restored revision {number}", "restore",
@@ -243,8 +256,9 @@ def key_for(name: str) -> str:
     return f"{key}-page" if key in RESERVED_KEYS else key
 
 
-def check_steps(steps: list[dict]) -> dict[str, str]:
-    """Errors of a process's steps ([{name, team}]), naming the step; teams must exist."""
+def check_steps(steps: list[dict], viewer: Viewer | None = None) -> dict[str, str]:
+    """Errors of a process's steps ([{name, team}]), naming the step; teams
+    must exist and be visible to the editor."""
     if len(steps) > MAX_STEPS:
         return {"steps": f"{len(steps)} steps; at most {MAX_STEPS}."}
     for i, st in enumerate(steps, 1):
@@ -252,12 +266,22 @@ def check_steps(steps: list[dict]) -> dict[str, str]:
             return {"steps": f"Step {i} has a responsible team but no name."}
         if len(st["name"]) > MAX_NAME:
             return {"steps": f"Step {i}'s name is {len(st['name'])} characters; at most {MAX_NAME}."}
-    teams = revisions.find_teams(sorted({st["team"] for st in steps if st["team"]}))
+    teams = revisions.find_teams(sorted({st["team"] for st in steps if st["team"]}), viewer)
     for i, st in enumerate(steps, 1):
         if st["team"] and not teams.get(st["team"]):
             return {"steps": f"Step {i} ({st['name']!r}): no team {st['team']!r}; use a team's name or key."}
         st["team_key"] = teams[st["team"]]["key"] if st["team"] else None
     return {}
+
+
+def step_lines(steps: list[dict]) -> list[str]:
+    """Checked steps ([{name, team_key}]) as the lines revisions keep."""
+    return [f"{st['name']} | {st.get('team_key') or ''}" for st in steps]
+
+
+def _step_of_line(line: str) -> dict:
+    name, _, team = line.rpartition(" | ") if " | " in line else (line, "", "")
+    return {"name": name.strip(), "team_key": team.strip() or None}
 
 
 def _step_rows(key: str, steps: list[dict]) -> list[dict]:
@@ -266,11 +290,12 @@ def _step_rows(key: str, steps: list[dict]) -> list[dict]:
 
 
 def do_create_page(label: str, *, name: str, summary: str, body: str, editor: str, steps: list[dict] | None = None,
-                   key: str | None = None, now: str | None = None) -> str:
+                   key: str | None = None, now: str | None = None, viewer: Viewer | None = None) -> str:
     """Create a Topic or Process page (revision 1) and, for a process, its
     ordered steps with the team responsible for each; returns the key.
     Raises InvalidInput naming the bad field (an existing page with that key
-    included: nothing is written then)."""
+    included: nothing is written then). `viewer` is the editor's: a page or
+    team they may not see is never named to them."""
     name, summary, body = normalize_summary(name), normalize_summary(summary), normalize_text(body)
     errors = check_edit(summary, body, "")
     if not name:
@@ -280,7 +305,7 @@ def do_create_page(label: str, *, name: str, summary: str, body: str, editor: st
     if label not in revisions.CREATABLE:
         errors["label"] = f"{label} pages cannot be created on the wiki (only {', '.join(revisions.CREATABLE)})."
     steps = [st for st in (steps or []) if st["name"] or st["team"]] if label == "Process" else []
-    errors.update(check_steps(steps))
+    errors.update(check_steps(steps, viewer))
     key = key or key_for(name)
     try:
         check_key(key)
@@ -289,12 +314,16 @@ def do_create_page(label: str, *, name: str, summary: str, body: str, editor: st
     if errors:
         raise InvalidInput(" ".join(errors.values()))
     now = now or _now()
-    step_text = [f"{st['name']} | {st.get('team_key') or ''}" for st in steps]
+    step_text = step_lines(steps)
 
     def work(tx):
-        existing = revisions.page_exists(tx, label, key)
+        existing = revisions.page_exists(tx, label, key, viewer)
+        if existing is not None and not existing["visible"]:
+            # Neither its name nor that it is a page: the editor may not see it.
+            raise InvalidInput(f"the key {key!r} is not available for a new {label} page; choose another name")
         if existing is not None:
-            raise InvalidInput(f"a {label} page with key {key!r} already exists ({existing!r}): /{LABEL_SLUG[label]}/{key}")
+            raise InvalidInput(f"a {label} page with key {key!r} already exists ({existing['name']!r}): "
+                               f"{page_url(label, key)}")
         revisions.create_page(tx, label, key, props={"name": name, "summary": summary, "body": body,
                                                      "aliases": [], "aliases_text": ""},
                               revision={"number": 1, "parent": None, "author": editor, "source": f"wiki:{editor}",
@@ -310,7 +339,7 @@ def do_create_page(label: str, *, name: str, summary: str, body: str, editor: st
         writes.in_transaction(work, "wiki page creation")
     except GraphError as e:
         if "ConstraintValidationFailed" in str(e):  # created by someone else a moment ago
-            raise InvalidInput(f"a {label} page with key {key!r} already exists: /{LABEL_SLUG[label]}/{key}") from e
+            raise InvalidInput(f"the key {key!r} was taken a moment ago; choose another name") from e
         raise
     refresh_embeddings([key])
     return key

@@ -18,10 +18,20 @@ register = template.Library()
 PLURALS = {"Person": "People", "Team": "Teams", "Department": "Departments",
            "System": "Systems", "Process": "Processes", "Topic": "Topics"}
 
-def render_markdown(text: str) -> str:
-    """Markdown -> sanitized HTML (wiki.markup), wiki links resolved in one
-    graph round trip when the text has any."""
-    return markup.render(text, pages.resolve_wiki_links).html
+def _viewer(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        from graph.access import PUBLIC
+        return PUBLIC
+    from kiki.access import viewer_for
+    return viewer_for(request)
+
+
+def render_markdown(text: str, viewer=None) -> str:
+    """Markdown -> sanitized HTML (wiki.markup), wiki links resolved, as the
+    viewer may see them, in one graph round trip when the text has any."""
+    return markup.render(text, lambda links: pages.resolve_wiki_links(links, viewer)).html
 
 
 def _drop_title(text: str, title) -> str:
@@ -33,17 +43,18 @@ def _drop_title(text: str, title) -> str:
     return text
 
 
-@register.filter(name="markdown")
-def markdown_filter(text, title=None):
-    """Renders a body (see `_drop_title` for the title argument)."""
-    return mark_safe(render_markdown(_drop_title(text or "", title)))
+@register.simple_tag(takes_context=True)
+def markdown(context, text, title=None):
+    """A body rendered for the request's viewer (see `_drop_title` for the title argument)."""
+    return mark_safe(render_markdown(_drop_title(text or "", title), _viewer(context)))
 
 
-@register.simple_tag
-def article(text, title=None):
+@register.simple_tag(takes_context=True)
+def article(context, text, title=None):
     """The article's HTML and its table of contents: {'html', 'toc'}."""
     text = _drop_title(text or "", title)
-    rendered = markup.render(text, pages.resolve_wiki_links)
+    viewer = _viewer(context)
+    rendered = markup.render(text, lambda links: pages.resolve_wiki_links(links, viewer))
     return {"html": mark_safe(rendered.html), "toc": rendered.toc}
 
 

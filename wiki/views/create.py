@@ -12,7 +12,7 @@ from accounts import audit
 from graph.errors import InvalidInput
 from graph.page_urls import page_url
 from graph.revisions import CREATABLE
-from kiki.access import can_edit
+from kiki.access import can_edit, viewer_for
 from wiki import actions
 
 from .pages import label_for
@@ -20,7 +20,8 @@ from .pages import label_for
 EMPTY_STEP_ROWS = 3
 
 
-def _steps(post) -> list[dict]:
+def step_rows(post) -> list[dict]:
+    """The step rows of a create or edit form ([{name, team}], empty rows included)."""
     out = []
     for i in range(actions.MAX_STEPS + 1):
         if f"step_name_{i}" not in post:
@@ -42,10 +43,11 @@ def create_page(request, slug: str):
     error = None
     if request.method == "POST":
         form = {f: request.POST.get(f, "") for f in ("name", "summary", "body")}
-        steps = _steps(request.POST)
+        steps = step_rows(request.POST)
         try:
             key = actions.do_create_page(label, name=form["name"], summary=form["summary"], body=form["body"],
-                                         steps=steps, editor=request.user.get_username())
+                                         steps=steps, editor=request.user.get_username(),
+                                         viewer=viewer_for(request))
         except InvalidInput as e:
             error = str(e)
         else:

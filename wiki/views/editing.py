@@ -15,6 +15,7 @@ from graph.page_urls import page_url
 from kiki.access import can_edit, viewer_for
 from wiki import actions
 
+from .create import EMPTY_STEP_ROWS, step_rows
 from .pages import label_for
 
 
@@ -37,17 +38,27 @@ def edit_page(request, slug: str, key: str):
     if current is None:
         raise Http404(f"No {label} {key!r}")
     owned = actions.owners(current.pop("prov"))
+    if label == "Process" and current.get("steps_source"):
+        owned["steps"] = {"source": current["steps_source"]}
     editable = [f for f in _extra_fields(label) if f not in owned or f in actions.NEVER_OWNED]
     form = {"summary": current["summary"], "body": current["body"], "version": current["version"], "comment": "",
-            **{f: _as_text(current[f]) for f in _extra_fields(label)}}
+            **{f: _as_text(current[f]) for f in _extra_fields(label) if f != "steps"}}
+    steps = [_step_row(line) for line in current.get("steps") or []]
     errors, preview, result = {}, None, None
     if request.method == "POST":
-        form = {f: request.POST.get(f, "") for f in ("summary", "body", "version", "comment", *editable)}
+        texts = [f for f in editable if f != "steps"]
+        form = {f: request.POST.get(f, "") for f in ("summary", "body", "version", "comment", *texts)}
         form["summary"] = actions.normalize_summary(form["summary"])
         form["body"] = actions.normalize_text(form["body"])
         form["comment"] = actions.normalize_summary(form["comment"])
-        extra = {f: _parse(f, form[f]) for f in editable}
-        errors = actions.check_edit(form["summary"], form["body"], form["comment"], extra)
+        extra = {f: _parse(f, form[f]) for f in texts}
+        errors = {}
+        # A form without step rows (an older form, a script) leaves the steps alone.
+        if "steps" in editable and "step_name_0" in request.POST:
+            steps = [st for st in step_rows(request.POST) if st["name"] or st["team"]]
+            errors = actions.check_steps(steps, viewer_for(request))
+            extra["steps"] = actions.step_lines(steps)
+        errors.update(actions.check_edit(form["summary"], form["body"], form["comment"], extra))
         base_rev = _int(form["version"])
         if base_rev < 0:
             errors["save"] = f"The form's version {form['version']!r} is not a revision number; reload the page."
@@ -76,13 +87,23 @@ def edit_page(request, slug: str, key: str):
         "label": label, "slug": slug, "key": key, "name": current["name"], "form": form, "errors": errors,
         "preview": preview, "conflict": conflict, "result": result, "current": current, "nav_slug": slug,
         "max_summary": actions.MAX_SUMMARY, "owned": owned, "editable": editable,
-        "summary_owner": owned.get("summary"), "sourced": _sourced_facts(owned, current)},
+        "summary_owner": owned.get("summary"), "sourced": _sourced_facts(owned, current),
+        "steps": steps + [{"name": "", "team": ""}] * EMPTY_STEP_ROWS if "steps" in editable else steps},
         status=409 if conflict else (400 if errors else 200))
 
 
 def _extra_fields(label: str) -> list[str]:
-    """Editable fields besides summary and body; a person has no chat channel."""
-    return ["aliases", "links"] if label == "Person" else ["aliases", "links", "slack_channel"]
+    """Editable fields besides summary and body; a person has no chat
+    channel, and only a process has steps."""
+    if label == "Person":
+        return ["aliases", "links"]
+    return ["aliases", "links", "slack_channel"] + (["steps"] if label == "Process" else [])
+
+
+def _step_row(line: str) -> dict:
+    """A stored step line ("name | team key") as a form row."""
+    name, _, team = line.rpartition(" | ") if " | " in line else (line, "", "")
+    return {"name": name, "team": team}
 
 
 def _as_text(value) -> str:
