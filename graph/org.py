@@ -246,7 +246,9 @@ CALL (me) {{
 }}
 CALL (me) {{
   OPTIONAL MATCH path = (me)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d:Department) WHERE {path_visible('path')}
-  RETURN collect(DISTINCT d {{.key, .name}}) AS departments
+  // Nearest first: "my department" is the one the person sits in, not the company above it.
+  WITH d, min(length(path)) AS depth ORDER BY depth, d.name
+  RETURN [x IN collect(d {{.key, .name, depth: depth}}) WHERE x.key IS NOT NULL] AS departments
 }}
 CALL (me) {{
   OPTIONAL MATCH (me)-[:REPORTS_TO]->(m:Person) WHERE {visible('m')}

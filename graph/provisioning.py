@@ -26,7 +26,7 @@ _SCIM = "'scim'"
 _USER_RETURN = """
 RETURN p.key AS key, p.status AS status, p.scim_id AS id, p.scim_doc AS doc, p.scim_created AS created,
        p.scim_modified AS modified, p {.name, .email, .title, .employee_id, .cost_center, .division,
-       .organization, .department, .summary, .source, .source_id, .prov, .sources} AS node,
+       .organization, .department, .location, .summary, .source, .source_id, .prov, .sources} AS node,
        [(p)-[:MEMBER_OF]->(t:Team) WHERE t.scim_id IS NOT NULL | {id: t.scim_id, name: t.name}] AS groups
 """
 USER_BY_ID = "MATCH (p:Person {scim_id: $id})" + _USER_RETURN
@@ -92,7 +92,7 @@ CALL () {
   RETURN p, 1 AS rank
 }
 RETURN p.key AS key, p.status AS status, p {.name, .email, .title, .employee_id, .cost_center, .division,
-       .organization, .department, .summary, .source, .source_id, .prov, .sources} AS node
+       .organization, .department, .location, .summary, .source, .source_id, .prov, .sources} AS node
 ORDER BY rank, p.key LIMIT 1
 """
 # Groups attach to an existing Team of the same name (or key) that no SCIM

@@ -173,6 +173,9 @@ def _project_user(user: UserModel) -> dict:
     if not name and user.name and (user.name.given_name or user.name.family_name):
         name = " ".join(p for p in (user.name.given_name, user.name.family_name) if p)
     name = (name or user.user_name).strip()
+    addresses = [a for a in (user.addresses or []) if a.locality or a.formatted]
+    place = next((a for a in addresses if a.primary), None) or \
+        next((a for a in addresses if str(a.type or "") == "work"), None) or (addresses[0] if addresses else None)
     doc = user.model_copy(deep=True)
     doc.id = None
     doc.meta = None
@@ -196,6 +199,8 @@ def _project_user(user: UserModel) -> dict:
         "division": ext.division,
         "organization": ext.organization,
         "department": ext.department,
+        # Where someone works: the city of their work address (or the address as written).
+        "location": (place.locality or place.formatted).strip() if place else None,
     }
 
 
@@ -203,7 +208,7 @@ SOURCE = "scim"
 # Person properties SCIM shares with other sources; who may write each one is
 # decided by ingest.provenance (settings.KIKI_FIELD_PRIORITY), as for the merge engine.
 SHARED_FIELDS = ("name", "email", "title", "employee_id", "cost_center", "division", "organization",
-                 "department", "summary")
+                 "department", "location", "summary")
 
 
 def _owned_props(row: dict, node: dict | None, today: str) -> dict:

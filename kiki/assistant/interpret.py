@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down
-work works working employed exist exists existing total altogether overall""".split())
+work works working employed exist exists existing total altogether overall else besides apart out""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -55,7 +55,7 @@ DESCRIBE_CUES = ("tell me about", "tell me more about", "what do you know about"
                  "describe", "explain", "summarize", "summarise", "info on", "information about", "details on",
                  "details about", "what is", "what's", "who is", "who's", "what are", "who are", "what was",
                  "who was")
-LOCATION_CUES = ("based in", "based out of", "located in", "sitting in", "sits in", "living in", "lives in",
+LOCATION_CUES = ("based in", "based out of", "work out of", "works out of", "working out of", "located in", "sitting in", "sits in", "living in", "lives in",
                  "working from", "works from", "in the office of", "from the office in", "office in")
 ORG_WORDS = {"company", "organization", "organisation", "org", "firm", "business", "enterprise", "here", "total",
              "overall", "altogether", "everyone", "everybody", "we", "us"}
@@ -279,7 +279,10 @@ class Interpreter:
         pools = {"team": {"Team": pools["Team"]}, "department": {"Department": pools["Department"]}}[word]
         for label, items in pools.items():
             if items:
-                items = sorted(items, key=lambda i: i["name"])
+                # Departments come nearest first (the one the person sits in);
+                # several teams are equally near, so they go by name.
+                items = sorted(items, key=lambda i: (i.get("depth", 0), i["name"]) if label == "Department"
+                               else i["name"])
                 s = Subject("page", label, items[0]["key"], items[0]["name"], via="self")
                 if len(items) > 1:
                     self.notes.append("also: " + ", ".join(i["name"] for i in items[1:]))
@@ -381,6 +384,8 @@ class Interpreter:
                 count = True
         if wh:
             yesno = False
+        _fix_self_typos(tokens, self.notes)
+        _roles_before_membership(tokens)
         # Names: link every run of unknown words.
         runs = chunks(tokens)
         linked: list[tuple[int, int, Candidate, str]] = []
@@ -430,6 +435,10 @@ class Interpreter:
         for (a, b, cand, text) in linked:
             if cand.status == "page":
                 subject = _subject(cand.pages[0])
+                # "www-artist system?": a kind word naming a level the page is not at.
+                hint = next((label_of_word(t)[1].get("kind") for t in tokens[a:b] if label_of_word(t)), None)
+                own = (getattr(cand.pages[0], "kind", "") or "").lower()
+                self.level_asked = hint if hint in ("system", "domain") and own and own != hint else None
                 if len(cand.pages) > 1:
                     subject.via = "namesakes"
                     self.namesakes = cand.pages
@@ -441,11 +450,14 @@ class Interpreter:
         if subject is None and selfpos is not None:
             t = tokens[selfpos]
             nxt = tokens[selfpos + 1] if selfpos + 1 < n else None
-            word = None
+            word, mates = None, False
             if t.low in ("my", "our", "mine") and nxt is not None and nxt.tag in ("cue", "label"):
                 word = phrase_of(nxt)
                 if word in ("team", "teams", "squad", "group", "crew"):
                     word = "team"
+                elif word in _TEAMMATES:
+                    # "my teammates": the people of the asker's own teams.
+                    word, mates = "team", True
                 elif word in ("department", "dept", "division", "org", "business unit"):
                     word = "department"
                 else:
@@ -457,8 +469,10 @@ class Interpreter:
                 if err:
                     return Interpretation(None, err, err, phrase=" ".join(x.text for x in tokens[selfpos:selfpos + 2]))
                 subject = s
-                spos = (selfpos, selfpos + (2 if word else 1))
-                if word:
+                spos = (selfpos, selfpos + (2 if word and not mates else 1))
+                if mates:
+                    nxt.value = {"phrase": "members", "entries": [("cue", "members")]}
+                elif word:
                     nxt.tag = "used"
         pronpos = next((t.i for t in tokens if t.tag == "pron"), None)
         if subject is None and pronpos is not None and tokens[pronpos].low != "there":
@@ -473,8 +487,9 @@ class Interpreter:
         for (a, b, cand, text) in linked:
             if spos and (a, b) == spos:
                 continue
-            if cand.status != "page" and set(text.lower().split()) <= ORG_WORDS | {"the", "this", "whole", "entire"}:
-                continue  # "at the company": the whole organization, not a name
+            if cand.status != "page" and set(text.lower().split()) <= ORG_WORDS | {"the", "this", "whole", "entire"} \
+                    and not (a and tokens[a].cap and tokens[a - 1].low in ("in", "at", "for")):
+                continue  # "at the company": the whole organization, not a name ("in Business" is one)
             before = " ".join(t.low for t in tokens[max(0, a - 3):a])
             if any(before.endswith(c) for c in LOCATION_CUES) or (before.endswith("in") and a >= 1 and
                                                                    cand.status == "none" and location is None and
@@ -482,8 +497,18 @@ class Interpreter:
                                                                    text[:1].isupper() and tokens[a - 1].low == "in"
                                                                    and spos and a > spos[1] + 1):
                 location = text
-                if a and tokens[a - 1].low == "in":
-                    tokens[a - 1].tag = "used"
+                cue = next((c for c in LOCATION_CUES if before.endswith(c)), None)
+                if cue:
+                    for x in tokens[a - len(cue.split()):a]:
+                        x.tag = "used"  # "work out of Berlin": where people are, not a relation
+                elif a and tokens[a - 1].low == "in":
+                    # "work in Berlin", "sits in Lisbon": the verb and its "in" say
+                    # where people are, so neither is a relation any more.
+                    k = a - 1
+                    while k > 0 and tokens[k].tag == "cont":
+                        k -= 1
+                    for x in tokens[k if tokens[k].tag == "cue" else a - 1:a]:
+                        x.tag = "used"
                 continue
             if cand.status == "page" and subject is not None and subject != "pronoun":
                 target = _subject(cand.pages[0])
@@ -559,7 +584,7 @@ class Interpreter:
                     return Interpretation(Reading(op="path", subject=subject, aggregate="value", attribute=text,
                                                   notes=list(self.notes)))
                 return Interpretation(None, text, "unknown_name", [], text)
-        if yesno and isinstance(subject, Subject) and subject.kind == "page" and spos[1] < n and \
+        if yesno and isinstance(subject, Subject) and subject.kind == "page" and spos[1] < n and target is None and \
                 tokens[spos[1]].low in ("a", "an", "still") and subject.label in ("Person", "System"):
             # "is Frank Liu an engineer?": a check of the title (a system's kind or type).
             words = [t.low for t in tokens[spos[1]:] if t.low not in ("a", "an", "still", "the")]
@@ -597,6 +622,19 @@ class Interpreter:
                 break
         if role_words or any(f.field == "title" for f in filters):
             label = "Person"
+        org_question = (label is None and not filters and (count or lows & ORG_WORDS)) or \
+            (label in ("Department", "Team", "Person") and not filters)
+        if org_question:
+            # The organization overview answers "how many people work here", not
+            # "who leads the Office org" or "teams under the People dept": a
+            # relation word it cannot answer, or a name-like capitalised word,
+            # means the question was about something Kiki could not find.
+            named = _name_like(tokens)
+            if named is not None:
+                return Interpretation(None, named, "unknown_name", [], named)
+            other = next((t for t in tokens if t.tag == "cue" and not _about_members(t)), None)
+            if other is not None:
+                return Interpretation(None, phrase_of(other), "unclear", [], phrase_of(other))
         if label is None and not filters:
             if count or lows & ORG_WORDS:
                 return Interpretation(Reading(op="org"))
@@ -651,7 +689,7 @@ class Interpreter:
             target_label, extra = lab
             # A kind or type word narrows a relation's results only when qualified
             # ("production services"); "which services depend on X" means any system.
-            if not (prev is not None and prev.tag == "life") and not extra.get("kind") in ("system", "domain"):
+            if not (prev is not None and prev.tag == "life") and not extra.get("kind") in ("system", "domain", "api"):
                 extra = {}
             skip.add(t.i)
             break
@@ -662,11 +700,11 @@ class Interpreter:
             if t.tag == "life" and t.i and tokens[t.i - 1].low in ("in", "on"):
                 skip.add(t.i - 1)  # "in production" is a filter, not a relation
 
-        def choose(t: Tok, roles, cur, to_label):
+        def choose(t: Tok, roles, cur, to_label, strict_only=False):
             if isinstance(t.value, dict) and t.value.get("sense"):
                 return t.value["sense"]
             phrase = phrase_of(t)
-            for strict in (True, False):
+            for strict in ((True,) if strict_only and to_label else (True, False)):
                 for role in roles:
                     found = lexicon.senses_for(phrase, role, cur)
                     if to_label and strict:
@@ -702,6 +740,9 @@ class Interpreter:
             if label_of_word(t) and label in (label_of_word(t)[0],) and t.low in ("people", "members", "staff"):
                 continue
             want = target.label if target is not None else target_label
+            if phrase_of(t) in _STRANDED and t.i + t.span >= n and any(
+                    x.tag == "prop" or entries(x, "prop") for x in tokens):
+                continue  # "what lifecycle stage is X in": the stage is what X is in
             if phrase_of(t) in _STRANDED and not lexicon.senses_for(phrase_of(t), "subj", label):
                 # "what domain is X in?": the subject is in it ("is in"), not a container.
                 t = Tok(t.text, t.low, t.i, t.cap, "cue", {"phrase": "is " + phrase_of(t) if phrase_of(t) != "part of"
@@ -712,7 +753,7 @@ class Interpreter:
                 if subject is None:
                     return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
                 label = subject.label
-            if phrase_of(t) in _POSSESSION and not choose(t, ("noun", "subj", "prep"), label, want) and (
+            if phrase_of(t) in _POSSESSION and not choose(t, ("noun", "subj", "prep"), label, want, True) and (
                     path or target_label or any(x.tag == "cue" for x in tokens[:a])):
                 continue  # "how many reports does Dan have": possession, not a relation
             sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)
@@ -791,14 +832,14 @@ class Interpreter:
         # ("how big is Payments", "which teams does Platform have").
         if not path and subject.kind == "page" and not prop:
             sl = subject.label
-            if sl in ("Team", "Department") and (count or target_label == "Person" or role_words):
+            if sl in ("Team", "Department", "Person") and target_label in ("System", "Process", "Topic"):
+                path.append(Step("owned"))  # "how many systems does Payments have"
+            elif sl in ("Team", "Department") and (count or target_label == "Person" or role_words):
                 path.append(Step("members"))
             elif sl in ("Team", "Department") and target_label in ("Team", "Department"):
                 path.append(Step("subunits"))
             elif sl == "Person" and target_label in ("Team", "Department"):
                 path.append(Step("department" if target_label == "Department" else "unit"))
-            elif sl in ("Team", "Department", "Person") and target_label in ("System", "Process", "Topic"):
-                path.append(Step("owned"))
             elif sl == "System" and target_label == "System":
                 kind = extra.get("kind")
                 path.append(Step("provides" if kind == "api" else "parent_system" if kind in ("system", "domain")
@@ -816,6 +857,10 @@ class Interpreter:
         if target_label and path and path[-1].sense in ("owned", "unit", "within", "led") and \
                 target_label in path[-1].spec.to_labels and not extra:
             filters.append(Filter("label", (target_label,)))
+        if target_label and path and not prop and target_label not in path[-1].spec.to_labels:
+            # "how many systems does Payments have" read as people: the words
+            # asked for one kind of page and the path reaches another.
+            return Interpretation(None, f"{target_label.lower()} pages of {subject.text()}", "unclear")
         reading = Reading(op="path", subject=subject, path=path, filters=_merge_filters(filters))
         if prop:
             reading.prop, reading.aggregate = prop, "value"
@@ -834,6 +879,11 @@ class Interpreter:
             reading.aggregate = "count"
         if target is not None and reading.aggregate != "yesno":
             return Interpretation(None, f"{subject.text()} and {target.text()}", "two_subjects")
+        if not path and reading.aggregate == "list" and subject.kind == "page" and subject.label == "System" and \
+                getattr(self, "level_asked", None):
+            reading.path = [Step("parent_system")]
+            reading.filters = _merge_filters(reading.filters + [Filter("kind", (self.level_asked,))])
+            return Interpretation(reading)
         if not path and reading.aggregate in ("list", "count", "exists"):
             if subject.kind == "title":
                 return Interpretation(reading)
@@ -846,6 +896,70 @@ class Interpreter:
         name = subject.text() if isinstance(subject, Subject) else "it"
         what = (label or "page").lower()
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
+
+
+_TEAMMATES = {"teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
+              "peers"}
+# Words people say after "my"; a one-edit slip of one ("my tema") is that word,
+# never a page's name that happens to be close to it.
+_SELF_NOUNS = ("team", "department", "division", "squad", "manager", "boss", "reports", "teammates", "colleagues",
+               "group")
+
+
+def _fix_self_typos(tokens: list[Tok], notes: list[str]) -> None:
+    from rapidfuzz.distance import OSA
+
+    for i, t in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if t.tag != "self" or t.low not in ("my", "our") or nxt.tag or len(nxt.low) < 4:
+            continue
+        fix = next((w for w in _SELF_NOUNS if OSA.distance(nxt.low, w) == 1 and w in VOCAB), None)
+        if fix:
+            entries_ = VOCAB[fix]
+            nxt.tag, nxt.value, nxt.span = entries_[0][0], {"phrase": fix, "entries": entries_}, 1
+            notes.append(f"“{nxt.text}” as {fix}")
+
+
+def _roles_before_membership(tokens: list[Tok]) -> None:
+    """"how many managers work in Payments": a plural relation noun asked for
+    and followed by a membership word is a title ("manager"), not a relation."""
+    for i, t in enumerate(tokens[1:-1], 1):
+        if t.tag != "cue" or t.span != 1 or not t.low.endswith("s") or t.low.endswith("ss") or label_of_word(t):
+            continue
+        prev, nxt = tokens[i - 1], tokens[i + 1]
+        asked = prev.tag in ("wh", "count") or prev.tag == "cont" and any(
+            x.tag == "count" for x in tokens[max(0, i - 3):i])
+        if not asked or nxt.tag != "cue":
+            continue
+        if "members" in {sn.name for _, sn in lexicon.CUES.get(phrase_of(nxt), [])} and \
+                "members" not in {sn.name for _, sn in lexicon.CUES.get(t.low, [])}:
+            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))]}
+
+
+def _about_members(t: Tok) -> bool:
+    """A relation word the organization overview answers (people, headcount, work in)."""
+    senses = {sn.name for _, sn in lexicon.CUES.get(phrase_of(t), [])}
+    return bool(senses & {"members", "unit", "department", "subunits"}) or label_of_word(t) is not None and \
+        label_of_word(t)[0] in ("Person", "Team", "Department")
+
+
+def _name_like(tokens: list[Tok]) -> str | None:
+    """A capitalised word in mid-question that the vocabulary claimed although
+    it reads as a name: right before a unit word ("the People dept", "the
+    Office org") or an organisation word after "in"/"at" ("work in Business")."""
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if i == 0 and t.tag == "prop" and nxt is not None and label_of_word(nxt) is not None:
+            return t.text  # "Office members": a name, not the office field
+        if i == 0 or not t.cap or t.tag in ("", "role", "self", "wh", "aux") or t.text.isupper() and len(t.text) < 4:
+            continue
+        prev = tokens[i - 1]
+        if nxt is not None and nxt.low in UNIT_BEFORE | {"org", "organization", "organisation", "dept"} and \
+                t.low not in UNIT_BEFORE:
+            return t.text
+        if t.low in ORG_WORDS and prev.low in ("in", "at", "for") and nxt is None:
+            return t.text
+    return None
 
 
 def _preferred(tokens: list[Tok], a: int, b: int) -> list[str]:

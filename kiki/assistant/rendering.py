@@ -120,6 +120,11 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
         return []
     # A list.
     singular = reading.path and not reading.path[-1].spec.plural
+    depths = {x.get("depth") for x in items if x.get("depth") is not None}
+    if singular and len(depths) > 1 and total <= len(items):
+        # One is asked for ("what domain is X in"): the nearest, not the domains above it.
+        items = [x for x in items if x.get("depth") == min(depths)]
+        total = len(items)
     if not items:
         if singular or not reading.path:
             c.add(f"I don't know {listing}{when}: the graph records none.")

@@ -216,3 +216,58 @@ def test_names_with_small_words_inside_stay_whole():
         assert (r.subject.key, [s.sense for s in r.path]) == ("learning-and-development", ["lead"])
     finally:
         ROWS.remove(extra)
+
+
+@pytest.mark.parametrize("question,senses,filters", [
+    # the people of the asker's team, whatever they are called (not their reports)
+    ("who else is on my team besides me", [("members", 1)], {}),
+    ("list my colleagues", [("members", 1)], {}),
+    ("my co-workers?", [("members", 1)], {}),
+    ("Dan Okafor's teammates", [("teammates", 1)], {}),
+    # a one-edit slip after "my" is the word, never a page that happens to be close
+    ("headcount of my taem", [("members", 1)], {}),
+    # the leads of the teams under a unit
+    ("show me the team leaders in Engineering", [("unit_leads", 1)], {}),
+    # a role asked for with a membership word is a title filter on the members
+    ("how many analysts work on Risk Data", [("members", 1)], {"title": ("analyst",)}),
+    ("How many developers does Payments have?", [("members", 1)], {"title": ("developer", "engineer")}),
+    # "work in <city>" is where people are, not a relation of the unit
+    ("how many of Payments work out of Berlin", [("members", 1)], {"location": ("Berlin",)}),
+    ("How many of Risk Data sit in Lisbon?", [("members", 1)], {"location": ("Lisbon",)}),
+    # the kind of page counted decides the relation
+    ("how many services belong to Payments", [("owned", 1)], {"label": ("System",)}),
+    ("number of systems Risk Data has", [("owned", 1)], {"label": ("System",)}),
+    ("which APIs does Risk Engine call", [("dependencies", 1)], {"kind": ("api",)}),
+    # a stranded preposition after a property word is not a relation
+    ("which lifecycle stage is Risk Engine currently in", [], {}),
+    # membership asked as yes/no is a relation, not a title check
+    ("is Frank Liu a member of Payments", [("within", 1)], {}),
+])
+def test_everyday_phrasings_read_the_relation_they_mean(question, senses, filters):
+    r = read(question).reading
+    assert r is not None, read(question)
+    assert [(s.sense, s.repeat) for s in r.path] == senses, r.describe()
+    assert {f.field: f.values for f in r.filters} == filters, r.describe()
+
+
+def test_my_department_is_the_nearest_one():
+    me = {**ME, "departments": [{"key": "engineering", "name": "Engineering", "depth": 1},
+                                {"key": "acme", "name": "Acme", "depth": 2}]}
+    interp, _ = engine.understand("how big is my department", link, lambda: me, "ana-costa", None, today=REF)
+    assert interp.reading.subject.key == "engineering"
+
+
+@pytest.mark.parametrize("question,kind,phrase", [
+    ("Who runs the Marketing org?", "unknown_name", "Marketing"),
+    ("what teams sit under the People dept", "unknown_name", "People"),
+    ("How many people work in Business?", "unknown_name", "Business"),
+    ("Office members", "unknown_name", "Office"),
+])
+def test_the_whole_organization_is_never_the_answer_to_a_question_about_an_unknown_unit(question, kind, phrase):
+    interp = read(question)
+    assert interp.reading is None and interp.kind == kind and interp.problem == phrase, interp
+
+
+def test_the_whole_organization_still_answers_questions_about_it():
+    for q in ("how many people work here", "How many people are in the Company?", "how many employees do we have"):
+        assert read(q).reading.op == "org", q
