@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +19,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from graph import driver, schema  # noqa: E402
-from graph.server import LocalNeo4j, free_port  # noqa: E402
+from graph import schema  # noqa: E402
+import _graph as bench_graph  # noqa: E402
 
 
 def base_parser(description: str, people: int) -> argparse.ArgumentParser:
@@ -42,25 +40,14 @@ def base_parser(description: str, people: int) -> argparse.ArgumentParser:
 @contextmanager
 def graph_server(args):
     """Configures graph.driver for the benchmark; stops a server it started."""
-    server = home = None
-    if args.uri:
-        driver.configure(args.uri, args.user, args.password)
-    else:
-        home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
-        server = LocalNeo4j(home, free_port(), heap=args.heap, pagecache=args.pagecache)
-        print(f"starting a throwaway Neo4j in {home} ...", flush=True)
-        info = server.start()
-        driver.configure(info.uri, info.user, info.password)
+    server = bench_graph.start(args, heap=args.heap, pagecache=args.pagecache)
     try:
         schema.migrate()
         if server is not None or args.wipe:
             schema.wipe()
         yield
     finally:
-        driver.close()
-        if server is not None:
-            server.stop()
-            shutil.rmtree(home, ignore_errors=True)
+        bench_graph.stop(server)
 
 
 def load_synthetic(people: int, seed: int):

@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     from graph import driver, schema
-    from graph.server import LocalNeo4j, free_port
+    import _graph as bench_graph
     from ingest.merge import sync
     from ingest.synthetic import generate
     from kiki.assistant import ask
@@ -102,16 +102,9 @@ def main(argv=None) -> int:
     settings.OPENAI_API_KEY = settings.OPENAI_BASE_URL = None  # offline mode only
     call_command("migrate", verbosity=0)
 
-    server = home = None
+    server = None
     try:
-        if args.uri:
-            driver.configure(args.uri, args.user, args.password)
-        else:
-            home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
-            server = LocalNeo4j(home, free_port(), heap="1g", pagecache="512m")
-            print(f"starting a throwaway Neo4j in {home} ...", flush=True)
-            info = server.start()
-            driver.configure(info.uri, info.user, info.password)
+        server = bench_graph.start(args)
         schema.migrate()
         batch = generate(people=args.people, seed=args.seed)
         if not args.no_load:
@@ -181,10 +174,7 @@ def main(argv=None) -> int:
         print(f"\noffline answer p95 {p95:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target")
         return 1 if args.check and (p95 > TARGET_P95_MS or ratio_p95 > TARGET_RATIO) else 0
     finally:
-        driver.close()
-        if server is not None:
-            server.stop()
-            shutil.rmtree(home, ignore_errors=True)
+        bench_graph.stop(server)
         shutil.rmtree(tmp_db.parent, ignore_errors=True)
 
 

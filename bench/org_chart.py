@@ -19,7 +19,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -57,8 +56,8 @@ def main(argv=None) -> int:
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import Client
 
-    from graph import driver, org, schema
-    from graph.server import LocalNeo4j, free_port
+    from graph import org, schema
+    import _graph as bench_graph
     from ingest.merge import sync
     from ingest.synthetic import generate
 
@@ -66,16 +65,9 @@ def main(argv=None) -> int:
     if not chromium:
         raise SystemExit("chromium is not installed")
 
-    server = home = None
+    server = None
     try:
-        if args.uri:
-            driver.configure(args.uri, args.user, args.password)
-        else:
-            home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
-            server = LocalNeo4j(home, free_port(), heap="1g", pagecache="512m")
-            print(f"starting a throwaway Neo4j in {home} ...", flush=True)
-            info = server.start()
-            driver.configure(info.uri, info.user, info.password)
+        server = bench_graph.start(args)
         schema.migrate()
         if not args.no_load:
             started = time.perf_counter()
@@ -141,10 +133,7 @@ def main(argv=None) -> int:
             print(f"{'server ' + name:<26}{statistics.median(times):>9.1f}{percentile(times, 95):>9.1f}"
                   f"{max(times):>9.1f}")
     finally:
-        driver.close()
-        if server is not None:
-            server.stop()
-            shutil.rmtree(home, ignore_errors=True)
+        bench_graph.stop(server)
     return 0
 
 

@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     from graph import access
 
     from graph import driver, pages, schema
-    from graph.server import LocalNeo4j, free_port
+    import _graph as bench_graph
     from ingest.merge import sync
 
     try:
@@ -99,16 +99,9 @@ def main(argv=None) -> int:
               "to build the 10,000-person organisation.")
         return 0
 
-    server = home = None
+    server = None
     try:
-        if args.uri:
-            driver.configure(args.uri, args.user, args.password)
-        else:
-            home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
-            server = LocalNeo4j(home, free_port(), heap="1g", pagecache="512m")
-            print(f"starting a throwaway Neo4j in {home} ...", flush=True)
-            info = server.start()
-            driver.configure(info.uri, info.user, info.password)
+        server = bench_graph.start(args)
         schema.migrate()
 
         if not args.no_load:
@@ -225,10 +218,7 @@ def main(argv=None) -> int:
         failed = person_p95 >= TARGET_P95_MS or worst > TARGET_FILTER_OVERHEAD
         return 1 if args.check and failed else 0
     finally:
-        driver.close()
-        if server is not None:
-            server.stop()
-            shutil.rmtree(home, ignore_errors=True)
+        bench_graph.stop(server)
         shutil.rmtree(db_dir, ignore_errors=True)
 
 

@@ -5,68 +5,27 @@ follow-ups stay in the conversation, 👎 stores a rating, and the docked panel
 on wiki pages works from the keyboard."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-from socketserver import ThreadingMixIn
-
 import pytest
 from django.test import override_settings
 
 from kiki.models import Rating
 from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
+from tests.browser import chromium, served_app
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
 
 @pytest.fixture
 def site(org, django_db_setup):
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.handlers.wsgi import WSGIHandler
-
     with override_settings(OPENAI_API_KEY=None, OPENAI_BASE_URL=None):
-        server = make_server("127.0.0.1", 0, StaticFilesHandler(WSGIHandler()), server_class=_ThreadingServer,
-                             handler_class=_QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        server.server_close()
+        with served_app() as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    # Playwright's sync API keeps an event loop in this thread; our ORM calls
-    # here are ordinary blocking ones, which Django would otherwise refuse.
-    if not CHROMIUM:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            yield b
-            b.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from chromium()
 
 
 @pytest.fixture

@@ -6,12 +6,6 @@ and back, the user is created keyed by the provider's subject, and linked to
 their Person page only when the provider says the email is verified."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
@@ -19,21 +13,9 @@ from django.test import override_settings
 from accounts.models import AuditEntry
 from kiki import oidc
 from tests.assistant_org import org  # noqa: F401  (module-scoped fixture)
+from tests.browser import chromium, served_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
 
 
 @pytest.fixture(scope="module")
@@ -52,41 +34,18 @@ def provider():
 
 @pytest.fixture
 def site(org, provider, django_db_setup):
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.handlers.wsgi import WSGIHandler
-
     oidc._discovery.clear()
     with override_settings(OPENAI_API_KEY=None, OPENAI_BASE_URL=None, KIKI_OIDC_ENABLED=True,
                            KIKI_OIDC_ISSUER=provider, OIDC_RP_CLIENT_ID="kiki", OIDC_RP_CLIENT_SECRET="s3cret",
                            KIKI_OIDC_NAME="Acme SSO"):
-        server = make_server("127.0.0.1", 0, StaticFilesHandler(WSGIHandler()), server_class=_ThreadingServer,
-                             handler_class=_QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        server.server_close()
+        with served_app() as url:
+            yield url
     oidc._discovery.clear()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            yield b
-            b.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from chromium()
 
 
 @pytest.fixture

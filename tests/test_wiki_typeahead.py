@@ -4,66 +4,29 @@ selection, Enter opens the selected page, Escape closes the list, and Enter
 without a selection still submits the plain search form."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from wsgiref.simple_server import WSGIRequestHandler, make_server
-
 import pytest
 
 from graph import schema
 from ingest.merge import sync
 from tests.wiki_sample_org import sample_org
+from tests.browser import chromium, served_app
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def site(neo4j):
     """The whole Django app (static files included) on a free loopback port."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.handlers.wsgi import WSGIHandler
-
     schema.wipe()
     assert not sync(sample_org(), full=False).rejected_records
-    server = make_server("127.0.0.1", 0, StaticFilesHandler(WSGIHandler()), handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls
-    # made here (the signed-in user, the flush after each test) are blocking
-    # ones, which Django would otherwise refuse.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                                                  "--disable-background-networking"])
-            yield b
-            b.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from chromium()
 
 
 @pytest.fixture
