@@ -169,3 +169,37 @@ def test_invalid_utf8_and_oversized_requests_get_clear_messages_and_write_nothin
     assert huge.status_code == 400 and "the most Kiki accepts in one request; nothing was saved" in \
         huge.content.decode()
     assert node()["body"] == "Imported text." and node().get("rev") is None
+
+
+def test_a_sync_between_opening_and_saving_a_never_edited_page_is_merged_not_lost(clean_graph, editor):
+    sync(catalog("Intro from the catalog.\n\nSetup: run make.\n\nOwners: the ledger team.", "production"),
+         full=True, now=DAY1)
+    opened = _opened(editor)
+    assert opened.startswith("Intro from the catalog.")
+    # The catalog changes the last paragraph while the editor is typing in the first.
+    sync(catalog("Intro from the catalog.\n\nSetup: run make.\n\nOwners: the payments team.", "production"),
+         full=True, now=DAY2)
+    r = editor.post("/system/ledger/edit", {
+        "summary": "", "version": version(editor), "base_body": opened,
+        "body": "Intro, rewritten by a person.\n\nSetup: run make.\n\nOwners: the ledger team."})
+    assert r.status_code == 302
+    body = node()["body"]
+    assert body == "Intro, rewritten by a person.\n\nSetup: run make.\n\nOwners: the payments team."
+
+
+def _opened(editor):
+    import html as html_lib
+    page = editor.get("/system/ledger/edit").content.decode()
+    return html_lib.unescape(page.split('name="base_body" hidden aria-hidden="true" tabindex="-1">', 1)[1]
+                             .split("</textarea>", 1)[0])
+
+
+def test_the_same_race_on_the_same_paragraph_is_a_conflict_that_writes_nothing(clean_graph, editor):
+    sync(catalog("Intro from the catalog.\n\nSetup: run make.", "production"), full=True, now=DAY1)
+    opened = _opened(editor)
+    sync(catalog("Intro from the catalog, revised.\n\nSetup: run make.", "production"), full=True, now=DAY2)
+    r = editor.post("/system/ledger/edit", {"summary": "", "version": version(editor), "base_body": opened,
+                                            "body": "Intro by a person.\n\nSetup: run make."})
+    assert r.status_code == 409 and "Conflicting changes" in r.content.decode()
+    assert node()["body"] == "Intro from the catalog, revised.\n\nSetup: run make."
+    assert not node().get("body_edited_by")

@@ -139,7 +139,7 @@ def _snapshot(state: dict) -> dict:
     return {f: state.get(f) if state.get(f) is not None else ([] if f in LIST_FIELDS else "") for f in EDITABLE}
 
 
-def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
+def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra, base_body=None):
     cur = revisions.lock_page(tx, label, key)
     if cur is None:
         raise NotFound(f"no {label} page {key!r}")
@@ -155,7 +155,21 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra):
             raise InvalidInput(f"only processes have steps, not {label} {key!r}")
     wanted = {**current, **fields}
     status, merges = "saved", {}
-    if base_rev != cur["rev"]:
+    if base_rev == cur["rev"] == 0 and not cur["has_revisions"] and base_body is not None \
+            and "body" in fields and normalize_text(base_body) != current["body"]:
+        # A page never saved on the wiki has no revision to compare with, but a
+        # sync may have changed its article since the form was opened: the text
+        # the form was opened on is the base, so the sync's change is merged,
+        # not silently replaced.
+        merges = {f: _merge(f, normalize_text(base_body) if f == "body" else current[f], current[f], wanted[f])
+                  for f in fields}
+        if not all(m.clean for m in merges.values()):
+            empty = Merged(True, "", [])
+            return SaveResult("conflict", cur["rev"], current=cur, summary=merges.get("summary", empty),
+                              body=merges.get("body", empty), merges=merges)
+        wanted.update({f: m.text for f, m in merges.items()})
+        status = "merged"
+    elif base_rev != cur["rev"]:
         if not 0 <= base_rev < cur["rev"]:
             raise InvalidInput(f"version {base_rev} of {label} {key!r} does not exist (current: {cur['rev']})")
         base = revisions.revision_in(tx, label, key, base_rev)
@@ -202,11 +216,14 @@ def _after_commit(result: SaveResult, key: str) -> None:
 
 
 def do_save_page(label: str, key: str, *, summary: str, body: str, base_rev: int, editor: str,
-                 comment: str = "", extra: dict | None = None, now: str | None = None) -> SaveResult:
+                 comment: str = "", extra: dict | None = None, now: str | None = None,
+                 base_body: str | None = None) -> SaveResult:
     """Save an edit made on revision `base_rev`. If the page moved on since,
     the edit is merged three-way into the current text and saved when the
     changes do not overlap; otherwise nothing is written and the result is a
-    conflict. Raises InvalidInput (bad field, unknown version) or NotFound."""
+    conflict. `base_body` is the article the form was opened on: for a page
+    with no wiki revision yet it is what a sync's change since is merged
+    against. Raises InvalidInput (bad field, unknown version) or NotFound."""
     summary, body, comment = normalize_summary(summary), normalize_text(body), normalize_summary(comment)
     extra = dict(extra or {})
     errors = check_edit(summary, body, comment, extra)
@@ -218,7 +235,7 @@ def do_save_page(label: str, key: str, *, summary: str, body: str, base_rev: int
         raise InvalidInput(f"not an editable field: {', '.join(sorted(unknown))}")
     now = now or _now()
     result = writes.in_transaction(lambda tx: _save(tx, label, key, fields, base_rev, editor, comment, "edit",
-                                                    now, {}), "wiki save")
+                                                    now, {}, base_body), "wiki save")
     _after_commit(result, key)
     return result
 

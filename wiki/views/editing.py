@@ -42,12 +42,14 @@ def edit_page(request, slug: str, key: str):
         owned["steps"] = {"source": current["steps_source"]}
     editable = [f for f in _extra_fields(label) if f not in owned or f in actions.NEVER_OWNED]
     form = {"summary": current["summary"], "body": current["body"], "version": current["version"], "comment": "",
+            "base_body": current["body"],
             **{f: _as_text(current[f]) for f in _extra_fields(label) if f != "steps"}}
     steps = [_step_row(line) for line in current.get("steps") or []]
     errors, preview, result = {}, None, None
     if request.method == "POST":
         texts = [f for f in editable if f != "steps"]
         form = {f: request.POST.get(f, "") for f in ("summary", "body", "version", "comment", *texts)}
+        form["base_body"] = request.POST.get("base_body") if "base_body" in request.POST else None
         form["summary"] = actions.normalize_summary(form["summary"])
         form["body"] = actions.normalize_text(form["body"])
         form["comment"] = actions.normalize_summary(form["comment"])
@@ -68,7 +70,7 @@ def edit_page(request, slug: str, key: str):
             try:
                 result = actions.do_save_page(label, key, summary=form["summary"], body=form["body"],
                                               base_rev=base_rev, editor=request.user.get_username(),
-                                              comment=form["comment"], extra=extra)
+                                              comment=form["comment"], extra=extra, base_body=form["base_body"])
             except NotFound:
                 raise Http404(f"No {label} {key!r}")
             except InvalidInput as e:
@@ -82,6 +84,7 @@ def edit_page(request, slug: str, key: str):
                 # The next save is compared with the revision shown in the merge view.
                 form["version"] = result.rev
                 form["body"] = _yours_in_theirs(result)
+                form["base_body"] = result.current["body"] if result.current else form["base_body"]
     conflict = result is not None and result.status == "conflict"
     return render(request, "entity/edit.html", {
         "label": label, "slug": slug, "key": key, "name": current["name"], "form": form, "errors": errors,
