@@ -4,7 +4,7 @@ One round trip each, `driver.read_once`."""
 from __future__ import annotations
 
 from . import driver
-from .access import Viewer, entity_projection, in_chain, viewer_params, visible
+from .access import Viewer, entity_projection, field_visible, in_chain, viewer_params, visible
 from .cypher import label_of as _label
 from .model import RELATIONSHIPS
 
@@ -19,6 +19,9 @@ CALL () {{
   MATCH (n:Entity) WHERE n.key IN $keys RETURN n
   UNION
   MATCH (n:Entity) WHERE n.name IN $names RETURN n
+  UNION
+  // "who is ana@acme.com": a person by work email, only for a viewer who may see emails
+  MATCH (n:Person) WHERE n.email IN $emails AND {field_visible('email', 'n')} RETURN n
 }}
 WITH [x IN collect(n) WHERE {_label('x')} IN $types AND {visible('x')}] AS exact
 OPTIONAL CALL (exact) {{
@@ -31,7 +34,8 @@ WITH c.n AS n, max(c.score) AS score
 WITH n, score, {_label('n')} AS label
 WHERE label IN $types AND {visible('n')}
 RETURN label, n.key AS key, n.name AS name, coalesce(n.aliases, []) AS aliases, score,
-       coalesce(n.title, n.summary) AS detail, n.kind AS kind
+       coalesce(n.title, n.summary) AS detail, n.kind AS kind,
+       coalesce(n.email IN $emails AND {field_visible('email', 'n')}, false) AS by_email
 ORDER BY score DESC
 LIMIT $limit
 """
@@ -59,11 +63,11 @@ RETURN {_label('n')} AS label, {entity_projection('n', 'chain')} AS props,
 
 
 def link_candidates(*, keys: list[str], names: list[str], lucene: str, types: list[str],
-                    limit: int = 30, viewer: Viewer | None = None) -> list[dict]:
-    """Pages the viewer may see whose key or name is exactly one of
-    `keys`/`names`; only when none has an allowed type, the full-text matches
-    of `lucene`. Best first."""
-    return driver.read_once(LINK_CANDIDATES, keys=keys, names=names, q=lucene, types=types,
+                    limit: int = 30, viewer: Viewer | None = None, emails: list[str] = ()) -> list[dict]:
+    """Pages the viewer may see whose key, name or (people, where the viewer
+    may see emails) work email is exactly one of `keys`/`names`/`emails`; only
+    when none has an allowed type, the full-text matches of `lucene`. Best first."""
+    return driver.read_once(LINK_CANDIDATES, keys=keys, names=names, emails=list(emails), q=lucene, types=types,
                             fetch=limit, limit=limit, **viewer_params(viewer))
 
 

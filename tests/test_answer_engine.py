@@ -186,3 +186,20 @@ def test_one_query_answers_a_compiled_reading():
         r = ask("Gina Park's boss's boss")
     assert "[Bruno Silva](/person/bruno-silva)" in r["answer"]
     assert counter.count == 2   # linking the name + the one compiled query
+
+
+def test_a_work_email_names_its_person_and_no_one_else():
+    for q in ("who is ana@example.com?", "Look up ANA@example.com for me", "who has the address ana@example.com"):
+        r = ask(q)
+        assert "is the work email of [Ana Costa](/person/ana-costa)" in r["answer"], (q, r["answer"])
+        assert cited(r) == {"ana-costa"}, (q, r["sources"])
+    # Someone who may not see emails cannot look a person up by one.
+    from graph.access import PUBLIC
+    with override_settings(KIKI_FIELD_POLICY={"email": "hr"}):
+        r = ask("who is ana@example.com?", viewer=PUBLIC)
+    assert "Ana Costa" not in r["answer"]
+
+
+def test_is_someone_a_manager_asks_whether_anyone_reports_to_them():
+    assert ask("Dan Okafor a manager? yes or no")["answer"].startswith("Yes")
+    assert ask("is Frank Liu a manager?")["answer"].startswith("No")

@@ -590,3 +590,20 @@ def test_writes_queue_a_search_refresh_of_the_written_page(scim, settings, celer
         assert keys == [person(scim_id=created["id"])["key"]]
     finally:
         r.delete("celery")
+
+
+def test_every_scim_change_is_audited_once_and_refused_ones_are_not(scim):
+    from accounts.models import AuditEntry
+
+    user = create_user(scim, "audit.me@example.com", "audit.me@example.com", title="Analyst")
+    assert scim.patch(f"/Users/{user['id']}", [{"op": "replace", "path": "title", "value": "Lead"}]).status_code == 200
+    assert scim.post("/Users", user_body("audit.me@example.com")).status_code == 409  # taken: refused
+    assert scim.delete(f"/Users/{user['id']}").status_code == 204
+    entries = list(AuditEntry.objects.filter(action__startswith="scim.").order_by("id")
+                   .values_list("action", "target", "details"))
+    assert [(a, t) for a, t, _ in entries] == [
+        ("scim.user.create", f"User:{user['id']}"), ("scim.user.patch", f"User:{user['id']}"),
+        ("scim.user.delete", f"User:{user['id']}")]
+    assert entries[1][2] == {"operations": ["replace title"]}
+    actors = {e.actor for e in AuditEntry.objects.filter(action__startswith="scim.")}
+    assert len(actors) == 1 and actors.pop().startswith("SCIM token"), actors

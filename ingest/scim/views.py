@@ -19,6 +19,7 @@ from scim2_models import (
     SCIMException,
 )
 
+from accounts import audit
 from kiki.errors import GraphError, GraphUnavailable
 
 from . import schemas, service
@@ -77,7 +78,10 @@ def scim_endpoint(methods: tuple[str, ...], *, public: bool = False):
         def wrapper(request, *args, **kwargs):
             try:
                 if not public:
-                    authenticate(request)
+                    token = authenticate(request)
+                    # Changes are the token's doing, whoever else the client is signed in as.
+                    request.scim_actor = f"{'SCIM token' if token.__class__.__name__ == 'ScimToken' else 'API token'} " \
+                                         f"{getattr(token, 'prefix', '?')}…"
                 if request.method not in methods:
                     return _error(405, f"{request.method} is not supported here",
                                   headers={"Allow": ", ".join(methods)})
@@ -140,7 +144,9 @@ def collection(request, kind):
     model, list_, create, *_ = _ACTIONS[kind]
     base = base_url(request)
     if request.method == "POST":
-        return _render(create(base, _body(request)), Context.RESOURCE_CREATION_RESPONSE, request, model, 201)
+        created = create(base, _body(request))
+        _audit(request, kind, "create", created.id)
+        return _render(created, Context.RESOURCE_CREATION_RESPONSE, request, model, 201)
     page = list_(base, request.GET.get("filter"), _int_param(request, "startIndex"), _int_param(request, "count"))
     return _render_page(request, page, model)
 
@@ -183,15 +189,29 @@ def resource(request, kind, scim_id):
             return response
         return _render(found, Context.RESOURCE_QUERY_RESPONSE, request, model)
     if request.method == "PUT":
-        return _render(replace(base, scim_id, _body(request), if_match),
-                       Context.RESOURCE_REPLACEMENT_RESPONSE, request, model)
+        replaced = replace(base, scim_id, _body(request), if_match)
+        _audit(request, kind, "replace", scim_id)
+        return _render(replaced, Context.RESOURCE_REPLACEMENT_RESPONSE, request, model)
     if request.method == "PATCH":
-        patched = patch(base, scim_id, _body(request), if_match)
+        body = _body(request)
+        patched = patch(base, scim_id, body, if_match)
+        ops = body.get("Operations") if isinstance(body, dict) else None
+        _audit(request, kind, "patch", scim_id,
+               operations=[f"{o.get('op', '')} {o.get('path') or ''}".strip() for o in ops or [] if isinstance(o, dict)][:50])
         if patched is None:  # group membership fast path
             return HttpResponse(status=204)
         return _render(patched, Context.RESOURCE_PATCH_RESPONSE, request, model)
     delete(base, scim_id, if_match)
+    _audit(request, kind, "delete", scim_id)
     return HttpResponse(status=204)
+
+
+def _audit(request, kind: str, verb: str, scim_id: str, **details) -> None:
+    """One audit entry per SCIM change, after its graph write committed (the
+    service raises before this on any failure, so refused requests leave none):
+    who (the token), what (User or Group, the SCIM id) and how."""
+    audit.record(f"scim.{kind[:-1].lower()}.{verb}", request=request, actor=getattr(request, "scim_actor", None),
+                 target=f"{kind[:-1]}:{scim_id}", **details)
 
 
 @scim_endpoint(("POST",))

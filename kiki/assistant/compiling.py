@@ -20,9 +20,8 @@ _TOOL_SHAPES = {
     ("reports", "list"): "reports", ("reports", "count"): "reports",
     ("dependencies", "list"): "deps_out", ("dependents", "list"): "deps_in",
     ("subunits", "list"): "subteams", ("subunits", "count"): "subteams",
-    # "does anyone own X?", "does Dan manage anyone?": the answer names them.
-    ("owner", "exists"): "owner", ("lead", "exists"): "leader", ("reports", "exists"): "reports",
-    ("members", "exists"): "members", ("manager", "exists"): "manager",
+    # "does anyone own X?", "does Dan manage anyone?" go to the compiled query:
+    # its answer starts with Yes or No and then names them.
 }
 
 

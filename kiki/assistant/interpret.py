@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down
-work works working employed exist exists existing total altogether overall else besides apart out""".split())
+work works working employed exist exists existing total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -68,7 +68,9 @@ UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "doma
 _STRANDED = {"in", "on", "under", "within", "inside", "part of"}
 _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
-_NOISE = re.compile(r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
+_NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|which|where|how|the|a\b)|"
+                    r"\bfor (?:me|us)\s*$|\bup to the top\b|\bdirectly\b|"
+                    r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
                     r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b", re.I)
 
@@ -144,6 +146,25 @@ def _vocabulary() -> dict[str, list[tuple[str, object]]]:
 
 VOCAB = _vocabulary()
 _MAX_PHRASE = max(len(p.split()) for p in VOCAB)
+# Words a one-edit slip is corrected to ("reprots", "chian", "departmnet"):
+# the vocabulary's words of five letters or more, and "does" ("dose Ana ...").
+_TYPO_TARGETS = sorted({w for p in VOCAB for w in p.split() if len(w) >= 5 and w.isalpha()} | {"does"})
+_KNOWN = {w for p in VOCAB for w in p.split()} | STOP | AUX | WH | SELF | PRONOUNS | EXISTS
+
+
+def fix_typos(tokens: list[Tok], notes: list[str]) -> None:
+    """Lower-case words one edit away from exactly one vocabulary word become
+    that word. Capitalised words are left alone: they are names."""
+    from rapidfuzz.distance import OSA
+
+    for t in tokens:
+        if t.cap or len(t.low) < 4 or not t.low.isalpha() or t.low in _KNOWN:
+            continue
+        near = [w for w in _TYPO_TARGETS if abs(len(w) - len(t.low)) <= 1 and OSA.distance(t.low, w) == 1
+                and not (w.startswith(t.low) or t.low.startswith(w))]  # "executive" is not "executives"
+        if len(near) == 1 and (near[0] != "does" or t.i == 0):
+            notes.append(f"“{t.text}” as {near[0]}")
+            t.low = near[0]
 
 
 def tag(tokens: list[Tok]) -> None:
@@ -231,10 +252,11 @@ def chunks(tokens: list[Tok]) -> list[tuple[int, int]]:
                 j += 1
                 continue
             break
-        if j < n and label_of_word(tokens[j]) and tokens[j].span == 1 and tokens[j].low not in (
+        if j < n and (label_of_word(tokens[j]) or tokens[j].low in ("org", "organisation", "organization")) and \
+                tokens[j].span == 1 and tokens[j].low not in (
                 "people", "who", "members", "staff", "employees", "folks", "everyone", "anyone", "persons",
-                "person", "member", "colleagues"):
-            j += 1
+                "person", "member", "colleagues", "somebody", "someone", "anybody", "everybody", "individuals"):
+            j += 1  # ("the Finance org": "org" is a hint, like "team")
         # A unit word right before a name is its hint too ("department Platform").
         if i > 0 and label_of_word(tokens[i - 1]) and tokens[i - 1].low in UNIT_BEFORE and \
                 (i < 2 or tokens[i - 2].tag in ("stop", "wh", "aux", "") or tokens[i - 2].low in ("the", "in", "of")):
@@ -301,9 +323,10 @@ class Interpreter:
     # --- the whole question ----------------------------------------------------
     def interpret(self, question: str, as_of: str | None = None) -> Interpretation:
         question = re.sub(r"\b(who|what|where|when|how)s\b", r"\1's", question, flags=re.I)
-        tokens = tokenize(_NOISE.sub(" ", question))
+        tokens = tokenize(_NOISE.sub(" ", _rephrase(question)))
         if not tokens:
             return Interpretation(None, "empty", "unclear")
+        fix_typos(tokens, self.notes)
         tag(tokens)
         low = " ".join(t.low for t in tokens)
         op = self._operation(tokens, low)
@@ -419,6 +442,10 @@ class Interpreter:
                         .status != "page":
                     break
                 a -= 1
+            if b < n and tokens[b].span == 1 and tokens[b - 1].cap and (
+                    tokens[b].low in ("org", "organisation", "organization") or
+                    tokens[b].low in UNIT_BEFORE and label_of_word(tokens[b]) and (a, b) != (a, a)):
+                b += 1  # "the Executive Office org": a hint, like "team"
             for t in tokens[a:b]:
                 if t.tag:
                     t.tag = ""
@@ -446,6 +473,10 @@ class Interpreter:
                     self.notes.append(f"“{text}” as {cand.pages[0].name}")
                 spos = (a, b)
                 break
+        if isinstance(subject, Subject) and subject.via == "email" and not any(
+                t.tag == "cue" and phrase_of(t) not in _POSSESSION for t in tokens if not spos[0] <= t.i < spos[1]):
+            # "who is ana@acme.com", "who has the address ...": the person it belongs to
+            return Interpretation(Reading(op="describe", subject=subject, notes=list(self.notes)))
         selfpos = next((t.i for t in tokens if t.tag == "self"), None)
         if subject is None and selfpos is not None:
             t = tokens[selfpos]
@@ -519,7 +550,10 @@ class Interpreter:
                     "s") in ROLE_SYNONYMS else tokens[b].low.rstrip("s")]
                 tokens[b].value = {"phrase": tokens[b].low, "entries": [("role", (" ".join(words),))]}
                 continue
-            if cand.status in ("partial", "ambiguous"):
+            if cand.status in ("partial", "ambiguous") and not (
+                    subject is None and wh in ("who", "whom") and a and tokens[a - 1].tag == "cue"
+                    and _noun_only(phrase_of(tokens[a - 1]))):
+                # ("who is the chief executive": a title, though a page is called Executive Office)
                 return self._link_problem(text, cand)
             unknown.append((a, b, cand, text))
         # A "based in" cue followed by a tagged word (rare) is not a location.
@@ -547,8 +581,10 @@ class Interpreter:
             if first is not None and first == unknown[0][0] - (unknown[0][0] - first) and all(
                     t.tag in ("wh", "aux", "stop", "self") for t in tokens[:first]) and all(
                     t.tag in ("", "cont", "role", "label", "stop") or t.tag == "cue" and _noun_only(phrase_of(t))
-                    for t in tokens[first:]):
-                words = [t.low for t in tokens[first:] if t.tag != "stop" or t.low in ("of", "and")]
+                    or t.tag == "aux" and t.i == n - 1 for t in tokens[first:]):
+                # ("... our general counsel is": the closing verb is not part of the title)
+                words = [t.low for t in tokens[first:] if (t.tag != "stop" or t.low in ("of", "and"))
+                         and not (t.tag == "aux" and t.i == n - 1)]
                 if words and all(t.tag not in ("poss",) for t in tokens[first:]):
                     title_subject = _title_words(words)
                     unknown = []
@@ -588,6 +624,10 @@ class Interpreter:
                 tokens[spos[1]].low in ("a", "an", "still") and subject.label in ("Person", "System"):
             # "is Frank Liu an engineer?": a check of the title (a system's kind or type).
             words = [t.low for t in tokens[spos[1]:] if t.low not in ("a", "an", "still", "the")]
+            if subject.label == "Person" and words in (["manager"], ["boss"], ["supervisor"], ["people", "manager"]):
+                # "is Ana a manager?": does anyone report to her, whatever her title says
+                return Interpretation(Reading(op="path", subject=subject, path=[Step("reports")], aggregate="exists",
+                                              notes=list(self.notes)))
             if words:
                 value = " ".join(w.rstrip("s") if i == len(words) - 1 and w.endswith("s") and len(w) > 3 else w
                                  for i, w in enumerate(words))
@@ -597,7 +637,8 @@ class Interpreter:
         if wh == "where" and isinstance(subject, Subject) and subject.label == "Person" and not any(
                 t.tag in ("cue", "prop") for t in tokens):
             lows = {t.low for t in tokens}
-            if lows & {"based", "located", "sitting", "sit", "sits", "live", "lives", "office"}:
+            if lows & {"based", "located", "sitting", "sit", "sits", "live", "lives", "office"} or \
+                    tokens[0].low == "where":  # "where is Ana", "where does Ana work from"
                 return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="location",
                                               notes=list(self.notes)))
         return self._build(tokens, subject, spos, count, yesno, wh, target, location, role_words)
@@ -920,6 +961,34 @@ def _fix_self_typos(tokens: list[Tok], notes: list[str]) -> None:
             notes.append(f"“{nxt.text}” as {fix}")
 
 
+_YESNO_TAIL = re.compile(r"[\s,;:?-]*\(?\b(?:yes or no|yes/no|y/n|true or false)\)?[\s?.!]*$", re.I)
+_WHERE_WORKS = re.compile(r"^(is|are)\s+(.+?)\s+where\s+(.+?)\s+(?:works?|sits?|is|belongs?)$", re.I)
+_WORKS_FROM = re.compile(r"\b(?:work|works|working|sit|sits|sitting|based|located)\s+(?:from|in|out of|at)"
+                         r"(?=\s+(?:which|what)\s+(?:city|office|location|site|place)\b)|"
+                         r"\b(?:work|works|working)\s+(?:from|out of)$", re.I)
+
+
+def _rephrase(q: str) -> str:
+    """Everyday shapes said the way the reader takes them: a trailing "yes or
+    no" is a yes/no question ("Ana in Payments? yes/no" -> "is Ana in
+    Payments"); "is Payments where Ana works" asks whether Ana is in
+    Payments; "where does Ana work from" / "sits in which city" ask her location."""
+    q = q.strip()
+    if _YESNO_TAIL.search(q):
+        q = _YESNO_TAIL.sub("", q).strip()
+        if q.split() and q.split()[0].lower() not in AUX:
+            q = "is " + q
+    q = re.sub(r"\b(?:the\s+)?(?:e-?mail\s+)?address(?=\s+\S+@)", "", q, flags=re.I)
+    q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
+               r"does \2 manage anyone", q, flags=re.I)
+    m = _WHERE_WORKS.match(q.rstrip("?. "))
+    if m:
+        q = f"{m.group(1)} {m.group(3)} in {m.group(2)}"
+    if re.search(r"\b(?:where|city|office|location)\b", q, re.I):
+        q = _WORKS_FROM.sub(" ", q)
+    return q
+
+
 def _roles_before_membership(tokens: list[Tok]) -> None:
     """"how many managers work in Payments": a plural relation noun asked for
     and followed by a membership word is a title ("manager"), not a relation."""
@@ -929,6 +998,10 @@ def _roles_before_membership(tokens: list[Tok]) -> None:
         prev, nxt = tokens[i - 1], tokens[i + 1]
         asked = prev.tag in ("wh", "count") or prev.tag == "cont" and any(
             x.tag == "count" for x in tokens[max(0, i - 3):i])
+        if asked and nxt.tag == "aux" and tokens[-1].low in ("have", "has", "employ", "employs"):
+            # "how many managers does Payments have": managers by title, in Payments
+            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))]}
+            continue
         if not asked or nxt.tag != "cue":
             continue
         if "members" in {sn.name for _, sn in lexicon.CUES.get(phrase_of(nxt), [])} and \

@@ -132,7 +132,8 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     trip); empty when nothing fits."""
     phrase = clean_phrase(phrase)
     q = lucene_terms(phrase)
-    if not q:
+    emails = [phrase.lower()] if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", phrase) else []
+    if not q and not emails:
         return []
     types = [t for t in (types or PAGE_LABELS) if t in PAGE_LABELS]
     # Exact spellings worth an index lookup: as typed, title-cased, lower-cased,
@@ -140,7 +141,8 @@ def candidates(phrase: str, types: tuple[str, ...] | list[str] | None = None, li
     bare = re.sub(r"\s+(?:" + "|".join(sorted(TYPE_WORDS)) + r")$", "", phrase, flags=re.I)
     names = sorted({v for b in {phrase, bare} for v in (b, b.title(), b.lower(), b.upper()) if v})
     keys = sorted({k for k in (name_key(phrase), name_key(bare)) if k})
-    rows = entities.link_candidates(keys=keys, names=names, lucene=q, types=types, limit=30, viewer=viewer)
+    rows = entities.link_candidates(keys=keys, names=names, lucene=q or '"-"', types=types, limit=30, viewer=viewer,
+                                    emails=emails)
     return rank(phrase, rows, types)[:limit]
 
 
@@ -153,6 +155,7 @@ def rank(phrase: str, rows: list[dict], types: list[str]) -> list[Linked]:
         if row["label"] not in types:
             continue
         exact, coverage, tight = _match_quality(words, row)
+        exact = exact or bool(row.get("by_email"))
         if not exact and coverage < 0.6:
             continue
         # Exact identity first, then how much of the phrase matched, then how little of the
@@ -161,6 +164,7 @@ def rank(phrase: str, rows: list[dict], types: list[str]) -> list[Linked]:
         rank_ = (100.0 if exact else 0.0) + coverage * 10 + tight * 3 + min(float(row["score"]), 50.0) / 10 \
             - types.index(row["label"]) * 0.01
         out.append(Linked(row["label"], row["key"], row["name"], rank_, exact,
+                          via="email" if row.get("by_email") else "name",
                           fit=() if exact else (round(coverage, 3), round(tight, 3)),
                           detail=row.get("detail") or "", kind=(row.get("kind") or "")))
     out.sort(key=lambda c: c.score, reverse=True)

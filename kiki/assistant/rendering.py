@@ -5,6 +5,8 @@ what the graph does not record, and inferred facts say they are inferred.
 """
 from __future__ import annotations
 
+import re
+
 from .answer import Composer, join_names, md_escape
 from .lexicon import PROPERTY_NAMES
 from .reading import Reading
@@ -100,7 +102,8 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
         prop = PROPERTY_NAMES.get(reading.prop, reading.prop)
         if value in (None, ""):
             c.add(f"I don't know: the graph does not record the {prop} of {head}.")
-        elif str(value).lower() == reading.target_value.lower():
+        elif re.search(r"\b" + re.escape(reading.target_value.lower()) + r"(?:s|es)?\b", str(value).lower()):
+            # "is Frank an engineer": a Staff Engineer is one
             c.add(f"Yes: the {prop} of {head} is **{md_escape(str(value))}**.")
         else:
             c.add(f"No: the {prop} of {head} is **{md_escape(str(value))}**, not {md_escape(reading.target_value)}.")
@@ -111,7 +114,7 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
             c.bullets([_item(c, x) for x in items], limit=20)
         else:
             c.add(f"No: the graph records no {listing.removeprefix('the ')}{when}.")
-        return []
+        return items[:1] if total == 1 else []  # the one page named is what "it" means next
     if reading.aggregate == "count":
         c.add(f"{_cap(listing)}{when}: **{total}**.")
         if items:

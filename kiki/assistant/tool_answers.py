@@ -327,6 +327,11 @@ class ToolAnswers:
         first = f"{head} is {kind}"
         if d["type"] == "Person" and props.get("title"):
             first = f"{head} ({md_escape(props['title'])}) is a person"
+        if s.via == "email":
+            # "who is ana@acme.com": whose address it is, and no one else
+            title = f" ({md_escape(props['title'])})" if props.get("title") else ""
+            self.c.add(f"{md_escape(props.get('email') or 'That address')} is the work email of {head}{title}.")
+            return
         summary = (props.get("summary") or "").strip()
         self.c.add(f"{first}: {md_escape(summary)}" if summary else f"{first}.")
         # A few relationship facts, each linked (and so cited).
