@@ -155,26 +155,21 @@ def _save(tx, label, key, fields, base_rev, editor, comment, kind, now, extra, b
             raise InvalidInput(f"only processes have steps, not {label} {key!r}")
     wanted = {**current, **fields}
     status, merges = "saved", {}
+    base = None
     if base_rev == cur["rev"] == 0 and not cur["has_revisions"] and base_body is not None \
             and "body" in fields and normalize_text(base_body) != current["body"]:
         # A page never saved on the wiki has no revision to compare with, but a
         # sync may have changed its article since the form was opened: the text
         # the form was opened on is the base, so the sync's change is merged,
         # not silently replaced.
-        merges = {f: _merge(f, normalize_text(base_body) if f == "body" else current[f], current[f], wanted[f])
-                  for f in fields}
-        if not all(m.clean for m in merges.values()):
-            empty = Merged(True, "", [])
-            return SaveResult("conflict", cur["rev"], current=cur, summary=merges.get("summary", empty),
-                              body=merges.get("body", empty), merges=merges)
-        wanted.update({f: m.text for f, m in merges.items()})
-        status = "merged"
+        base = {**current, "body": normalize_text(base_body)}
     elif base_rev != cur["rev"]:
         if not 0 <= base_rev < cur["rev"]:
             raise InvalidInput(f"version {base_rev} of {label} {key!r} does not exist (current: {cur['rev']})")
         base = revisions.revision_in(tx, label, key, base_rev)
         if base is None:
             raise InvalidInput(f"revision {base_rev} of {label} {key!r} is not in its history")
+    if base is not None:
         merges = {f: _merge(f, base.get(f), current[f], wanted[f]) for f in fields}
         if not all(m.clean for m in merges.values()):
             empty = Merged(True, "", [])
