@@ -160,7 +160,11 @@ def fix_typos(tokens: list[Tok], notes: list[str]) -> None:
     for t in tokens:
         if t.cap or len(t.low) < 4 or not t.low.isalpha() or t.low in _KNOWN:
             continue
-        near = [w for w in _TYPO_TARGETS if abs(len(w) - len(t.low)) <= 1 and OSA.distance(t.low, w) == 1
+        # After "my" the short words people say there count too ("my tema"), never
+        # a page's name that happens to be close.
+        after_my = t.i and tokens[t.i - 1].low in ("my", "our")
+        targets = sorted(set(_TYPO_TARGETS) | set(_SELF_NOUNS)) if after_my else _TYPO_TARGETS
+        near = [w for w in targets if abs(len(w) - len(t.low)) <= 1 and OSA.distance(t.low, w) == 1
                 and not (w.startswith(t.low) or t.low.startswith(w))]  # "executive" is not "executives"
         if len(near) == 1 and (near[0] != "does" or t.i == 0):
             notes.append(f"“{t.text}” as {near[0]}")
@@ -407,7 +411,6 @@ class Interpreter:
                 count = True
         if wh:
             yesno = False
-        _fix_self_typos(tokens, self.notes)
         _roles_before_membership(tokens)
         # Names: link every run of unknown words.
         runs = chunks(tokens)
@@ -941,24 +944,9 @@ class Interpreter:
 
 _TEAMMATES = {"teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
               "peers"}
-# Words people say after "my"; a one-edit slip of one ("my tema") is that word,
-# never a page's name that happens to be close to it.
+# Words people say after "my" (a one-edit slip of one is that word: fix_typos).
 _SELF_NOUNS = ("team", "department", "division", "squad", "manager", "boss", "reports", "teammates", "colleagues",
                "group")
-
-
-def _fix_self_typos(tokens: list[Tok], notes: list[str]) -> None:
-    from rapidfuzz.distance import OSA
-
-    for i, t in enumerate(tokens[:-1]):
-        nxt = tokens[i + 1]
-        if t.tag != "self" or t.low not in ("my", "our") or nxt.tag or len(nxt.low) < 4:
-            continue
-        fix = next((w for w in _SELF_NOUNS if OSA.distance(nxt.low, w) == 1 and w in VOCAB), None)
-        if fix:
-            entries_ = VOCAB[fix]
-            nxt.tag, nxt.value, nxt.span = entries_[0][0], {"phrase": fix, "entries": entries_}, 1
-            notes.append(f"“{nxt.text}” as {fix}")
 
 
 _YESNO_TAIL = re.compile(r"[\s,;:?-]*\(?\b(?:yes or no|yes/no|y/n|true or false)\)?[\s?.!]*$", re.I)
