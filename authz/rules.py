@@ -1,7 +1,9 @@
-"""Materializing restriction rules onto the graph: all of them after a rule
-changes, or only the pages a write touched. After visibility changes the
-neighbours' search passages are rebuilt, since a facts passage names only
-unrestricted neighbours (kiki.chunking)."""
+"""Handing restriction rules to the graph after a rule changes (and on
+`migrate_graph`, for a graph restored or replaced): the graph keeps them and
+applies them to every page now and to each page a later write touches, in
+that write's transaction. After visibility changes the neighbours' search
+passages are rebuilt, since a facts passage names only unrestricted
+neighbours (kiki.chunking)."""
 from __future__ import annotations
 
 import logging
@@ -18,10 +20,11 @@ def current_rules() -> list[dict]:
     return [r for r in rules if r["groups"]]  # a rule with no group left restricts nothing yet
 
 
-def apply(keys: list[str] | None = None) -> list[str]:
-    """Re-apply every rule (to all pages, or to `keys` only) and queue the
-    changed pages and their neighbours for re-embedding. Returns changed keys."""
-    changed = access.apply_restrictions(current_rules(), keys)
+def apply() -> list[str]:
+    """Hand the graph every rule (each later write applies them itself, in
+    its own transaction), re-apply them to every page and queue the changed
+    pages and their neighbours for re-embedding. Returns changed keys."""
+    changed = access.apply_restrictions(current_rules())
     if changed:
         log.info("restrictions changed on %d pages", len(changed))
         from kiki.tasks import queue_embeddings

@@ -222,21 +222,42 @@ def past_field_params(viewer: Viewer | None) -> dict:
 # A page rule is the most specific and wins over type and source rules; type
 # and source rules covering the same page add up (a member of any of their
 # groups may see it). A node no rule covers has no `restricted_to`.
+#
+# The rules are also kept in the graph, one (:AccessRule) node each, written
+# together with their materialization. Every write reads them there, in its
+# own transaction (`restriction_step`), so a page a rule covers is restricted
+# the moment it exists, whatever path wrote it, and no write needs Django.
+RULE_LABEL = "AccessRule"
+
 _RULES_FOR_NODE = """
-WITH n, [r IN $rules WHERE r.kind = 'page' AND r.label IN labels(n) AND r.key = n.key] AS own,
-     [r IN $rules WHERE (r.kind = 'type' AND r.label IN labels(n))
+WITH n, [r IN rules WHERE r.kind = 'page' AND r.label IN labels(n) AND r.key = n.key] AS own,
+     [r IN rules WHERE (r.kind = 'type' AND r.label IN labels(n))
         OR (r.kind = 'source' AND (r.label IS NULL OR r.label IN labels(n))
             AND (n.source = r.source OR r.source IN coalesce(n.sources, [])))] AS wide
-WITH n, CASE WHEN size(own) > 0 THEN own ELSE wide END AS rules
-WITH n, reduce(acc = [], r IN rules | acc + [g IN r.groups WHERE NOT g IN acc]) AS groups,
+WITH n, CASE WHEN size(own) > 0 THEN own ELSE wide END AS covering
+WITH n, reduce(acc = [], r IN covering | acc + [g IN r.groups WHERE NOT g IN acc]) AS groups,
      coalesce(n.restricted_to, []) AS old
 WHERE size(groups) <> size(old) OR any(g IN groups WHERE NOT g IN old)
 SET n.restricted_to = CASE WHEN size(groups) = 0 THEN null ELSE groups END
 RETURN n.key AS key
 """
 
-APPLY_RESTRICTIONS_ALL = "MATCH (n:Entity)" + _RULES_FOR_NODE
-APPLY_RESTRICTIONS_KEYS = "UNWIND $keys AS k MATCH (n:Entity {key: k})" + _RULES_FOR_NODE
+STORE_RULES = f"""
+OPTIONAL MATCH (old:{RULE_LABEL})
+WITH collect(old) AS olds
+FOREACH (o IN olds | DELETE o)
+WITH 1 AS _
+UNWIND $rules AS r
+CREATE (:{RULE_LABEL} {{kind: r.kind, label: r.label, key: r.key, source: r.source, groups: r.groups}})
+"""
+
+_STORED_RULES = f"""
+CALL {{ OPTIONAL MATCH (r:{RULE_LABEL})
+        RETURN [x IN collect(r) | x {{.kind, .label, .key, .source, .groups}}] AS rules }}
+"""
+
+APPLY_RESTRICTIONS_ALL = "WITH $rules AS rules MATCH (n:Entity)" + _RULES_FOR_NODE
+APPLY_RESTRICTIONS_KEYS = _STORED_RULES + "UNWIND $keys AS k MATCH (n:Entity {key: k})" + _RULES_FOR_NODE
 
 # Pages whose facts passage names a page that changed visibility: their
 # passages must be rebuilt (chunk text names only unrestricted neighbours).
@@ -280,18 +301,25 @@ def _check_rules(rules: list[dict]) -> list[dict]:
     return out
 
 
-def apply_restrictions(rules: list[dict], keys: list[str] | None = None) -> list[str]:
-    """Materialize `rules` onto `restricted_to` of every page (or only the
-    pages `keys`, after a write brought new ones). Idempotent: only nodes
-    whose groups change are written. Returns the keys that changed."""
+def apply_restrictions(rules: list[dict]) -> list[str]:
+    """Store `rules` in the graph (later writes apply them on their own) and
+    materialize them onto `restricted_to` of every page, in one transaction.
+    Idempotent: only nodes whose groups change are written. Returns the keys
+    that changed."""
+    from .writes import write_steps  # writes imports this module
+
     rules = _check_rules(rules)
-    if keys is None:
-        rows, _ = driver.write(APPLY_RESTRICTIONS_ALL, rules=rules)
-    else:
-        if not keys:
-            return []
-        rows, _ = driver.write(APPLY_RESTRICTIONS_KEYS, rules=rules, keys=sorted(set(keys)))
+    _, rows = write_steps([(STORE_RULES, {"rules": rules}), (APPLY_RESTRICTIONS_ALL, {"rules": rules})],
+                          "restriction rules")
     return sorted({r["key"] for r in rows})
+
+
+def restriction_step(keys: list[str]) -> tuple[str, dict]:
+    """The statement giving the pages `keys` the restriction the stored rules
+    call for, to run inside the transaction that writes them, so a new page
+    from a restricted source or of a restricted type is never readable
+    before its rule reaches it. Its records are the keys whose groups changed."""
+    return APPLY_RESTRICTIONS_KEYS, {"keys": sorted(set(keys))}
 
 
 def neighbours(keys: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
 from . import driver
+from .access import restriction_step
 from .model import HISTORIZED, PAGE_LABELS, check_label, check_relationship
 
 REVISION_LABEL = "Revision"
@@ -112,6 +113,11 @@ class Tx:
         driver._count(query)
         return [r.data() for r in self._tx.run(query, params)]
 
+    def run_counted(self, query: str, **params: Any):
+        """Send a statement whose records do not matter; its summary counters."""
+        driver._count(query)
+        return self._tx.run(query, params).consume().counters
+
 
 def in_transaction(work: Callable[[Tx], T], what: str = "write") -> T:
     """Run `work(tx)` in one write transaction (all or nothing; the driver
@@ -133,8 +139,17 @@ def _write_rows(query: str, rows: list[dict], now: str):
 
 def write_node_rows(label: str, rows: list[dict], now: str):
     """Upsert one chunk of a plan's node rows ({key, set, body, revisions}) in
-    one transaction; returns Neo4j's summary counters."""
-    return _write_rows(upsert_nodes_query(label), rows, now)
+    one transaction, which also gives the chunk's pages the restriction the
+    stored rules call for (graph.access). Returns Neo4j's summary counters
+    and the keys whose restriction changed."""
+    def work(tx: Tx):
+        counters = tx.run_counted(upsert_nodes_query(label), rows=rows, now=now)
+        if label not in PAGE_LABELS:
+            return counters, []
+        query, params = restriction_step([r["key"] for r in rows])
+        return counters, [r["key"] for r in tx.run(query, **params)]
+
+    return in_transaction(work, f"{label} rows")
 
 
 def write_edge_rows(rel: str, src_label: str, dst_label: str, rows: list[dict], now: str):

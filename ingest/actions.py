@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from django.db import transaction as django_transaction
 
-from graph import writes
+from graph import access, writes
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +72,19 @@ def action():
             fn()
 
 
-def refresh_embeddings(keys: Iterable[str], *, after_django: bool = False) -> None:
-    """After the current action commits: give the pages it wrote the
-    restrictions their rules call for (authz.rules: new pages from a
-    restricted source or of a restricted type), then queue re-embedding of
-    their passages."""
+def refresh_embeddings(keys: Iterable[str], *, restricted: Iterable[str] = (), after_django: bool = False) -> None:
+    """After the current action commits, queue re-embedding of the passages
+    of the pages it wrote. The pages whose restriction the write changed
+    (`restricted`) take their neighbours along: a facts passage names only
+    unrestricted neighbours (kiki.chunking)."""
     keys = sorted({k for k in keys if isinstance(k, str) and k})
-    if keys:
+    restricted = sorted(set(restricted))
+    if keys or restricted:
         from kiki.tasks import queue_embeddings  # kiki.tasks imports the embedder stack; only when needed
 
         def after():
-            from authz import rules
-
-            try:
-                rules.apply(keys)
-            except Exception:  # the write stands; say loudly that its pages may lack their restriction
-                log.exception("could not apply restriction rules to %d written pages", len(keys))
-            queue_embeddings(keys)
+            extra = set(access.neighbours(restricted)) if restricted else set()
+            queue_embeddings(sorted(set(keys) | set(restricted) | extra))
 
         on_commit(after, after_django=after_django)
 
@@ -97,11 +93,16 @@ def refresh_embeddings(keys: Iterable[str], *, after_django: bool = False) -> No
 def do_write(steps: list[tuple[str, dict[str, Any]]], *, changed: Iterable[str] = (),
              what: str = "write") -> list[list[dict]]:
     """Run prepared write statements (from graph's query modules) in one
-    transaction, then refresh the embeddings of the `changed` page keys.
-    Returns each statement's records."""
+    transaction, together with the stored restriction rules for the
+    `changed` page keys, then refresh their embeddings. Returns each
+    statement's records."""
+    keys = sorted({k for k in changed if isinstance(k, str) and k})
     with action():
-        result = writes.write_steps(steps, what)
-        refresh_embeddings(changed)
+        if not keys:
+            return writes.write_steps(steps, what)
+        result = writes.write_steps([*steps, access.restriction_step(keys)], what)
+        restricted = [r["key"] for r in result.pop()]
+        refresh_embeddings(keys, restricted=restricted)
     return result
 
 
@@ -111,7 +112,9 @@ def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[
     """Write a merge plan: node rows by label ({key, set, body, revisions}),
     edge rows by (type, src label, dst label) ({src, dst, set}) and edges to
     end ({src, dst, valid_to, source}), in UNWIND chunks of `chunk` rows, one
-    transaction each. Returns Neo4j's summed counters."""
+    transaction each, the chunk's restriction rules in the same transaction
+    as its nodes. Returns Neo4j's summed counters and the keys whose
+    restriction changed."""
     jobs = []
     for label, rows in node_rows.items():
         jobs += [("nodes", writes.write_node_rows, (label,), rows[i:i + chunk]) for i in range(0, len(rows), chunk)]
@@ -124,9 +127,15 @@ def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[
     if progress:
         progress("writing", 0, len(jobs))
 
+    restricted: list[str] = []
+
     def run(job):
         phase, write, target, rows = job
-        return phase, write(*target, rows, now)
+        if phase != "nodes":
+            return phase, write(*target, rows, now)
+        counters, changed = write(*target, rows, now)
+        restricted.extend(changed)
+        return phase, counters
 
     # Node chunks touch disjoint nodes (each node is one row), so two run at
     # once: a Cypher query uses about one core, and node writes are half of a
@@ -144,4 +153,4 @@ def do_apply_plan(node_rows: dict[str, list[dict]], edge_rows: dict[tuple, list[
             done += 1
             if progress:
                 progress(phase, done, len(jobs))
-    return totals
+    return totals, sorted(set(restricted))

@@ -127,6 +127,7 @@ class SyncReport:
     # from the source's own writes above.
     inference_counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     changed_keys: list[str] = field(default_factory=list)
+    restricted_keys: list[str] = field(default_factory=list)  # their restriction changed with this write
 
     @property
     def rejected(self) -> int:
@@ -266,7 +267,7 @@ def _sync(batch: Batch, edges: list[Edge], edge_problems: list[Problem], edge_re
                 report.sample("closed", f"{ident[1]}:{ident[2]} -{ident[0]}-> {ident[3]}:{ident[4]} (retired)")
 
     if not dry_run:
-        counters = actions.do_apply_plan(plan.node_rows, plan.edge_rows, plan.close_rows, now=now_iso,
+        counters, report.restricted_keys = actions.do_apply_plan(plan.node_rows, plan.edge_rows, plan.close_rows, now=now_iso,
                                          chunk=chunk or settings.KIKI_INGEST_CHUNK, progress=progress)
         report.counters.update(counters)
         if _moves_inferences(plan):

@@ -119,9 +119,9 @@ def execute(source: str, *, dry_run: bool = False, trigger: str = "manual", task
         _finish(run, SyncRun.FAILED, f"unexpected {type(e).__name__}: {e}")
         raise
     _record(run, report)
-    if report.changed_keys and not dry_run:
-        keys = sorted(set(report.changed_keys))
-        actions.refresh_embeddings(keys, after_django=True)  # the run record commits first
+    if (report.changed_keys or report.restricted_keys) and not dry_run:
+        actions.refresh_embeddings(report.changed_keys, restricted=report.restricted_keys,
+                                   after_django=True)  # the run record commits first
     return run
 
 

@@ -528,6 +528,50 @@ def test_rules_saved_in_django_restrict_and_deleting_them_frees_the_page(users,
         access.apply_restrictions(RULES)  # as the module fixture left the graph
 
 
+def _store_rule(spec: dict):
+    from authz.models import RestrictionRule
+
+    rule = RestrictionRule.objects.create(kind=spec["kind"], label=spec.get("label") or "",
+                                          key=spec.get("key") or "", source=spec.get("source") or "")
+    rule.groups.add(*(Group.objects.get_or_create(name=g)[0] for g in spec["groups"]))
+    return rule
+
+
+def test_a_new_page_a_stored_rule_covers_is_restricted_by_the_write_itself(users,
+                                                                          django_capture_on_commit_callbacks):
+    """Once a rule is saved, no after-commit job stands between a write and
+    the rule: the graph keeps the rules and every write applies them in its
+    own transaction, so the page is hidden the moment it exists (on_commit
+    callbacks of the writes never run in this test)."""
+    from authz.models import RestrictionRule
+    from graph import pages
+    from wiki.actions import do_create_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = [_store_rule(spec).pk for spec in RULES + [
+            {"kind": "source", "source": "hris-redundancies", "groups": ["HR"]},
+            {"kind": "type", "label": "Process", "groups": ["HR"]}]]
+    reader, hr = viewer_for_user(users["reader"]), viewer_for_user(users["hr"])
+    try:
+        report = sync(Batch("hris-redundancies", [
+            Entity("Team", "redundancy-list", "Redundancy List", summary="Who goes next", source_id="r1")], []),
+            full=False)
+        assert report.restricted_keys == ["redundancy-list"]
+        assert pages.load_page("Team", "redundancy-list", reader) is None
+        assert pages.load_page("Team", "redundancy-list", hr) is not None
+
+        key = do_create_page("Process", name="Quiet Exit", summary="How a role is cut", body="", editor="hana-hr")
+        assert pages.load_page("Process", key, reader) is None
+        assert pages.load_page("Process", key, hr) is not None
+        assert pages.load_page("Team", "payments", reader) is not None   # pages no rule covers stay open
+    finally:
+        with django_capture_on_commit_callbacks(execute=True):
+            RestrictionRule.objects.filter(pk__in=made).delete()
+        driver.write("UNWIND $keys AS k MATCH (n:Entity {key: k}) DETACH DELETE n",
+                     keys=["redundancy-list", "quiet-exit"])
+        access.apply_restrictions(RULES)  # as the module fixture left the graph
+
+
 def test_editing_requires_the_editor_role(users):
     from kiki.access import can_edit
 

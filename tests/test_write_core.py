@@ -47,3 +47,17 @@ def test_after_django_waits_for_the_django_transaction(clean_graph, django_captu
             actions.on_commit(lambda: seen.append("django"), after_django=True)
         assert seen == []
     assert seen == ["django"]
+
+
+def test_an_action_applies_the_stored_restriction_rules_in_its_own_transaction(clean_graph):
+    from graph import access
+
+    access.apply_restrictions([{"kind": "type", "label": "Topic", "groups": ["Legal"]}])
+    seen = []
+    with actions.action():
+        actions.do_write([(CREATE_TOPIC, {"key": "kafka", "name": "Kafka"})], changed=["kafka"])
+        # still inside the action: the after-commit work has not run, yet the page is restricted
+        seen = driver.read("MATCH (t:Topic {key: 'kafka'}) RETURN t.restricted_to AS groups")
+    assert seen == [{"groups": ["Legal"]}]
+    access.apply_restrictions([])    # the rule is gone: the page is open again
+    assert driver.read("MATCH (t:Topic {key: 'kafka'}) RETURN t.restricted_to AS groups") == [{"groups": None}]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from graph import revisions, writes
+from graph import access, revisions, writes
 from graph.access import Viewer
 from graph.errors import GraphError, InvalidInput, NotFound
 from graph.model import check_key
@@ -345,13 +345,14 @@ def do_create_page(label: str, *, name: str, summary: str, body: str, editor: st
                               editor=editor, now=now)
         if label == "Process":
             revisions.replace_steps(tx, key, _step_rows(key, steps))
-        return key
+        query, params = access.restriction_step([key])  # a restricted type is never readable unrestricted
+        return [r["key"] for r in tx.run(query, **params)]
 
     try:
-        writes.in_transaction(work, "wiki page creation")
+        restricted = writes.in_transaction(work, "wiki page creation")
     except GraphError as e:
         if "ConstraintValidationFailed" in str(e):  # created by someone else a moment ago
             raise InvalidInput(f"the key {key!r} was taken a moment ago; choose another name") from e
         raise
-    refresh_embeddings([key])
+    refresh_embeddings([key], restricted=restricted)
     return key
