@@ -256,10 +256,15 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
-# At most this many LLM calls at once per web/worker process; a question
-# arriving when all are busy waits KIKI_LLM_QUEUE_SECONDS, then is answered offline.
+# At most this many LLM calls at once across every web and worker process
+# (slots in Redis; KIKI_LLM_SLOTS_STORE=memory caps each process alone); a
+# question arriving when all are busy waits KIKI_LLM_QUEUE_SECONDS, then is
+# answered offline. A process that dies holding a slot frees it after the lease.
 KIKI_LLM_MAX_CONCURRENT = _env_number("KIKI_LLM_MAX_CONCURRENT", "4")
 KIKI_LLM_QUEUE_SECONDS = _env_number("KIKI_LLM_QUEUE_SECONDS", "5", float)
+KIKI_LLM_SLOTS_STORE = _env("KIKI_LLM_SLOTS_STORE", KIKI_RATELIMIT_STORE)
+KIKI_LLM_SLOTS_URL = _env("KIKI_LLM_SLOTS_URL", REDIS_URL)
+KIKI_LLM_SLOT_LEASE_SECONDS = _env_number("KIKI_LLM_SLOT_LEASE_SECONDS", "120", float)
 # Conversations (and their answers and ratings) older than this many days are
 # deleted by the daily `purge_conversations` job; 0 keeps them forever.
 KIKI_CONVERSATION_RETENTION_DAYS = _env_number("KIKI_CONVERSATION_RETENTION_DAYS", "180")

@@ -58,6 +58,7 @@ def roomy_rate_limits():
     settings.KIKI_RATE_LIMITS = {group: "100000/m" for group in settings.KIKI_RATE_LIMITS}
     settings.CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                     "LOCATION": "ratelimit-tests"}
+    settings.KIKI_LLM_SLOTS_STORE = "memory"   # the cross-process cap is tested on a real Redis
 
 
 @pytest.fixture(scope="session")

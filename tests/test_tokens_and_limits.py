@@ -234,3 +234,58 @@ def test_the_llm_cap_holds_under_concurrency():
         for t in threads:
             t.join(5)
     assert peak[0] == 2 and outcomes.count("busy") == 3
+
+
+_HOLDER = """
+import os, sys, time
+import django
+django.setup()
+from kiki.assistant import llm_slots
+
+def run():
+    print("held", flush=True)
+    time.sleep(60)   # killed long before
+    yield ("done", None)
+
+for _ in llm_slots.limited(run()):
+    pass
+"""
+
+
+def test_the_llm_cap_is_shared_by_processes_and_a_dead_holder_frees_its_slot(client, redis_url, tmp_path):
+    """Another process holding the only slot (in Redis) sends this one's
+    question to the offline engine; once that process dies, its lease runs
+    out and the slot is free again."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from kiki.assistant import llm_slots
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kiki.settings", "KIKI_LLM_SLOTS_STORE": "redis",
+           "KIKI_LLM_SLOTS_URL": redis_url, "KIKI_LLM_MAX_CONCURRENT": "1", "KIKI_LLM_SLOT_LEASE_SECONDS": "1.5"}
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER], env=env, cwd=Path(__file__).resolve().parent.parent,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with override_settings(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+                               KIKI_LLM_SLOTS_STORE="redis", KIKI_LLM_SLOTS_URL=redis_url,
+                               KIKI_LLM_MAX_CONCURRENT=1, KIKI_LLM_QUEUE_SECONDS=0.1,
+                               KIKI_LLM_SLOT_LEASE_SECONDS=1.5):
+            assert llm_slots.busy_slots() == 1
+            body = ask(client).json()
+            assert body["mode"] == "offline" and "Eve Adams" in body["answer"]
+            from kiki.models import Message
+            assert "slots are busy" in Message.objects.get(pk=body["message_id"]).plan["llm_error"]
+
+            holder.kill()   # dies holding its slot: nothing releases it
+            holder.wait(10)
+            assert llm_slots.busy_slots() == 1
+            time.sleep(1.6)
+            assert llm_slots.busy_slots() == 0
+            taken = list(llm_slots.limited(iter([("done", None)])))   # a slot is free again
+            assert taken == [("done", None)] and llm_slots.busy_slots() == 0
+    finally:
+        holder.kill()
