@@ -29,7 +29,7 @@ from .reading import Filter, Reading, Step, Subject
 STOP = set("""a an the of for to in on at by with about from please pls kiki hey hi hello ok okay so and also then
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
-tell us let's lets named called currently presently any some if based located sitting goes went down
+tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
@@ -103,7 +103,9 @@ class Interpretation:
     phrase: str = ""
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._@&+/-]*[A-Za-z0-9À-ÿ]|[A-Za-z0-9À-ÿ]|'s\b|'(?=\s|$)|:")
+# Letters of any script ("Zieliński", "Çelik", "Đorđević"), digits, and the
+# joiners names use inside a word (api.ledger, team-a, ana@acme.com, FP&A).
+_TOKEN = re.compile(r"[^\W_][\w.@&+/-]*[^\W_]|[^\W_]|'s\b|'(?=\s|$)|:")
 
 
 def tokenize(q: str) -> list[Tok]:
@@ -148,7 +150,8 @@ VOCAB = _vocabulary()
 _MAX_PHRASE = max(len(p.split()) for p in VOCAB)
 # Words a one-edit slip is corrected to ("reprots", "chian", "departmnet"):
 # the vocabulary's words of five letters or more, and "does" ("dose Ana ...").
-_TYPO_TARGETS = sorted({w for p in VOCAB for w in p.split() if len(w) >= 5 and w.isalpha()} | {"does"})
+_TYPO_TARGETS = sorted({w for p in VOCAB for w in p.split() if len(w) >= 5 and w.isalpha()} | {"does"} |
+                       {"which", "what", "where", "whose"})  # "wich team", "waht type"
 _KNOWN = {w for p in VOCAB for w in p.split()} | STOP | AUX | WH | SELF | PRONOUNS | EXISTS
 
 
@@ -453,7 +456,7 @@ class Interpreter:
                 if t.tag:
                     t.tag = ""
             grown.append((a, b))
-        runs = grown
+        runs = self._exact_names(tokens, grown)
         for a, b in runs:
             text = " ".join(t.text for t in tokens[a:b])
             preferred = _preferred(tokens, a, b)
@@ -594,6 +597,9 @@ class Interpreter:
                     spos = (first, n)
         if title_subject:
             subject = Subject("title", "Person", title_words=tuple(title_subject))
+        offered = self._alternatives(tokens, subject, spos)
+        if offered is not None:
+            return offered
         # Relation words around the subject build the path.
         if subject is None:
             return self._subjectless(tokens, count, unknown, location, role_words)
@@ -644,7 +650,163 @@ class Interpreter:
                     tokens[0].low == "where":  # "where is Ana", "where does Ana work from"
                 return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="location",
                                               notes=list(self.notes)))
+        inverse = self._inverse(tokens, subject, spos, count) or self._member_of(tokens, subject, spos, target)
+        if inverse is not None:
+            return inverse
         return self._build(tokens, subject, spos, count, yesno, wh, target, location, role_words)
+
+    def _exact_names(self, tokens: list[Tok], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A name that is not a page's exact name may be one with the known
+        words around it: "box office" ("office"), "team c", "it operations",
+        "Lead Scoring Scheduler", "merchant support tooling". The longest
+        stretch of at most two words before and three after that is exactly a
+        page's name (or alias) wins; only then are its words a name and not
+        relation words. Linking a whole name first keeps a page called
+        "Customer Support" from being read as "customer" plus "support"."""
+        n = len(tokens)
+        absorbable = ("cue", "label", "prop", "role", "life", "pron", "cont", "ord", "")
+
+        def ok(i):
+            t = tokens[i]
+            return t.tag in absorbable and t.low not in STOP | AUX | WH | {"'s", "'", ":"} and \
+                not (t.tag == "pron" and t.low != "it")
+
+        out: list[tuple[int, int]] = []
+        for a, b in runs:
+            if out and a < out[-1][1]:
+                continue  # swallowed by the name before
+            if a >= 2 and _verb_only(tokens[a - 1]) and tokens[a - 1].span == 1 and \
+                    _verb_only(tokens[a - 2] if tokens[a - 2].tag == "cue" else None):
+                # "who maintains support platform": a verb does not take a verb as
+                # its object, so the second one is part of the name (which then
+                # may be no page's: "did you mean ...?", never another page's answer)
+                tokens[a - 1].tag, tokens[a - 1].value = "", None
+                a -= 1
+            own = self.link(" ".join(t.text for t in tokens[a:b]), tuple(_preferred(tokens, a, b)))
+            if own.status == "page" and own.fit == "exact":
+                out.append((a, b))
+                continue
+            options = []
+            for a2 in range(a, max(-1, a - 3), -1):
+                if a2 < a and not ok(a2):
+                    break
+                for b2 in range(b, min(n, b + 3) + 1):
+                    if b2 > b and not ok(b2 - 1):
+                        break
+                    if (a2, b2) != (a, b):
+                        options.append((a2, b2))
+            best = (a, b)
+            for a2, b2 in sorted(options, key=lambda r: (r[0] - r[1], r[0]))[:6]:
+                if b2 - a2 < 2:
+                    continue
+                cand = self.link(" ".join(t.text for t in tokens[a2:b2]), tuple(_preferred(tokens, a2, b2)))
+                if cand.status == "page" and cand.fit == "exact":
+                    best = (a2, b2)
+                    break
+            if best != (a, b):
+                for t in tokens[best[0]:best[1]]:
+                    t.tag, t.value, t.span = "", None, 1
+                while out and out[-1][1] > best[0]:
+                    out.pop()
+            out.append(best)
+        return out
+
+    def _inverse(self, tokens, subject, spos, count) -> Interpretation | None:
+        """A relation named about the page but asked backwards: "which people
+        have Dan as their manager?" (whose manager Dan is: his reports),
+        "artists-db is a dependency of what?" (what depends on it). The
+        relation noun's inverse sense is walked from the page."""
+        if not isinstance(subject, Subject) or subject.kind != "page" or not spos:
+            return None
+        a, b = spos
+        rest = tokens[b:]
+        lows = [t.low for t in rest]
+        lead_in_ok = all(t.tag in ("wh", "aux", "stop", "label", "count", "cont") or label_of_word(t)
+                         or t.low in ("have", "has", "with") for t in tokens[:a])
+        if not lead_in_ok or not rest:
+            return None
+        k = 1
+        if lows[0] == "as":
+            # "... have X as their manager"
+            if not {t.low for t in tokens[:a]} & {"have", "has", "had", "with"}:
+                return None
+            if k < len(rest) and lows[k] in ("their", "his", "her", "its", "a", "an", "the"):
+                k += 1
+            noun = rest[k] if k < len(rest) else None
+            if noun is None or noun.tag != "cue" or k + noun.span != len(rest):
+                return None
+        elif lows[0] in ("is", "are"):
+            # "X is a dependency of what", "X is the manager of whom"
+            if k < len(rest) and lows[k] in ("a", "an", "the"):
+                k += 1
+            noun = rest[k] if k < len(rest) else None
+            if noun is None or noun.tag != "cue":
+                return None
+            k += noun.span
+            if k + 1 >= len(rest) + 1 or lows[k:k + 1] != ["of"] or lows[k + 1:k + 2] not in (
+                    ["what"], ["which"], ["whom"], ["who"]):
+                return None
+            if any(not label_of_word(t) and t.tag != "stop" for t in rest[k + 2:]):
+                return None
+        else:
+            return None
+        sense = next((x for x in lexicon.senses_for(phrase_of(noun), "noun") if subject.label in x.to_labels), None)
+        back = lexicon.inverse(sense) if sense is not None else None
+        if back is None or subject.label not in back.from_labels:
+            return None
+        return Interpretation(Reading(op="path", subject=subject, path=[Step(back.name)],
+                                      aggregate="count" if count else "list", notes=list(self.notes)))
+
+    def _alternatives(self, tokens, subject, spos) -> Interpretation | None:
+        """"X: production, experimental or deprecated?", "is X a service, a
+        website or a library?": values of one property offered as choices ask
+        for that property."""
+        if not isinstance(subject, Subject) or subject.kind != "page" or not spos:
+            return None
+        values: dict[str, set] = {}
+        for t in tokens:
+            if spos[0] <= t.i < spos[1]:
+                continue
+            if t.tag == "life":
+                values.setdefault("lifecycle", set()).add(entries(t, "life")[0])
+            lab = label_of_word(t)
+            if lab and lab[0] == subject.label:
+                for k, v in lab[1].items():
+                    values.setdefault(k, set()).add(v)
+        offered = "or" in {t.low for t in tokens}
+        for field_name, vals in values.items():
+            if len(vals) >= 3 or (len(vals) == 2 and offered):
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop=field_name,
+                                              notes=list(self.notes)))
+        return None
+
+    def _member_of(self, tokens, subject, spos, target) -> Interpretation | None:
+        """"is X a dependency of Y?", "is Ana the manager of Ben?": whether X is
+        among Y's N (the relation noun read from Y, not from X)."""
+        if not isinstance(subject, Subject) or subject.kind != "page" or target is None or not spos:
+            return None
+        a, b = spos
+        if not tokens or tokens[0].low not in ("is", "are") or a != 1:
+            return None
+        rest = tokens[b:]
+        lows = [t.low for t in rest]
+        k = 0
+        for filler in (["one", "of", "the"], ["one", "of"], ["a"], ["an"], ["the"]):
+            if lows[:len(filler)] == filler:
+                k = len(filler)
+                break
+        noun = rest[k] if k < len(rest) else None
+        if noun is None or noun.tag != "cue" or lows[k + noun.span:k + noun.span + 1] != ["of"]:
+            return None
+        after = rest[k + noun.span + 1:]
+        if not after or any(t.tag not in ("", "cont", "stop") and not label_of_word(t) for t in after):
+            return None
+        sense = next((x for x in lexicon.senses_for(phrase_of(noun), "noun")
+                      if target.label in x.from_labels and subject.label in x.to_labels), None)
+        if sense is None:
+            return None
+        return Interpretation(Reading(op="path", subject=target, path=[Step(sense.name)], aggregate="yesno",
+                                      target=subject, notes=list(self.notes)))
 
     def _subjectless(self, tokens, count, unknown, location, role_words) -> Interpretation:
         """No page named: the whole organization, every page of a label
@@ -768,6 +930,7 @@ class Interpreter:
             return None
 
         pending_ord = 1
+        from_tok: list[int] = []   # the token each step was read from
         # After the subject: possessive nouns, verbs with the subject as subject,
         # prepositions ("is Gina in Risk Data").
         for t in tokens[b:]:
@@ -804,6 +967,7 @@ class Interpreter:
             if sense is None:
                 return self._no_sense(phrase_of(t), subject, label)
             path.append(Step(sense.name, pending_ord if sense.repeatable else 1))
+            from_tok.append(t.i)
             pending_ord = 1
             label = _next_label(sense, label, want)
         # Before the subject, nearest first.
@@ -863,10 +1027,23 @@ class Interpreter:
             roles = ("noun", "obj", "prep") if nxt is not None and nxt.low in ("of", "for", "'s") else \
                 ("obj", "prep", "noun")
             sense = choose(t, roles, label, to_label) or coerce(t, label)
+            if sense is None and not path and label in ("Team", "Department") and _people_word(phrase_of(t)):
+                # "managers in Marketing": a relation of people that a unit does not
+                # have is a title said in the plural (their titles say manager)
+                word = re.sub(r"(ss|sh|ch|x)es$", r"\1", phrase_of(t))
+                word = word[:-1] if word == phrase_of(t) else word
+                t.tag, t.value = "role", {"phrase": phrase_of(t), "entries": [("role", (word,))]}
+                role_words.append(word)
+                continue
             if sense is None:
                 return self._no_sense(phrase_of(t), subject, label)
             path.append(Step(sense.name, 1))
+            from_tok.append(t.i)
             label = _next_label(sense, label, to_label)
+        if _verbs_run_together(tokens, from_tok):
+            # "who owns and runs Platform": two verbs of one clause are two ways
+            # to say one relation, not a chain of two; guessing which is risky.
+            return Interpretation(None, " ".join(t.text for t in tokens), "unclear")
         if subject == "pronoun":
             subject = self._pronoun_subject(())
             if subject is None:
@@ -901,6 +1078,12 @@ class Interpreter:
         if target_label and path and path[-1].sense in ("owned", "unit", "within", "led") and \
                 target_label in path[-1].spec.to_labels and not extra:
             filters.append(Filter("label", (target_label,)))
+        if target_label and path and not prop and target_label not in path[-1].spec.to_labels and wh in (
+                "who", "whom") and "Person" in path[-1].spec.to_labels and \
+                any(target_label in st.spec.to_labels for st in path[:-1]):
+            # "who leads the teams in Finance": the teams are on the way, people are asked
+            target_label = None
+            filters = [f for f in filters if f.field != "label"]
         if target_label and path and not prop and target_label not in path[-1].spec.to_labels:
             # "how many systems does Payments have" read as people: the words
             # asked for one kind of page and the path reaches another.
@@ -969,6 +1152,9 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"\b(?:the\s+)?(?:e-?mail\s+)?address(?=\s+\S+@)", "", q, flags=re.I)
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
                r"does \2 manage anyone", q, flags=re.I)
+    # "how do I email Ana": her work email, not the steps of a process
+    q = re.sub(r"^how (?:do|can|should|would) (?:i|we|you) (?:e-?mail|mail|send an e-?mail to) (.+)$",
+               r"what is the email of \1", q, flags=re.I)
     m = _WHERE_WORKS.match(q.rstrip("?. "))
     if m:
         q = f"{m.group(1)} {m.group(3)} in {m.group(2)}"
@@ -1002,6 +1188,33 @@ def _about_members(t: Tok) -> bool:
     senses = {sn.name for _, sn in lexicon.CUES.get(phrase_of(t), [])}
     return bool(senses & {"members", "unit", "department", "subunits"}) or label_of_word(t) is not None and \
         label_of_word(t)[0] in ("Person", "Team", "Department")
+
+
+def _people_word(phrase: str) -> bool:
+    """A plural noun of a relation between people ("managers", "bosses")."""
+    if not phrase.endswith("s") or " " in phrase or len(phrase) < 5:
+        return False
+    nouns = [sense for role, sense in lexicon.CUES.get(phrase, []) if role == "noun"]
+    return bool(nouns) and all(sense.from_labels == ("Person",) and sense.to_labels == ("Person",) for sense in nouns)
+
+
+def _verbs_run_together(tokens: list[Tok], steps_from: list[int]) -> bool:
+    """Two steps read from verbs with nothing but small words between them
+    ("owns and runs"): no noun or relative word chains them."""
+    verbs = sorted(i for i in steps_from if _verb_only(tokens[i]))
+    for i, j in zip(verbs, verbs[1:]):
+        between = tokens[i + tokens[i].span:j]
+        if all(t.low in ("and", "or", "&", ",", "also", "/") or t.tag == "stop" for t in between):
+            return True
+    return False
+
+
+def _verb_only(t: Tok | None) -> bool:
+    """A relation word that is only ever a verb ("maintains", "supports"), never a noun."""
+    if t is None or t.tag != "cue":
+        return False
+    roles = {role for role, _ in lexicon.CUES.get(phrase_of(t), [])}
+    return bool(roles) and roles <= {"subj", "obj"}
 
 
 def _name_like(tokens: list[Tok]) -> str | None:

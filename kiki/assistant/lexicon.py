@@ -143,19 +143,22 @@ SENSES: tuple[Sense, ...] = (
           nouns=("teams", "sub-teams", "subteams", "squads", "groups", "units", "sub-units", "child teams"),
           subj_verbs=("contain", "contains", "include", "includes", "have", "has", "consist of"),
           preps=("in", "under", "within", "inside", "of", "part of", "below", "are in", "is in", "are under",
-                 "sit in", "sit under", "are part of", "exist in", "are there in"),
+                 "sit in", "sit under", "are part of", "exist in", "are there in", "roll up into", "roll up to",
+                 "rolls up into", "rolls up to", "report into", "reports into", "fall under", "falls under"),
           description="teams and sub-teams inside a department or team"),
     Sense("parent_department", (S("PART_OF", "out", 1, 10),), UNITS, ("Department",),
           "the department {x} is part of",
           nouns=("department", "division", "parent department", "dept"),
           subj_verbs=("is part of", "part of", "belong to", "belongs to", "sit in", "sits in", "is in",
-                      "is under", "report into", "reports into", "roll up to", "rolls up to", "sits under",
+                      "is under", "report into", "reports into", "roll up to", "rolls up to", "roll up into",
+                      "rolls up into", "sits under",
                       "sit under", "sitting under", "falls under", "fall under"),
           plural=False, description="the department a team belongs to"),
     Sense("parent_unit", (S("PART_OF", "out"),), UNITS, UNITS, "the unit {x} is part of",
           nouns=("parent", "parent team", "parent unit"),
           subj_verbs=("is part of", "part of", "belong to", "belongs to", "sit in", "sits in", "is in",
-                      "is under", "report into", "reports into", "roll up to", "rolls up to", "sits under",
+                      "is under", "report into", "reports into", "roll up to", "rolls up to", "roll up into",
+                      "rolls up into", "sits under",
                       "sit under", "sitting under", "falls under", "fall under"),
           preps=("of",), plural=False, description="the department a team belongs to"),
     Sense("owner", (S("OWNS", "in"),), THINGS, ("Team", "Department", "Person"), "the owner of {x}",
@@ -175,7 +178,7 @@ SENSES: tuple[Sense, ...] = (
           preps=("of",), description="the systems, services, processes a team owns"),
     # Consuming an API is depending on it (Backstage keeps the two apart).
     Sense("dependencies", (S("DEPENDS_ON|CONSUMES_API", "out"),), ("System",), ("System",), "what {x} depends on",
-          nouns=("dependencies", "upstreams", "upstream dependencies", "deps", "prerequisites"),
+          nouns=("dependencies", "dependency", "upstreams", "upstream dependencies", "deps", "prerequisites"),
           subj_verbs=("depend on", "depends on", "rely on", "relies on", "use", "uses", "call", "calls",
                       "need", "needs", "talk to", "talks to"),
           obj_verbs=("used by", "relied on by", "called by"),
@@ -308,7 +311,7 @@ TITLE_ABBREVIATIONS = {
 # Properties a question may read, with their words. Only names listed in
 # graph.model.PAGE_PROPERTIES are allowed.
 PROPERTY_WORDS = {
-    "title": ("title", "job title", "role", "position", "job"),
+    "title": ("title", "job title", "role", "position", "job", "for a living", "job role"),
     "email": ("email", "e-mail", "email address", "mail", "mail address"),
     "location": ("location", "office", "city", "based", "located", "where"),
     "start_date": ("start date", "joining date", "hire date", "first day", "join date", "start", "started",
@@ -360,6 +363,19 @@ def senses_for(word: str, role: str | None = None, from_label: str | None = None
         if sense not in out:
             out.append(sense)
     return out
+
+
+def inverse(sense: Sense) -> Sense | None:
+    """The sense that walks `sense`'s path backwards ("manager" <-> "reports",
+    "dependencies" <-> "dependents"): the same segments, reversed, each in
+    the other direction, between the same labels the other way round."""
+    flipped = tuple(Segment(s.rel, "in" if s.direction == "out" else "out", s.min, s.max)
+                    for s in reversed(sense.segments))
+    for other in SENSES:
+        if other.segments == flipped and set(other.from_labels) >= set(sense.to_labels) \
+                and set(other.to_labels) >= set(sense.from_labels):
+            return other
+    return None
 
 
 # --- unwritten synonyms: embedding similarity ------------------------------------

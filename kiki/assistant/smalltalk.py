@@ -7,7 +7,7 @@ import re
 
 _CONNECTOR = re.compile(r"^(?:(?:and|also|so|ok|okay|then|now|hey|hi|hello|hiya|yo|kiki|please|pls|um|uh|btw|"
                         r"sorry|quick question|question|one more thing|good (?:morning|afternoon|evening))"
-                        r"\b[,:;!.-]*\s*)+", re.I)
+                        r"\b(?!-\w)[,:;!.-]*\s*)+", re.I)  # "hello-world-trpc" is a name, not a greeting
 # Messages that are not questions about the graph: answered without touching it.
 SMALLTALK = [
     ("greeting", re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"

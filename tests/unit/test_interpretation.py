@@ -299,3 +299,65 @@ def test_slips_and_everyday_shapes(question, senses, aggregate):
 def test_a_title_question_is_not_a_partial_name():
     r = read("Tell me who our chief technology officer is").reading
     assert r.subject.kind == "title" and "chief technology officer" in r.subject.title_words
+
+
+# --- relations asked backwards, choices, names made of known words --------------
+@pytest.mark.parametrize("question,subject,senses,aggregate", [
+    ("Which people have Dan Okafor as their manager?", "dan-okafor", ["reports"], "list"),
+    ("how many people have Dan Okafor as a boss", "dan-okafor", ["reports"], "count"),
+    ("Ledger Service is a dependency of what?", "ledger-service", ["dependents"], "list"),
+    ("wich team is Ana Costa in?", "ana-costa", ["unit"], "list"),        # a slip in the question word
+])
+def test_relations_asked_backwards_and_slips_in_question_words(question, subject, senses, aggregate):
+    r = read(question).reading
+    assert r is not None, read(question)
+    assert (r.subject.key, [s.sense for s in r.path], r.aggregate) == (subject, senses, aggregate)
+
+
+def test_is_x_a_relation_of_y_reads_the_relation_from_y():
+    r = read("is ledger service a dependency of risk engine").reading
+    assert (r.subject.key, [s.sense for s in r.path], r.aggregate, r.target.key) == \
+        ("risk-engine", ["dependencies"], "yesno", "ledger-service")
+
+
+@pytest.mark.parametrize("question,prop", [
+    ("Ledger Service: production, experimental or deprecated?", "lifecycle"),
+    ("What kind of thing is Ledger Service: a service, a website, a library?", "type"),
+    ("is Ledger API a component or an API?", "kind"),
+])
+def test_values_offered_as_choices_ask_for_their_property(question, prop):
+    r = read(question).reading
+    assert (r.aggregate, r.prop, r.path) == ("value", prop, [])
+
+
+def test_two_verbs_of_one_clause_are_not_chained_and_a_verb_before_a_verb_is_a_name():
+    assert read("who owns and runs Ledger Service").reading is None
+    interp = read("who maintains supports ledger service")
+    assert interp.reading is None and interp.kind in ("unknown_name", "partial")
+
+
+def test_a_plural_relation_of_people_a_unit_lacks_is_a_title():
+    r = read("managers in Risk Data").reading
+    assert ([s.sense for s in r.path], [(f.field, f.values) for f in r.filters]) == \
+        (["members"], [("title", ("manager",))])
+
+
+def test_names_in_any_script_and_names_made_of_known_words():
+    from kiki.assistant.interpret import tokenize
+
+    assert [t.text for t in tokenize("when did Maya Zieliński start at Đorđević & Co")][3] == "Zieliński"
+    extra = [{"label": label, "key": key, "name": name, "aliases": [], "score": 1.0, "detail": "", "kind": ""}
+             for label, key, name in (("Team", "boxoffice", "Box Office"), ("Department", "it-ops", "IT Operations"),
+                                      ("Team", "merchant-support", "Merchant Support"))]
+    ROWS.extend(extra)
+    try:
+        for question, key, senses in (("how many people work in box office", "boxoffice", ["members"]),
+                                      ("who runs it operations", "it-ops", ["lead"]),
+                                      ("who leads the teams in it operations", "it-ops", ["subunits", "lead"]),
+                                      ("engineers in merchant support", "merchant-support", ["members"])):
+            r = read(question).reading
+            assert r is not None, (question, read(question))
+            assert (r.subject.key, [s.sense for s in r.path]) == (key, senses), question
+    finally:
+        for row in extra:
+            ROWS.remove(row)
