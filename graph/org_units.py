@@ -1,6 +1,6 @@
 """Cypher for org units that exist only as attributes (a person's department,
 division, organization from SCIM, HRIS or CSV) and for the inferences drawn
-from membership: a team's department and a team's lead.
+from membership: a team's department, a team's lead and a department's lead.
 
 Inferred edges are ordinary current edges (so every reader, the pages and the
 answer engine, traverses them like the rest) marked `inferred: true` with a
@@ -160,6 +160,56 @@ CALL (t, lead, reason) {
 RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
 """
 
+# A department with people but no stated lead, in which exactly one person
+# has no manager inside the department, is led by that person: the
+# reporting lines form a tree, so everyone else reports to them, directly or
+# through their managers. (Identity providers send departments as
+# attributes and no lead; the head is still the top of its reporting tree.)
+# Scope: every department with $all, else those above the teams named, and
+# those the people named ($people) are in or left today.
+INFER_DEPARTMENT_LEADS = """
+CALL () {
+  MATCH (d:Department) WHERE $all
+  RETURN d
+  UNION
+  MATCH (t:Team)-[:PART_OF*0..10]->(d:Department) WHERE t.key IN $keys OR t.scim_id IN $scim_ids
+  RETURN d
+  UNION
+  MATCH (p:Person)-[r:MEMBER_OF|PAST_MEMBER_OF]->(u)-[:PART_OF*0..10]->(d:Department)
+  WHERE p.key IN $people AND (type(r) = 'MEMBER_OF' OR r.valid_to = $today)
+  RETURN d
+}
+WITH DISTINCT d
+WITH d, EXISTS { MATCH (:Person)-[s:LEADS]->(d) WHERE s.inferred IS NULL } AS stated
+CALL (d, stated) {
+  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d)
+  WHERE NOT stated AND coalesce(p.status, 'active') <> 'former'
+  RETURN collect(DISTINCT p) AS people
+}
+WITH d, people, [p IN people WHERE NOT EXISTS {
+       MATCH (p)-[:REPORTS_TO]->(m:Person)-[:MEMBER_OF]->()-[:PART_OF*0..10]->(d)
+       WHERE coalesce(m.status, 'active') <> 'former' }] AS tops
+WITH d, size(people) AS n, CASE WHEN size(people) > 1 AND size(tops) = 1 THEN tops[0] END AS lead
+WITH d, lead, CASE WHEN n = 2 THEN 'the other person in ' + d.name + ' reports to ' + lead.name
+                   ELSE 'the other ' + toString(n - 1) + ' people in ' + d.name + ' all report to '
+                        + lead.name + ', directly or through their managers' END AS reason
+CALL (d, lead) {
+  MATCH (x:Person)-[old:LEADS]->(d) WHERE old.inferred = true AND (lead IS NULL OR x <> lead)
+  DELETE old
+  RETURN count(*) AS removed
+}
+CALL (d, lead, reason) {
+  WITH d, lead, reason WHERE lead IS NOT NULL
+  MERGE (lead)-[e:LEADS]->(d)
+  ON CREATE SET e.inferred = true, e.source = 'inference', e.sources = ['inference'], e.created_at = $now,
+                e.first_seen = $today, e.valid_from = $today
+  WITH e, reason WHERE e.inferred = true AND (e.reason IS NULL OR e.reason <> reason)
+  SET e.reason = reason, e.last_seen = $today
+  RETURN count(*) AS set
+}
+RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
+"""
+
 # The teams a person is in now or left today (a deactivation closes the
 # memberships in the same request): the scope to re-infer after a person changes.
 TEAMS_OF_PERSON = """
@@ -204,5 +254,6 @@ def unit_parent_step(child: str, parent: str, *, via: str, source: str, now: str
 
 
 def inference_steps(params: dict) -> list[Step]:
-    """Recompute inferred departments, then leads ({all, keys, scim_ids, now, today})."""
-    return [(INFER_TEAM_DEPARTMENTS, params), (INFER_TEAM_LEADS, params)]
+    """Recompute inferred departments, then team and department leads
+    ({all, keys, scim_ids, people, now, today})."""
+    return [(INFER_TEAM_DEPARTMENTS, params), (INFER_TEAM_LEADS, params), (INFER_DEPARTMENT_LEADS, params)]

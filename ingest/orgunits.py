@@ -157,15 +157,19 @@ def unit_steps(person_key: str, chain: list[tuple[str, str]], *, source: str, no
     return steps
 
 
-def inference_steps(*, keys=(), scim_ids=(), everything: bool = False, now: str | None = None) -> list[Step]:
+def inference_steps(*, keys=(), scim_ids=(), people=(), everything: bool = False,
+                    now: str | None = None) -> list[Step]:
     """Steps recomputing the inferred department and lead of the given teams
-    (by key or SCIM id), or of every team. Meant to run last in the
-    transaction that changed their members, reporting lines or stated facts."""
+    (by key or SCIM id), and the inferred lead of the departments above them
+    and of those the `people` are in, or all of them. Meant to run last in
+    the transaction that changed their members, reporting lines or stated facts."""
     now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
     keys, scim_ids = sorted({k for k in keys if k}), sorted({i for i in scim_ids if i})
-    if not everything and not keys and not scim_ids:
+    people = sorted({k for k in people if k})
+    if not everything and not keys and not scim_ids and not people:
         return []
-    params = {"all": everything, "keys": keys, "scim_ids": scim_ids, "now": now, "today": now[:10]}
+    params = {"all": everything, "keys": keys, "scim_ids": scim_ids, "people": people, "now": now,
+              "today": now[:10]}
     return q.inference_steps(params)
 
 

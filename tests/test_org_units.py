@@ -33,9 +33,10 @@ def group(scim_client, name, *member_ids):
     return r.json_body
 
 
-def unit_edges(rel: str, src_label: str):
+def unit_edges(rel: str, src_label: str, dst_label: str = ""):
+    dst = f":{dst_label}" if dst_label else ""
     return sorted((r["src"], r["dst"], r["inferred"], r["reason"]) for r in driver.read(
-        f"MATCH (a:{src_label})-[r:{rel}]->(b) RETURN a.key AS src, b.key AS dst, r.inferred AS inferred, "
+        f"MATCH (a:{src_label})-[r:{rel}]->(b{dst}) RETURN a.key AS src, b.key AS dst, r.inferred AS inferred, "
         "r.reason AS reason"))
 
 
@@ -138,7 +139,7 @@ def test_group_in_one_department_is_part_of_it_and_its_lead_is_inferred(scim):
     team = group(scim, "Risk Analytics", boss["id"], a["id"], b["id"])
     key = team_key(team["id"])
     assert unit_edges("PART_OF", "Team") == [(key, "risk", True, "all 3 current members are in Risk")]
-    assert unit_edges("LEADS", "Person") == [
+    assert unit_edges("LEADS", "Person", "Team") == [
         ("gil", key, True, "the other 2 members of Risk Analytics all report to Gil")]
     inferred = driver.read("MATCH (:Person)-[r:LEADS]->(:Team) RETURN r.source AS s, r.sources AS ss")
     assert inferred == [{"s": "inference", "ss": ["inference"]}]
@@ -147,12 +148,33 @@ def test_group_in_one_department_is_part_of_it_and_its_lead_is_inferred(scim):
     assert rows == [{"d": "Risk"}]
 
 
+def test_a_department_from_attributes_is_led_by_the_top_of_its_reporting_tree(scim):
+    ceo = employee(scim, "zoe", department="Executive")
+    head = employee(scim, "ari", department="Sales", manager=ceo["id"])
+    mid = employee(scim, "bea", department="Sales", manager=head["id"])
+    employee(scim, "cyd", department="Sales", manager=mid["id"])
+    employee(scim, "dov", department="Sales", manager=head["id"])
+    assert unit_edges("LEADS", "Person", "Department") == [
+        ("ari", "sales", True, "the other 3 people in Sales all report to Ari, directly or through their managers")]
+    # A second person in Sales whose manager is outside it: two tops, no lead.
+    eve = employee(scim, "eve", department="Sales", manager=ceo["id"])
+    assert unit_edges("LEADS", "Person", "Department") == []
+    # Eve now reports to Ari: the tree has one top again, recomputed on her change.
+    scim.patch(f"/Users/{eve['id']}", [{"op": "add", "path": f"{ENTERPRISE}:manager", "value": head["id"]}])
+    assert [e[:3] for e in unit_edges("LEADS", "Person", "Department")] == [("ari", "sales", True)]
+    # A lead stated by HR wins, and the inference goes.
+    sync(Batch("hris", [Entity("Department", "sales", "Sales"), Entity("Person", "bea", "Bea",
+                                                                         props={"email": "bea@corp.example"})],
+               [Edge("LEADS", "Person", "bea", "Department", "sales")]), full=False)
+    assert unit_edges("LEADS", "Person", "Department") == [("bea", "sales", None, None)]
+
+
 def test_no_inference_when_members_disagree_or_nobody_is_everyones_manager(scim):
     boss = employee(scim, "jo", department="Risk")
     a = employee(scim, "kai", department="Risk", manager=boss["id"])
     b = employee(scim, "lea", department="Legal")             # reports to nobody in the team
     team = group(scim, "Mixed", boss["id"], a["id"], b["id"])
-    assert unit_edges("PART_OF", "Team") == [] and unit_edges("LEADS", "Person") == []
+    assert unit_edges("PART_OF", "Team") == [] and unit_edges("LEADS", "Person", "Team") == []
     # one member without any department is enough to say nothing
     c = employee(scim, "max")
     solo = group(scim, "Loose", a["id"], c["id"])
@@ -166,13 +188,13 @@ def test_a_membership_change_removes_a_stale_inference(scim):
     team = group(scim, "Risk Ops", boss["id"], a["id"])
     key = team_key(team["id"])
     assert [e[:3] for e in unit_edges("PART_OF", "Team")] == [(key, "risk", True)]
-    assert [e[:3] for e in unit_edges("LEADS", "Person")] == [("nia", key, True)]
+    assert [e[:3] for e in unit_edges("LEADS", "Person", "Team")] == [("nia", key, True)]
 
     outsider = employee(scim, "pia", department="Legal")
     r = scim.patch(f"/Groups/{team['id']}", [{"op": "add", "path": "members", "value": [{"value": outsider["id"]}]}])
     assert r.status_code in (200, 204), r.content
     # Pia sits in Legal and reports to nobody in Risk Ops: both inferences go, and nothing historizes them.
-    assert unit_edges("PART_OF", "Team") == [] and unit_edges("LEADS", "Person") == []
+    assert unit_edges("PART_OF", "Team") == [] and unit_edges("LEADS", "Person", "Team") == []
     assert driver.read("MATCH ()-[r:PAST_PART_OF|PAST_LEADS]->(:Team) RETURN count(r) AS n")[0]["n"] == 0
 
     # Pia moves to Risk and gets Nia as manager: recomputed on her user's change.
@@ -180,12 +202,12 @@ def test_a_membership_change_removes_a_stale_inference(scim):
         {"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Risk"},
         {"op": "add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]}])
     assert unit_edges("PART_OF", "Team") == [(key, "risk", True, "all 3 current members are in Risk")]
-    assert unit_edges("LEADS", "Person") == [("nia", key, True,
+    assert unit_edges("LEADS", "Person", "Team") == [("nia", key, True,
                                               "the other 2 members of Risk Ops all report to Nia")]
 
     # Nia is deactivated: her membership ends, and Oto and Pia report to nobody in the team.
     scim.patch(f"/Users/{boss['id']}", [{"op": "replace", "path": "active", "value": False}])
-    assert unit_edges("LEADS", "Person") == []
+    assert unit_edges("LEADS", "Person", "Team") == []
     assert unit_edges("PART_OF", "Team") == [(key, "risk", True, "all 2 current members are in Risk")]
 
 
@@ -194,7 +216,7 @@ def test_a_fact_stated_by_a_source_replaces_the_inference(scim):
     a = employee(scim, "ria", department="Risk", manager=boss["id"])
     team = group(scim, "Quant", boss["id"], a["id"])
     key = team_key(team["id"])
-    assert [e[2] for e in unit_edges("PART_OF", "Team") + unit_edges("LEADS", "Person")] == [True, True]
+    assert [e[2] for e in unit_edges("PART_OF", "Team") + unit_edges("LEADS", "Person", "Team")] == [True, True]
 
     # HR states the same department and another lead: the facts replace both inferences.
     sync(Batch("hris", [Entity("Team", key, "Quant", source_id="t-9"), Entity("Department", "risk", "Risk"),

@@ -260,7 +260,7 @@ def _user_write_steps(key: str, row: dict, was_active: bool, now: str) -> list[t
     if not active and was_active:
         steps.append(store.close_person_edges_step(key, today))
     # The person's teams may now sit in another department or answer to another lead.
-    steps += orgunits.inference_steps(keys=teams, now=now)
+    steps += orgunits.inference_steps(keys=teams, people=[key], now=now)
     return steps
 
 
