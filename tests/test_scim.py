@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from accounts.models import ApiToken, AuditEntry
+from accounts.models import ApiToken, AuditEntry, hash_token
 from graph import driver
 from graph.model import Batch, Edge, Entity
 from ingest.merge import sync
@@ -185,6 +188,54 @@ def test_admin_creates_a_scim_token_shown_once(admin_client, client, clean_graph
     token.refresh_from_db()
     assert token.revoked is not None
     assert_scim_error(Scim(client, raw).get("/Users"), 401)
+
+
+# --- upgrade from ingest.ScimToken ----------------------------------------------
+BEFORE_CONVERSION = [("ingest", "0002_syncrun_rejectedrecord_conflict")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)  # migrations cannot run inside the test's transaction
+def test_an_idp_token_from_before_the_upgrade_keeps_working(client, clean_graph, settings):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    ScimToken = _migrate(BEFORE_CONVERSION).get_model("ingest", "ScimToken")
+    # Rows as the old model wrote them: sha256 of a "kiki_scim_" token, a 16-character prefix.
+    raw, dead_raw = "kiki_scim_" + secrets.token_urlsafe(32), "kiki_scim_" + secrets.token_urlsafe(32)
+    made, used = timezone.now() - timedelta(days=400), timezone.now() - timedelta(hours=2)
+    ScimToken.objects.create(name="okta", token_hash=hash_token(raw), prefix=raw[:16], created=made, last_used=used)
+    ScimToken.objects.create(name="okta old", token_hash=hash_token(dead_raw), prefix=dead_raw[:16], created=made,
+                             revoked=used)
+    try:
+        _migrate(latest)
+        token = ApiToken.objects.get(name="okta")
+        assert (token.scopes, token.prefix, token.created, token.last_used, token.revoked) == \
+            (["scim"], raw[:16], made, used, None)
+        assert token.user.get_username() == scim_tokens.SERVICE_USER and not token.user.has_usable_password()
+        days = timedelta(days=settings.KIKI_API_TOKEN_DAYS)
+        assert days - timedelta(days=1) < token.expires - timezone.now() <= days  # from the upgrade, not `created`
+        assert ApiToken.objects.get(name="okta old").state == "revoked"
+        assert {e.target for e in AuditEntry.objects.filter(action="token.convert")} == \
+            {f"token {raw[:16]}…", f"token {dead_raw[:16]}…"}
+
+        api = Scim(client, raw)
+        assert api.get("/Users").status_code == 200
+        assert AuditEntry.objects.filter(action="token.use", target=f"token {raw[:16]}…").count() == 1
+        assert_scim_error(Scim(client, dead_raw).get("/Users"), 401)
+        call_command("scim_token", "revoke", raw[:16])  # the prefix an administrator already knows
+        assert_scim_error(api.get("/Users"), 401)
+
+        # And back: the converted tokens are ScimTokens again, revocation included.
+        ScimToken = _migrate(BEFORE_CONVERSION).get_model("ingest", "ScimToken")
+        assert {(t.name, t.token_hash, t.revoked is not None) for t in ScimToken.objects.all()} == \
+            {("okta", hash_token(raw), True), ("okta old", hash_token(dead_raw), True)}
+        assert not ApiToken.objects.filter(created_by="ingest.ScimToken").exists()
+    finally:
+        _migrate(latest)
 
 
 # --- discovery ---------------------------------------------------------------
