@@ -693,4 +693,4 @@ def test_every_scim_change_is_audited_once_and_refused_ones_are_not(scim):
         ("scim.user.delete", f"User:{user['id']}")]
     assert entries[1][2] == {"operations": ["replace title"]}
     actors = {e.actor for e in AuditEntry.objects.filter(action__startswith="scim.")}
-    assert len(actors) == 1 and actors.pop().startswith("SCIM token"), actors
+    assert len(actors) == 1 and actors.pop().startswith(f"{scim_tokens.SERVICE_USER} (token kiki_"), actors
