@@ -11,6 +11,10 @@ from django.utils import timezone
 
 TOKEN_PREFIX = "kiki_"
 TOKEN_PREFIX_LEN = 13  # "kiki_" + 8 random characters: enough to name it in lists
+# The prefix column is wider than new tokens need: SCIM tokens converted from
+# the old ingest.ScimToken (ingest migration 0003) keep their "kiki_scim_" + 6
+# prefix, so the prefix an administrator already knows still names them.
+PREFIX_MAX_LEN = 16
 
 
 def hash_token(raw: str) -> str:
@@ -31,7 +35,7 @@ class ApiToken(models.Model):
                              help_text="the token acts as this user (their access rules apply)")
     scopes = models.JSONField(default=list)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=TOKEN_PREFIX_LEN, db_index=True, editable=False)
+    prefix = models.CharField(max_length=PREFIX_MAX_LEN, db_index=True, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.CharField(max_length=150, blank=True, default="", editable=False)
     expires = models.DateTimeField()

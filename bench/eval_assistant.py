@@ -114,7 +114,7 @@ def run(args) -> dict:
     from eval_scim_org import generate as scim_generate, push, to_org
     from graph import schema
     from ingest.demo import load_demo
-    from ingest.models import ScimToken
+    from ingest.scim import tokens as scim_tokens
     from kiki.embeddings import get_embedder
     from kiki.indexing import index_entities
 
@@ -154,7 +154,7 @@ def run(args) -> dict:
         schema.wipe()
         base_url, server = serve_http()
         try:
-            _, token = ScimToken.issue("eval idp")
+            _, token = scim_tokens.issue("eval idp")
             t = time.perf_counter()
             pushed = push(base_url, token, users, groups)
             timings["scim_push_s"] = time.perf_counter() - t

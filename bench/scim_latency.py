@@ -46,7 +46,7 @@ def main(argv=None) -> int:
 
     from graph import driver, schema
     from graph.server import LocalNeo4j, free_port
-    from ingest.models import ScimToken
+    from ingest.scim import tokens as scim_tokens
 
     call_command("migrate", verbosity=0)
     home = Path(tempfile.mkdtemp(prefix="kiki-bench-neo4j-"))
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
         info = server.start()
         driver.configure(info.uri, info.user, info.password)
         schema.migrate()
-        _, raw = ScimToken.issue("bench")
+        _, raw = scim_tokens.issue("bench")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
         timings: dict[str, list[tuple[float, float]]] = {}
 

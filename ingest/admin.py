@@ -8,11 +8,10 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
 from accounts import audit
-from accounts.admin import raw_token_page
 from kiki.errors import KikiError
 
 from . import registry, runs
-from .models import Conflict, RejectedRecord, ScimToken, SyncRun
+from .models import Conflict, RejectedRecord, SyncRun
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -120,48 +119,3 @@ class SyncRunAdmin(admin.ModelAdmin):
     def queue_sources(self, request, queryset):
         for source in sorted(set(queryset.values_list("source", flat=True))):
             self._queue(request, source)
-
-
-@admin.register(ScimToken)
-class ScimTokenAdmin(admin.ModelAdmin):
-    """SCIM bearer tokens for identity providers. Adding one shows the raw
-    token once, in a message; only its sha256 is stored. Revoke, never edit."""
-    list_display = ("name", "prefix", "created", "last_used", "revoked")
-    list_filter = (("revoked", admin.EmptyFieldListFilter),)
-    search_fields = ("name", "prefix")
-    fields = ("name",)
-    readonly_fields = ("prefix", "created", "last_used", "revoked")
-    actions = ["revoke_tokens"]
-
-    def get_fields(self, request, obj=None):
-        return ("name",) if obj is None else ("name", "prefix", "created", "last_used", "revoked")
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        token, raw = ScimToken.issue(form.cleaned_data["name"])
-        obj.pk, obj.token_hash, obj.prefix, obj.created = token.pk, token.token_hash, token.prefix, token.created
-        obj._state.adding = False
-        obj._raw = raw
-        audit.record("token.create", request=request, target=f"SCIM token {token.prefix}…", name=token.name,
-                     scopes=["scim"])
-
-    def log_addition(self, request, obj, message):
-        return None  # audited as token.create
-
-    def response_add(self, request, obj, post_url_continue=None):
-        # Shown on the page itself: a message would carry the raw token in a cookie.
-        return raw_token_page(request, self.admin_site, "SCIM token created", f"{obj.name} ({obj.prefix}…)",
-                              obj._raw, "../")
-
-    @admin.action(description="Revoke the selected SCIM tokens")
-    def revoke_tokens(self, request, queryset):
-        count = 0
-        for token in queryset.filter(revoked__isnull=True):
-            token.revoke()
-            audit.record("token.revoke", request=request, target=f"SCIM token {token.prefix}…", name=token.name)
-            count += 1
-        self.message_user(request, f"Revoked {count} SCIM token(s).", messages.SUCCESS)

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from eval_scim_org import generate, push  # noqa: E402
 
 from graph import driver  # noqa: E402
-from ingest.models import ScimToken  # noqa: E402
+from ingest.scim import tokens as scim_tokens  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def test_pushed_directory_matches_the_facts(live_server, clean_graph, settings):
     settings.KIKI_SYNC_QUEUE_EMBEDDINGS = False
     users, groups = generate(11)
-    _, token = ScimToken.issue("eval idp")
+    _, token = scim_tokens.issue("eval idp")
     sent = push(live_server.url, token, users, groups)
     assert sent["users"] == len(users) and sent["requests"] > len(users) + len(groups)
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
+from accounts.models import ApiToken, AuditEntry, hash_token
 from graph import driver
 from graph.model import Batch, Edge, Entity
 from ingest.merge import sync
-from ingest.models import ScimToken
+from ingest.scim import tokens as scim_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +63,7 @@ class Scim:
 
 @pytest.fixture
 def scim(client, clean_graph):
-    _, raw = ScimToken.issue("test idp")
+    _, raw = scim_tokens.issue("test idp")
     return Scim(client, raw)
 
 
@@ -112,7 +117,9 @@ def test_requests_without_a_valid_token_get_401(client, scim):
 
 
 def test_revoked_token_is_refused_and_last_use_is_recorded(client, clean_graph):
-    token, raw = ScimToken.issue("okta")
+    token, raw = scim_tokens.issue("okta")
+    assert token.scopes == ["scim"] and token.user.get_username() == scim_tokens.SERVICE_USER
+    assert not token.user.has_usable_password()  # nobody signs in as the service account
     api = Scim(client, raw)
     assert api.get("/Users").status_code == 200
     token.refresh_from_db()
@@ -120,35 +127,115 @@ def test_revoked_token_is_refused_and_last_use_is_recorded(client, clean_graph):
     assert token.token_hash != raw and raw not in token.token_hash  # only the hash is stored
     token.revoke()
     assert_scim_error(api.get("/Users"), 401)
+    actions = list(AuditEntry.objects.filter(target=f"token {token.prefix}…").values_list("action", flat=True))
+    assert sorted(actions) == ["token.refused", "token.use"]
+
+
+def test_only_a_live_token_with_the_scim_scope_gets_in(client, clean_graph):
+    # (A read-scoped token's 401 here is in test_tokens_and_limits.py.)
+    service = scim_tokens.service_user()
+    _, sync_raw = ApiToken.issue("scheduler", service, ["sync"])
+    assert_scim_error(Scim(client, sync_raw).get("/Users"), 401)
+    expired, expired_raw = scim_tokens.issue("okta old")
+    ApiToken.objects.filter(pk=expired.pk).update(expires=timezone.now() - timedelta(seconds=1))
+    assert_scim_error(Scim(client, expired_raw).get("/Users"), 401)
+    refused = {e.target: e.details["state"] for e in AuditEntry.objects.filter(action="token.refused")}
+    assert set(refused.values()) == {"missing scope", "expired"}
+    # Deactivating the service account stops every SCIM token at once.
+    _, live_raw = scim_tokens.issue("okta new")
+    assert Scim(client, live_raw).get("/Users").status_code == 200
+    service.is_active = False
+    service.save()
+    assert_scim_error(Scim(client, live_raw).get("/Users"), 401)
 
 
 def test_management_command_creates_lists_and_revokes(client, clean_graph, capsys):
-    call_command("scim_token", "create", "entra")
+    call_command("scim_token", "create", "entra", "--days", "30")
     raw = capsys.readouterr().out.strip().splitlines()[-1]
-    assert raw.startswith("kiki_scim_")
+    token = ApiToken.find(raw)
+    assert token.scopes == ["scim"] and token.name == "entra"
+    assert timedelta(days=29) < token.expires - timezone.now() <= timedelta(days=30)
     api = Scim(client, raw)
     assert api.get("/Users").status_code == 200
+    _, other_raw = ApiToken.issue("script", scim_tokens.service_user(), ["read"])
     call_command("scim_token", "list")
     listed = capsys.readouterr().out
     assert "entra" in listed and "active" in listed and raw not in listed
-    call_command("scim_token", "revoke", raw[:16])
+    assert "script" not in listed  # only tokens that reach /scim/v2/
+    call_command("scim_token", "revoke", raw[:16])  # more than the prefix is fine
     assert "Revoked" in capsys.readouterr().out
     assert_scim_error(api.get("/Users"), 401)
+    with pytest.raises(CommandError):
+        call_command("scim_token", "revoke", other_raw[:13])  # not a SCIM token
+    assert set(AuditEntry.objects.filter(target=f"token {token.prefix}…").values_list("action", flat=True)) \
+        == {"token.create", "token.use", "token.revoke", "token.refused"}
 
 
-def test_admin_creates_a_token_shown_once(admin_client, client, clean_graph):
-    response = admin_client.post("/admin/ingest/scimtoken/add/", {"name": "okta prod"})
+def test_admin_creates_a_scim_token_shown_once(admin_client, client, clean_graph):
+    # SCIM tokens are API tokens: created on the API token admin page, with the scim scope.
+    assert admin_client.get("/admin/ingest/scimtoken/").status_code == 404
+    response = admin_client.post("/admin/accounts/apitoken/add/", {
+        "name": "okta prod", "user": scim_tokens.service_user().pk, "scopes": ["scim"]})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     raw = re.search(r'<code id="raw-token"[^>]*>([^<]+)</code>', response.content.decode()).group(1)
     # Shown on the page only: never in a cookie (Django's cookie-stored messages).
     assert all(raw not in morsel.value for morsel in response.cookies.values())
     assert not list(response.wsgi_request._messages)
-    token = ScimToken.objects.get(name="okta prod")
+    token = ApiToken.objects.get(name="okta prod")
     assert raw.startswith(token.prefix) and token.token_hash != raw
     assert Scim(client, raw).get("/Users").status_code == 200
-    admin_client.post("/admin/ingest/scimtoken/", {"action": "revoke_tokens", "_selected_action": [token.pk]})
+    admin_client.post("/admin/accounts/apitoken/", {"action": "revoke_tokens", "_selected_action": [token.pk]})
     token.refresh_from_db()
     assert token.revoked is not None
+    assert_scim_error(Scim(client, raw).get("/Users"), 401)
+
+
+# --- upgrade from ingest.ScimToken ----------------------------------------------
+BEFORE_CONVERSION = [("ingest", "0002_syncrun_rejectedrecord_conflict")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)  # migrations cannot run inside the test's transaction
+def test_an_idp_token_from_before_the_upgrade_keeps_working(client, clean_graph, settings):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    ScimToken = _migrate(BEFORE_CONVERSION).get_model("ingest", "ScimToken")
+    # Rows as the old model wrote them: sha256 of a "kiki_scim_" token, a 16-character prefix.
+    raw, dead_raw = "kiki_scim_" + secrets.token_urlsafe(32), "kiki_scim_" + secrets.token_urlsafe(32)
+    made, used = timezone.now() - timedelta(days=400), timezone.now() - timedelta(hours=2)
+    ScimToken.objects.create(name="okta", token_hash=hash_token(raw), prefix=raw[:16], created=made, last_used=used)
+    ScimToken.objects.create(name="okta old", token_hash=hash_token(dead_raw), prefix=dead_raw[:16], created=made,
+                             revoked=used)
+    try:
+        _migrate(latest)
+        token = ApiToken.objects.get(name="okta")
+        assert (token.scopes, token.prefix, token.created, token.last_used, token.revoked) == \
+            (["scim"], raw[:16], made, used, None)
+        assert token.user.get_username() == scim_tokens.SERVICE_USER and not token.user.has_usable_password()
+        days = timedelta(days=settings.KIKI_API_TOKEN_DAYS)
+        assert days - timedelta(days=1) < token.expires - timezone.now() <= days  # from the upgrade, not `created`
+        assert ApiToken.objects.get(name="okta old").state == "revoked"
+        assert {e.target for e in AuditEntry.objects.filter(action="token.convert")} == \
+            {f"token {raw[:16]}…", f"token {dead_raw[:16]}…"}
+
+        api = Scim(client, raw)
+        assert api.get("/Users").status_code == 200
+        assert AuditEntry.objects.filter(action="token.use", target=f"token {raw[:16]}…").count() == 1
+        assert_scim_error(Scim(client, dead_raw).get("/Users"), 401)
+        call_command("scim_token", "revoke", raw[:16])  # the prefix an administrator already knows
+        assert_scim_error(api.get("/Users"), 401)
+
+        # And back: the converted tokens are ScimTokens again, revocation included.
+        ScimToken = _migrate(BEFORE_CONVERSION).get_model("ingest", "ScimToken")
+        assert {(t.name, t.token_hash, t.revoked is not None) for t in ScimToken.objects.all()} == \
+            {("okta", hash_token(raw), True), ("okta old", hash_token(dead_raw), True)}
+        assert not ApiToken.objects.filter(created_by="ingest.ScimToken").exists()
+    finally:
+        _migrate(latest)
 
 
 # --- discovery ---------------------------------------------------------------
@@ -606,4 +693,4 @@ def test_every_scim_change_is_audited_once_and_refused_ones_are_not(scim):
         ("scim.user.delete", f"User:{user['id']}")]
     assert entries[1][2] == {"operations": ["replace title"]}
     actors = {e.actor for e in AuditEntry.objects.filter(action__startswith="scim.")}
-    assert len(actors) == 1 and actors.pop().startswith("SCIM token"), actors
+    assert len(actors) == 1 and actors.pop().startswith(f"{scim_tokens.SERVICE_USER} (token kiki_"), actors

@@ -5,7 +5,7 @@ import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-from ingest.models import ScimToken
+from ingest.scim import tokens as scim_tokens
 
 # Slow (a few minutes on a loaded machine): hundreds of real HTTP round trips.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -16,7 +16,7 @@ def _describe(result) -> str:
 
 
 def test_scim2_tester_reports_no_errors(live_server, clean_graph):
-    _, raw = ScimToken.issue("conformance")
+    _, raw = scim_tokens.issue("conformance")
     http = httpx2.Client(base_url=f"{live_server.url}/scim/v2",
                          headers={"Authorization": f"Bearer {raw}"}, timeout=30)
     results = check_server(SyncSCIMClient(http))

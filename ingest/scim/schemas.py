@@ -52,8 +52,9 @@ def service_provider_config(base_url: str) -> ServiceProviderConfig:
         etag=ETag(supported=True),
         authentication_schemes=[AuthenticationScheme(
             type="oauthbearertoken", name="Bearer token",
-            description="A token an administrator created in Kiki's admin or with "
-                        "`manage.py scim_token create`; send it as 'Authorization: Bearer <token>'.",
+            description="An API token with the 'scim' scope, created by an administrator with "
+                        "`manage.py scim_token create` or in Kiki's admin; "
+                        "send it as 'Authorization: Bearer <token>'.",
             primary=True)],
     )
 

@@ -79,9 +79,9 @@ def scim_endpoint(methods: tuple[str, ...], *, public: bool = False):
             try:
                 if not public:
                     token = authenticate(request)
-                    # Changes are the token's doing, whoever else the client is signed in as.
-                    request.scim_actor = f"{'SCIM token' if token.__class__.__name__ == 'ScimToken' else 'API token'} " \
-                                         f"{getattr(token, 'prefix', '?')}…"
+                    # Changes are the token's doing, whoever else the client is signed in as;
+                    # named as every token use is (accounts.audit.actor_of).
+                    request.scim_actor = f"{token.user.get_username()} (token {token.prefix}…)"
                 if request.method not in methods:
                     return _error(405, f"{request.method} is not supported here",
                                   headers={"Allow": ", ".join(methods)})
