@@ -56,7 +56,8 @@ DESCRIBE_CUES = ("tell me about", "tell me more about", "what do you know about"
                  "details about", "what is", "what's", "who is", "who's", "what are", "who are", "what was",
                  "who was")
 LOCATION_CUES = ("based in", "based out of", "work out of", "works out of", "working out of", "located in", "sitting in", "sits in", "living in", "lives in",
-                 "working from", "works from", "in the office of", "from the office in", "office in")
+                 "working from", "works from", "work from", "in the office of", "from the office in", "office in",
+                 "located at", "based at")
 ORG_WORDS = {"company", "organization", "organisation", "org", "firm", "business", "enterprise", "here", "total",
              "overall", "altogether", "everyone", "everybody", "we", "us"}
 CHANGE_CUES = ("changed", "changes", "change", "what's new", "what is new", "new in", "happened", "joined", "left")
@@ -69,7 +70,7 @@ _STRANDED = {"in", "on", "under", "within", "inside", "part of"}
 _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|which|where|how|the|a\b)|"
-                    r"\bfor (?:me|us)\s*$|\bup to the top\b|\bdirectly\b|"
+                    r"(?<!\bwork )(?<!\bworks )(?<!\bworking )\bfor (?:me|us)\s*$|\bup to the top\b|\bdirectly\b|"
                     r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
                     r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b", re.I)
@@ -531,7 +532,8 @@ class Interpreter:
             if any(before.endswith(c) for c in LOCATION_CUES) or (before.endswith("in") and a >= 1 and
                                                                    cand.status == "none" and location is None and
                                                                    subject not in (None, "pronoun") and
-                                                                   text[:1].isupper() and tokens[a - 1].low == "in"
+                                                                   (text[:1].isupper() or b == n and b - a <= 2)
+                                                                   and tokens[a - 1].low == "in"
                                                                    and spos and a > spos[1] + 1):
                 location = text
                 cue = next((c for c in LOCATION_CUES if before.endswith(c)), None)
@@ -884,6 +886,8 @@ class Interpreter:
             if lab is None:
                 continue
             prev = tokens[t.i - 1] if t.i else None
+            while prev is not None and prev.tag == "cont" and prev.i:
+                prev = tokens[prev.i - 1]   # the head of "number of": a count word
             nxt = tokens[t.i + t.span] if t.i + t.span < n else None
             if nxt is not None and nxt.low in ("of", "for", "'s") and not (prev is not None and prev.tag in (
                     "wh", "count")):
@@ -914,7 +918,9 @@ class Interpreter:
                 for role in roles:
                     found = lexicon.senses_for(phrase, role, cur)
                     if to_label and strict:
-                        found = [f for f in found if to_label in f.to_labels]
+                        # the narrowest sense that reaches the label asked: "which
+                        # department does X belong to" is its department, not its parent
+                        found = sorted((f for f in found if to_label in f.to_labels), key=lambda f: len(f.to_labels))
                     if found:
                         return found[0]
             return None
@@ -1040,6 +1046,13 @@ class Interpreter:
             path.append(Step(sense.name, 1))
             from_tok.append(t.i)
             label = _next_label(sense, label, to_label)
+        # "systems owned": two words side by side naming one relation are one step
+        # ("Ana's boss's boss" has a possessive between its two).
+        for k in range(len(path) - 1, 0, -1):
+            i, j = sorted((from_tok[k - 1], from_tok[k]))
+            if path[k].sense == path[k - 1].sense and j == i + tokens[i].span and \
+                    phrase_of(tokens[i]) != phrase_of(tokens[j]):
+                del path[k], from_tok[k]
         if _verbs_run_together(tokens, from_tok):
             # "who owns and runs Platform": two verbs of one clause are two ways
             # to say one relation, not a chain of two; guessing which is risky.
