@@ -37,6 +37,7 @@ class Segment:
     direction: str      # "out": along the arrow
     min: int = 1
     max: int = 1
+    end: str = ""       # the label this segment ends on when another follows it
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def _check(q: QuestionQuery) -> None:
             for rel in s.rel.split("|"):
                 if rel not in RELATIONSHIPS or rel.startswith("PAST_"):
                     raise InvalidInput(f"unknown relationship type {rel!r}")
-            if s.direction not in ("in", "out") or not (0 <= s.min <= s.max <= MAX_HOPS):
+            if s.direction not in ("in", "out") or not (0 <= s.min <= s.max <= MAX_HOPS) or \
+                    (s.end and s.end not in PAGE_LABELS):
                 raise InvalidInput(f"bad segment {s}")
     for f in q.filters:
         if f not in FILTER_FIELDS:
@@ -136,7 +138,8 @@ def build(q: QuestionQuery) -> str:
     last = "n0"
     for i, step in enumerate(q.steps, 1):
         segs = "".join(
-            _rel(s, q.as_of) + ("()" if j < len(step.segments) - 1 else "") for j, s in enumerate(step.segments))
+            _rel(s, q.as_of) + ((f"(:{s.end})" if s.end else "()") if j < len(step.segments) - 1 else "")
+            for j, s in enumerate(step.segments))
         cond = [visible(f"n{i}"), f"n{i} <> n{i - 1}"]
         if q.as_of:
             cond.append(_VALID.format(p=f"p{i}"))

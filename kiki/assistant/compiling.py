@@ -49,7 +49,7 @@ def compile_reading(reading: Reading) -> QQ.QuestionQuery:
     steps = []
     for step in reading.path:
         sense = step.spec
-        segs = tuple(QQ.Segment(x.rel, x.direction, x.min, x.max) for x in sense.segments)
+        segs = tuple(QQ.Segment(x.rel, x.direction, x.min, x.max, x.end) for x in sense.segments)
         for _ in range(step.repeat):
             steps.append(QQ.PathStep(segs, sense.to_labels))
     filters = tuple(f.field for f in reading.filters)

@@ -153,6 +153,7 @@ _MAX_PHRASE = max(len(p.split()) for p in VOCAB)
 # the vocabulary's words of five letters or more, and "does" ("dose Ana ...").
 _TYPO_TARGETS = sorted({w for p in VOCAB for w in p.split() if len(w) >= 5 and w.isalpha()} | {"does"} |
                        {"which", "what", "where", "whose"})  # "wich team", "waht type"
+_SHORT_TARGETS = {w for p in VOCAB for w in p.split() if len(w) == 4 and w.isalpha()}
 _KNOWN = {w for p in VOCAB for w in p.split()} | STOP | AUX | WH | SELF | PRONOUNS | EXISTS
 
 
@@ -168,8 +169,16 @@ def fix_typos(tokens: list[Tok], notes: list[str]) -> None:
         # a page's name that happens to be close.
         after_my = t.i and tokens[t.i - 1].low in ("my", "our")
         targets = sorted(set(_TYPO_TARGETS) | set(_SELF_NOUNS)) if after_my else _TYPO_TARGETS
+        if len(t.low) >= 5:
+            targets = sorted(set(targets) | _SHORT_TARGETS)   # "ownes" -> owns
         near = [w for w in targets if abs(len(w) - len(t.low)) <= 1 and OSA.distance(t.low, w) == 1
                 and not (w.startswith(t.low) or t.low.startswith(w))]  # "executive" is not "executives"
+        if len(near) > 1:
+            # "leeds": leads or needs? The slip that keeps both ends of the word.
+            near = [w for w in near if w[0] == t.low[0] and w[-1] == t.low[-1]]
+        if len(near) > 1 and t.i and tokens[t.i - 1].low in WH:
+            # right after "who" comes a verb: "who ownes" owns, not owners
+            near = [w for w in near if {r for r, _ in lexicon.CUES.get(w, [])} & {"subj", "obj"}]
         if len(near) == 1 and (near[0] != "does" or t.i == 0):
             notes.append(f"“{t.text}” as {near[0]}")
             t.low = near[0]
@@ -415,6 +424,8 @@ class Interpreter:
                 count = True
         if wh:
             yesno = False
+        # "chief executive?", "head of finance?": a bare title asks who holds it
+        terse = wh is None and not yesno and not count and len(tokens) <= 4
         _roles_before_membership(tokens)
         # Names: link every run of unknown words.
         runs = chunks(tokens)
@@ -559,7 +570,7 @@ class Interpreter:
                 tokens[b].value = {"phrase": tokens[b].low, "entries": [("role", (" ".join(words),))]}
                 continue
             if cand.status in ("partial", "ambiguous") and not (
-                    subject is None and wh in ("who", "whom") and a and tokens[a - 1].tag == "cue"
+                    subject is None and (wh in ("who", "whom") or terse) and a and tokens[a - 1].tag == "cue"
                     and _noun_only(phrase_of(tokens[a - 1]))):
                 # ("who is the chief executive": a title, though a page is called Executive Office)
                 return self._link_problem(text, cand)
@@ -583,7 +594,7 @@ class Interpreter:
                 unknown.remove((a, b, cand, text))
                 tokens[a].tag = "role"
                 tokens[a].value = {"phrase": words[0], "entries": [("role", (role_words[-1],))]}
-        if subject is None and title_subject is None and unknown and wh in ("who", "whom"):
+        if subject is None and title_subject is None and unknown and (wh in ("who", "whom") or terse):
             # "who is our chief technology officer": a title, even with known words in it.
             first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
             if first is not None and first == unknown[0][0] - (unknown[0][0] - first) and all(
@@ -1097,6 +1108,9 @@ class Interpreter:
             # "who leads the teams in Finance": the teams are on the way, people are asked
             target_label = None
             filters = [f for f in filters if f.field != "label"]
+        if [st.sense for st in path] == ["subunits", "lead"] and target_label in (None, "Person"):
+            # "who leads the teams in Finance": the leads of every team under it, as "team leads" says
+            path[:] = [Step("unit_leads")]
         if target_label and path and not prop and target_label not in path[-1].spec.to_labels:
             # "how many systems does Payments have" read as people: the words
             # asked for one kind of page and the path reaches another.

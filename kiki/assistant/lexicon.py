@@ -28,6 +28,7 @@ class Segment:
     direction: str
     min: int = 1
     max: int = 1
+    end: str = ""      # the label the stretch must end on, when another follows ("teams" in "team leads")
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ SENSES: tuple[Sense, ...] = (
                      "is the lead of"),
           subj_verbs=("led by", "is led by", "headed by", "run by", "managed by"),
           plural=False, description="team lead leader head of a team or department"),
-    Sense("unit_leads", (S("PART_OF", "in", 1, 10), S("LEADS", "in")), UNITS, ("Person",),
+    Sense("unit_leads", (S("PART_OF", "in", 1, 10, "Team"), S("LEADS", "in")), UNITS, ("Person",),
           "the leads of the teams under {x}",
           nouns=("team leads", "team leaders", "team heads", "squad leads", "leads of the teams",
                  "heads of the teams", "team managers"),
