@@ -169,9 +169,36 @@ RETURN properties(n) AS node,
   {WHAT_LINKS_HERE}
 """
 
+# A department's direct members are most of what links to it: `hidden`
+# already says which of them the viewer may not see.
+DEPARTMENT_LINKS_HERE = WHAT_LINKS_HERE.replace(
+    visible("o"), f"CASE WHEN type(r) = 'MEMBER_OF' AND o:Person THEN NOT o IN hidden ELSE {visible('o')} END")
+
+# A department's headcounts check each of its people once: `units` are the
+# units under it (itself included) reachable through visible units only, and
+# `hidden` the people in them the viewer may not see (found from the few
+# restricted people through an index, usually none). Counts are everyone
+# less the hidden ones (`hidden_above`: the units each hidden person counts
+# toward), so no person's restriction is read once per team above them
+# (see bench/page_latency.py).
 DEPARTMENT_PAGE = f"""
 MATCH (n:Department {{key: $key}}) WHERE {visible('n')}
-WITH n, false AS viewer_in_chain
+CALL (n) {{
+  MATCH up = (u)-[:PART_OF*0..{MAX_DEPTH}]->(n) WHERE (u:Team OR u:Department) AND {path_visible('up')}
+  RETURN collect(DISTINCT u) AS units
+}}
+WITH n, units, COLLECT {{
+  MATCH (p:Person)-[:MEMBER_OF]->(u)
+  WHERE p.restricted_to IS NOT NULL AND u IN units AND NOT {visible('p')}
+  RETURN DISTINCT p
+}} AS hidden
+WITH n, units, hidden, COLLECT {{
+  UNWIND hidden AS h
+  MATCH (h)-[:MEMBER_OF]->(x)-[:PART_OF*0..{MAX_DEPTH}]->(a) WHERE x IN units
+  WITH h, collect(DISTINCT a) AS above
+  RETURN above
+}} AS hidden_above
+WITH n, units, hidden, hidden_above, false AS viewer_in_chain
 RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
@@ -190,23 +217,25 @@ RETURN properties(n) AS node,
                inferred: coalesce(up.inferred, false), reason: up.reason,
                lead: COLLECT {{ MATCH (l:Person)-[r:LEADS]->(t) WHERE {visible('l')}
                                 RETURN l {{.key, .name, {_INFERRED_R}}} AS l ORDER BY l.name }},
-               headcount: COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(t)
-                                  WHERE {path_visible('hp')} RETURN DISTINCT p }}}} AS t
+               headcount: COUNT {{ MATCH (u)-[:PART_OF*0..{MAX_DEPTH}]->(t) WHERE u IN units
+                                  MATCH (p:Person)-[:MEMBER_OF]->(u) RETURN DISTINCT p }}
+                          - size([above IN hidden_above WHERE t IN above])
+              }} AS t
     ORDER BY t.name LIMIT {MAX_ROWS}
   }} AS teams,
   COLLECT {{
-    MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} RETURN p {{.key, .name, .title}} AS p ORDER BY p.name LIMIT {MAX_ROWS}
+    MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE NOT p IN hidden
+    RETURN p {{.key, .name, .title}} AS p ORDER BY p.name LIMIT {MAX_ROWS}
   }} AS members,
-  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(n) WHERE {visible('p')} }} AS direct_count,
-  COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(n) WHERE {path_visible('hp')}
-           RETURN DISTINCT p }} AS headcount,
+  COUNT {{ MATCH (p:Person)-[:MEMBER_OF]->(n) }} - size([h IN hidden WHERE (h)-[:MEMBER_OF]->(n)]) AS direct_count,
+  COUNT {{ UNWIND units AS u MATCH (p:Person)-[:MEMBER_OF]->(u) RETURN DISTINCT p }} - size(hidden) AS headcount,
   COLLECT {{
     MATCH (n)-[:OWNS]->(x) WHERE {visible('x')}
     RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   {HISTORY},
-  {WHAT_LINKS_HERE}
+  {DEPARTMENT_LINKS_HERE}
 """
 
 SYSTEM_PAGE = f"""

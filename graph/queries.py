@@ -26,6 +26,9 @@ SCHEMA_STATEMENTS = [
     "CREATE INDEX person_email IF NOT EXISTS FOR (n:Person) ON (n.email)",
     "CREATE INDEX person_employee_id IF NOT EXISTS FOR (n:Person) ON (n.employee_id)",
     "CREATE INDEX person_slack_id IF NOT EXISTS FOR (n:Person) ON (n.slack_id)",
+    # The few restricted people, found without reading everyone's restriction
+    # (a department page's hidden members, graph/pages.py).
+    "CREATE INDEX person_restricted IF NOT EXISTS FOR (n:Person) ON (n.restricted_to)",
     # SCIM (ingest/scim): ids and userNames are unique so concurrent creates cannot duplicate.
     "CREATE CONSTRAINT person_scim_id IF NOT EXISTS FOR (n:Person) REQUIRE n.scim_id IS UNIQUE",
     "CREATE CONSTRAINT person_scim_user_name IF NOT EXISTS FOR (n:Person) REQUIRE n.scim_user_name_lc IS UNIQUE",

@@ -12,6 +12,7 @@ rule materialization Django's rules use (graph.access.apply_restrictions)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -570,6 +571,28 @@ def test_a_new_page_a_stored_rule_covers_is_restricted_by_the_write_itself(users
         driver.write("UNWIND $keys AS k MATCH (n:Entity {key: k}) DETACH DELETE n",
                      keys=["redundancy-list", "quiet-exit"])
         access.apply_restrictions(RULES)  # as the module fixture left the graph
+
+
+def test_migrate_graph_hands_a_new_or_restored_graph_the_stored_rules(users):
+    """A graph restored from a backup or replaced has no rules of its own:
+    `migrate_graph` hands it the ones stored in Django before any write."""
+    from django.core.management import call_command
+
+    from graph import pages
+
+    made = [_store_rule(spec).pk for spec in RULES + [{"kind": "page", "label": "Team", "key": "payments",
+                                                       "groups": ["HR"]}]]   # saved; on-commit work never ran
+    reader = viewer_for_user(users["reader"])
+    try:
+        assert pages.load_page("Team", "payments", reader) is not None
+        call_command("migrate_graph", stdout=open(os.devnull, "w"))
+        assert pages.load_page("Team", "payments", reader) is None
+        stored = driver.read("MATCH (r:AccessRule {kind: 'page', key: 'payments'}) RETURN r.groups AS g")
+        assert stored == [{"g": ["HR"]}]
+    finally:
+        from authz.models import RestrictionRule
+        RestrictionRule.objects.filter(pk__in=made).delete()
+        access.apply_restrictions(RULES)
 
 
 def test_editing_requires_the_editor_role(users):
