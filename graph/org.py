@@ -171,16 +171,33 @@ RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
 # The whole organization today: people who are members of a team or department,
 # every department that is not retired with its headcount and leads (largest
 # first), and the number of teams. One pass per count; no per-department query.
+# The whole organization. Restricted pages are few: `hidden` (people) and
+# `closed` (units) are the ones the viewer may not see, and the counts are
+# everyone less them, so no person's restriction is read once per
+# department above them (bench/ask_latency.py, "organization").
 ORGANIZATION = f"""
 CALL () {{
-  MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE (u:Team OR u:Department) AND {visible('p')} AND {visible('u')}
-  RETURN count(DISTINCT p) AS headcount
+  OPTIONAL MATCH (p:Person) WHERE p.restricted_to IS NOT NULL AND NOT {visible('p')}
+  RETURN collect(p) AS hidden
 }}
 CALL () {{
+  OPTIONAL MATCH (u) WHERE (u:Team OR u:Department) AND u.restricted_to IS NOT NULL AND NOT {visible('u')}
+  RETURN collect(u) AS closed
+}}
+CALL (hidden, closed) {{
+  OPTIONAL MATCH (p:Person)-[:MEMBER_OF]->(u) WHERE (u:Team OR u:Department) AND NOT u IN closed
+  WITH hidden, closed, count(DISTINCT p) AS everyone
+  RETURN everyone - size([h IN hidden WHERE EXISTS {{
+    MATCH (h)-[:MEMBER_OF]->(x) WHERE (x:Team OR x:Department) AND NOT x IN closed }}]) AS headcount
+}}
+CALL (hidden, closed) {{
   MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired' AND {visible('d')}
   OPTIONAL MATCH path = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d)
-  WHERE (u:Team OR u:Department) AND {path_visible('path')}
-  WITH d, count(DISTINCT p) AS n
+  WHERE (u:Team OR u:Department) AND none(x IN tail(nodes(path)) WHERE x IN closed)
+  WITH d, hidden, closed, count(DISTINCT p) AS everyone
+  WITH d, everyone - size([h IN hidden WHERE EXISTS {{
+         MATCH hp = (h)-[:MEMBER_OF]->(x)-[:PART_OF*0..10]->(d)
+         WHERE (x:Team OR x:Department) AND none(y IN tail(nodes(hp)) WHERE y IN closed) }}]) AS n
   ORDER BY n DESC, d.name
   RETURN collect(d {{.key, .name, headcount: n,
     leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(d) WHERE {visible('l')}

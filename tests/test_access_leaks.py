@@ -573,6 +573,17 @@ def test_a_new_page_a_stored_rule_covers_is_restricted_by_the_write_itself(users
         access.apply_restrictions(RULES)  # as the module fixture left the graph
 
 
+def test_the_organization_counts_only_people_and_units_the_viewer_may_see(users):
+    reader, hr = viewer_for_user(users["reader"]), viewer_for_user(users["hr"])
+    seen = {}
+    for who, viewer in (("reader", reader), ("hr", hr)):
+        row = tools.organization(viewer=viewer).data
+        seen[who] = (row["headcount"], {d["key"]: d["headcount"] for d in row["departments"]})
+    # Zed is hidden and Omar is only in the hidden Reorg Project: neither counts for a reader
+    assert seen["reader"] == (4, {"engineering": 3, "people-ops": 1})
+    assert seen["hr"] == (6, {"engineering": 5, "people-ops": 1})
+
+
 def test_migrate_graph_hands_a_new_or_restored_graph_the_stored_rules(users):
     """A graph restored from a backup or replaced has no rules of its own:
     `migrate_graph` hands it the ones stored in Django before any write."""
