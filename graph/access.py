@@ -257,7 +257,10 @@ CALL {{ OPTIONAL MATCH (r:{RULE_LABEL})
 """
 
 APPLY_RESTRICTIONS_ALL = "WITH $rules AS rules MATCH (n:Entity)" + _RULES_FOR_NODE
-APPLY_RESTRICTIONS_KEYS = _STORED_RULES + "UNWIND $keys AS k MATCH (n:Entity {key: k})" + _RULES_FOR_NODE
+# No stored rule, nothing to do (and no page carries a restriction then: the
+# last rule's removal cleared them all), so a write pays nothing for it.
+APPLY_RESTRICTIONS_KEYS = _STORED_RULES + "WITH rules WHERE size(rules) > 0\n" \
+    "UNWIND $keys AS k MATCH (n:Entity {key: k})" + _RULES_FOR_NODE
 
 # Pages whose facts passage names a page that changed visibility: their
 # passages must be rebuilt (chunk text names only unrestricted neighbours).
