@@ -270,7 +270,7 @@ def chunks(tokens: list[Tok]) -> list[tuple[int, int]]:
                 continue
             break
         if j < n and (label_of_word(tokens[j]) or tokens[j].low in ("org", "organisation", "organization")) and \
-                tokens[j].span == 1 and tokens[j].low not in (
+                tokens[j].span == 1 and not _plural_unit_word(tokens[j]) and tokens[j].low not in (
                 "people", "who", "members", "staff", "employees", "folks", "everyone", "anyone", "persons",
                 "person", "member", "colleagues", "somebody", "someone", "anybody", "everybody", "individuals"):
             j += 1  # ("the Finance org": "org" is a hint, like "team")
@@ -697,6 +697,12 @@ class Interpreter:
                 a -= 1
             own = self.link(" ".join(t.text for t in tokens[a:b]), tuple(_preferred(tokens, a, b)))
             if own.status == "page" and own.fit == "exact":
+                if b < n and _plural_unit_word(tokens[b]):
+                    # "Platform Services" may be a page's whole name, not Platform's services
+                    longer = self.link(" ".join(t.text for t in tokens[a:b + 1]), tuple(_preferred(tokens, a, b + 1)))
+                    if longer.status == "page" and longer.fit == "exact":
+                        tokens[b].tag, tokens[b].value = "", None
+                        b += 1
                 out.append((a, b))
                 continue
             options = []
@@ -1079,7 +1085,8 @@ class Interpreter:
             sl = subject.label
             if sl in ("Team", "Department", "Person") and target_label in ("System", "Process", "Topic"):
                 path.append(Step("owned"))  # "how many systems does Payments have"
-            elif sl in ("Team", "Department") and (count or target_label == "Person" or role_words):
+            elif sl in ("Team", "Department") and (count and target_label not in ("Team", "Department")
+                                                   or target_label == "Person" or role_words):
                 path.append(Step("members"))
             elif sl in ("Team", "Department") and target_label in ("Team", "Department"):
                 path.append(Step("subunits"))
@@ -1223,6 +1230,14 @@ def _people_word(phrase: str) -> bool:
         return False
     nouns = [sense for role, sense in lexicon.CUES.get(phrase, []) if role == "noun"]
     return bool(nouns) and all(sense.from_labels == ("Person",) and sense.to_labels == ("Person",) for sense in nouns)
+
+
+def _plural_unit_word(t: Tok) -> bool:
+    """"teams", "squads", "systems" after a name ask for those under or of it
+    ("Fraud Detection teams"); a singular one is the name's hint ("the Payroll squad")."""
+    lab = label_of_word(t)
+    return bool(lab) and lab[0] in ("Team", "Department", "System") and t.low.endswith("s") and \
+        t.low[:-1] in LABEL_WORDS and t.low not in ("sales", "ops")
 
 
 def _verbs_run_together(tokens: list[Tok], steps_from: list[int]) -> bool:

@@ -379,3 +379,16 @@ def test_a_stretch_of_a_path_can_be_held_to_a_label_and_bad_labels_are_refused()
                       ("Person",))
     with pytest.raises(InvalidInput):
         QQ.build(QQ.QuestionQuery("page", "Department", (bad,)))
+
+
+def test_a_plural_unit_word_after_a_name_asks_for_what_is_under_it_unless_it_ends_a_name():
+    extra = [{"label": "Team", "key": "platform-services", "name": "Platform Services", "aliases": [], "score": 1.0,
+              "detail": "", "kind": ""}]
+    ROWS.extend(extra)
+    try:
+        r = read("how many Engineering squads are there").reading
+        assert (r.subject.key, [s.sense for s in r.path], r.aggregate) == ("engineering", ["subunits"], "count")
+        r = read("Platform Services members").reading      # a page's whole name, not Platform's services
+        assert (r.subject.key, [s.sense for s in r.path]) == ("platform-services", ["members"])
+    finally:
+        ROWS.remove(extra[0])
