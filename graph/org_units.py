@@ -123,6 +123,29 @@ CALL (t, unit, reason) {
 RETURN count(unit) AS inferred, sum(removed) AS removed, sum(set) AS written
 """
 
+def _set_inferred_lead(unit: str) -> str:
+    """The tail both lead inferences share: given `unit`, its inferred `lead`
+    (or null) and `reason`, drop any other inferred LEADS of it and make or
+    update this one; stated leads are never touched."""
+    return f"""
+CALL ({unit}, lead) {{
+  MATCH (x:Person)-[old:LEADS]->({unit}) WHERE old.inferred = true AND (lead IS NULL OR x <> lead)
+  DELETE old
+  RETURN count(*) AS removed
+}}
+CALL ({unit}, lead, reason) {{
+  WITH {unit}, lead, reason WHERE lead IS NOT NULL
+  MERGE (lead)-[e:LEADS]->({unit})
+  ON CREATE SET e.inferred = true, e.source = 'inference', e.sources = ['inference'], e.created_at = $now,
+                e.first_seen = $today, e.valid_from = $today
+  WITH e, reason WHERE e.inferred = true AND (e.reason IS NULL OR e.reason <> reason)
+  SET e.reason = reason, e.last_seen = $today
+  RETURN count(*) AS set
+}}
+RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
+"""
+
+
 # A team with members but no stated lead, in which every other current member
 # reports directly to one member, is led by that member.
 INFER_TEAM_LEADS = _SCOPE + """
@@ -143,22 +166,7 @@ WITH t, n, CASE WHEN size(tops) = 1 AND NOT EXISTS { MATCH (:Person)-[s:LEADS]->
 WITH t, lead, CASE WHEN n = 2 THEN 'the other member of ' + t.name + ' reports to ' + lead.name
                    ELSE 'the other ' + toString(n - 1) + ' members of ' + t.name + ' all report to '
                         + lead.name END AS reason
-CALL (t, lead) {
-  MATCH (x:Person)-[old:LEADS]->(t) WHERE old.inferred = true AND (lead IS NULL OR x <> lead)
-  DELETE old
-  RETURN count(*) AS removed
-}
-CALL (t, lead, reason) {
-  WITH t, lead, reason WHERE lead IS NOT NULL
-  MERGE (lead)-[e:LEADS]->(t)
-  ON CREATE SET e.inferred = true, e.source = 'inference', e.sources = ['inference'], e.created_at = $now,
-                e.first_seen = $today, e.valid_from = $today
-  WITH e, reason WHERE e.inferred = true AND (e.reason IS NULL OR e.reason <> reason)
-  SET e.reason = reason, e.last_seen = $today
-  RETURN count(*) AS set
-}
-RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
-"""
+""" + _set_inferred_lead("t")
 
 # A department with people but no stated lead, in which exactly one person
 # has no manager inside the department, is led by that person: the
@@ -193,22 +201,7 @@ WITH d, size(people) AS n, CASE WHEN size(people) > 1 AND size(tops) = 1 THEN to
 WITH d, lead, CASE WHEN n = 2 THEN 'the other person in ' + d.name + ' reports to ' + lead.name
                    ELSE 'the other ' + toString(n - 1) + ' people in ' + d.name + ' all report to '
                         + lead.name + ', directly or through their managers' END AS reason
-CALL (d, lead) {
-  MATCH (x:Person)-[old:LEADS]->(d) WHERE old.inferred = true AND (lead IS NULL OR x <> lead)
-  DELETE old
-  RETURN count(*) AS removed
-}
-CALL (d, lead, reason) {
-  WITH d, lead, reason WHERE lead IS NOT NULL
-  MERGE (lead)-[e:LEADS]->(d)
-  ON CREATE SET e.inferred = true, e.source = 'inference', e.sources = ['inference'], e.created_at = $now,
-                e.first_seen = $today, e.valid_from = $today
-  WITH e, reason WHERE e.inferred = true AND (e.reason IS NULL OR e.reason <> reason)
-  SET e.reason = reason, e.last_seen = $today
-  RETURN count(*) AS set
-}
-RETURN count(lead) AS inferred, sum(removed) AS removed, sum(set) AS written
-"""
+""" + _set_inferred_lead("d")
 
 # The teams a person is in now or left today (a deactivation closes the
 # memberships in the same request): the scope to re-infer after a person changes.
