@@ -36,7 +36,7 @@ from tests.test_slack import BASE, SECRET, TOKEN, all_text, answers, blocks_of, 
 pytestmark = pytest.mark.django_db
 
 PHONE = "+351 555 0101"
-EMPLOYEE_ID = "E-4242"
+EMPLOYEE_ID = "EMP-42QX"  # not hex: a conversation id (uuid) can never contain it
 START = "2021-04-01"
 LOCATION = "Sintra Hub"
 OLD_LOCATION = "Porto Annex"
