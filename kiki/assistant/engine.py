@@ -312,6 +312,10 @@ def _problem(q: str, interp: interpret.Interpretation, asker, me, viewer) -> Out
         c.add(f"I don't know: {interp.problem}, so I can't read the question with certainty. "
               "Try asking with other words.")
         reading = interp.problem
+    elif kind == "unsupported":
+        c.add(f"I don't know: “{phrase}” asks for {md_escape(interp.problem)}, which I can't look up in the graph "
+              "exactly, and I'd rather not guess. Ask for the plain list or count instead, and compare it yourself.")
+        reading = f"a question with {interp.problem} (“{interp.phrase}”), which I can't answer exactly"
     elif kind == "two_subjects":
         c.add(f"I found two pages in the question ({md_escape(interp.problem)}) but not how they relate. "
               "Ask about one of them, or how one relates to the other.")

@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
-work works working employed exist exists existing total altogether overall else besides apart out directly look lookup up""".split())
+work works working employed exist exists existing sit sits seated total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -350,6 +350,9 @@ class Interpreter:
         if op is not None:
             op.reading and setattr(op.reading, "as_of", as_of)
             return op
+        beyond = _beyond_paths(_rephrase(question))
+        if beyond:
+            return Interpretation(None, beyond[1], "unsupported", phrase=beyond[0])
         interp = self._path_reading(tokens)
         if interp.reading is not None:
             interp.reading.as_of = as_of
@@ -1173,12 +1176,50 @@ _WORKS_FROM = re.compile(r"\b(?:work|works|working|sit|sits|sitting|based|locate
                          r"\b(?:work|works|working)\s+(?:from|out of)$", re.I)
 
 
+# What a path reading cannot say: a negation or exclusion ("who isn't on a
+# team", "everyone except Ana") and a ranking or comparison ("the biggest
+# team", "more than 3 people"). Read without them, the question would be
+# answered as its opposite or as a plain list, so it is not answered at all.
+_ASKER_DOUBT = re.compile(r"^\W*(?:i|we)\s+(?:do\s*n[o']?t|don['’]?t|can\s*n[o']?t|can['’]?t|couldn['’]?t)\s+"
+                          r"(?:know|remember|recall|find|see|tell|figure out)\b(?:\s+out)?|"
+                          r"[,\s]*\bor not\b|[,\s]*\bif not\b|"
+                          # "who else is on my team besides me": the asker sees themself in the list
+                          r"[,\s]*\b(?:besides|apart from|aside from|other than|except(?: for)?|but)\s+(?:me|myself|us)\b",
+                          re.I)
+_BEYOND = (
+    ("a negation", re.compile(r"\b(?:not|never|nobody|no one|noone|none|neither|nor|without|lacking|lack|"
+                              r"no(?=\s+(?:\w+\s+)?\w+)|\w+n['’]t|dont|doesnt|isnt|arent|wasnt|werent|hasnt|"
+                              r"havent|didnt|cannot)\b", re.I)),
+    ("an exclusion", re.compile(r"\b(?:except|excluding|exclude|excepting|other than|apart from|aside from|"
+                                r"besides|but not|instead of|outside of|outside)\b", re.I)),
+    ("a comparison", re.compile(r"\b(?:more|fewer|less|greater|bigger|larger|smaller|longer|older|newer)\s+than\b|"
+                                r"\b(?:over|under|above|below|at least|at most|up to)\s+\d+\b|"
+                                r"\b(?:compared? (?:to|with)|versus|vs\.?)\b", re.I)),
+    ("a ranking", re.compile(r"\b(?:most|least|fewest|biggest|largest|smallest|longest|shortest|newest|oldest|"
+                             r"latest|earliest|highest|lowest|greatest|top\s+\d+|first\s+to|last\s+to|"
+                             r"rank(?:ed|ing)?|sorted by|order(?:ed)? by)\b", re.I)),
+)
+
+
+def _beyond_paths(question: str) -> tuple[str, str] | None:
+    """(the words, what they ask for) when the question needs a negation,
+    exclusion, ranking or comparison, which no reading expresses."""
+    q = _ASKER_DOUBT.sub(" ", question)
+    for what, rx in _BEYOND:
+        m = rx.search(q)
+        if m:
+            return m.group(0), what
+    return None
+
+
 def _rephrase(q: str) -> str:
     """Everyday shapes said the way the reader takes them: a trailing "yes or
     no" is a yes/no question ("Ana in Payments? yes/no" -> "is Ana in
     Payments"); "is Payments where Ana works" asks whether Ana is in
     Payments; "where does Ana work from" / "sits in which city" ask her location."""
     q = q.strip()
+    q = _ASKER_DOUBT.sub(" ", q).strip()
+    q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     if _YESNO_TAIL.search(q):
         q = _YESNO_TAIL.sub("", q).strip()
         if q.split() and q.split()[0].lower() not in AUX:

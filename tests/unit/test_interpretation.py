@@ -392,3 +392,31 @@ def test_a_plural_unit_word_after_a_name_asks_for_what_is_under_it_unless_it_end
         assert (r.subject.key, [s.sense for s in r.path]) == ("platform-services", ["members"])
     finally:
         ROWS.remove(extra[0])
+
+
+@pytest.mark.parametrize("question,what", [
+    ("who in Payments is not based in Berlin", "a negation"),
+    ("how many people in Engineering aren't engineers", "a negation"),
+    ("which engineers don't report to Dan Okafor", "a negation"),
+    ("who has no manager", "a negation"),
+    ("list everyone in Engineering except Carla", "an exclusion"),
+    ("which team is the biggest", "a ranking"),
+    ("who joined Risk Data most recently", "a ranking"),
+    ("teams with more than 3 people", "a comparison"),
+    ("does Payments have at least 2 members", "a comparison"),
+])
+def test_negations_and_rankings_are_never_read_as_plain_paths(question, what):
+    # Read without its "not" or "biggest", the question is answered as its
+    # opposite or as a plain list: confidently wrong.
+    interp = read(question)
+    assert interp.reading is None and interp.kind == "unsupported" and interp.problem == what
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("does Dan Okafor manage anyone or not", "whether there are any people who report to Dan Okafor"),
+    ("I can't find who owns the ledger service", "the owner of Ledger Service"),
+    ("no. of people in Payments", "the number of people in Payments"),
+    ("who is on my team except for me?", "the people in Risk Data"),
+])
+def test_words_that_only_look_like_negations(question, reading):
+    assert read(question).reading.describe() == reading
