@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
-work works working employed exist exists existing sit sits seated total altogether overall else besides apart out directly look lookup up""".split())
+work works working employed exist exists existing sit sits seated got gotten total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -39,6 +39,7 @@ PRONOUNS = {"it", "its", "they", "them", "their", "theirs", "he", "him", "his", 
             "these", "those", "there"}
 EXISTS = {"anyone", "anybody", "someone", "somebody", "anything", "any"}
 COUNT_CUES = ("how many", "number of", "count of", "count", "total number of", "how big", "how large", "size of",
+              "size",
               "headcount", "head count", "total")
 STEPS_CUES = ("steps to", "steps for", "steps of", "steps in", "steps", "how do i", "how can i", "how should i",
               "how do we", "how can we", "how should we", "how to", "how would i", "procedure for", "procedure to",
@@ -494,6 +495,13 @@ class Interpreter:
                     self.notes.append(f"“{text}” as {cand.pages[0].name}")
                 spos = (a, b)
                 break
+        if isinstance(subject, Subject) and subject.label == "Person":
+            # "how many reports does Dan have", "reports under Dan": of a person, a
+            # word for the people under them is that relation, not a title
+            for t in tokens:
+                if t.tag == "role" and isinstance(t.value, dict) and "was_cue" in t.value and \
+                        {sn.name for _, sn in lexicon.CUES.get(t.low, [])} & {"reports", "below", "teammates"}:
+                    t.tag, t.value = "cue", t.value["was_cue"]
         if isinstance(subject, Subject) and subject.via == "email" and not any(
                 t.tag == "cue" and phrase_of(t) not in _POSSESSION for t in tokens if not spos[0] <= t.i < spos[1]):
             # "who is ana@acme.com", "who has the address ...": the person it belongs to
@@ -955,12 +963,16 @@ class Interpreter:
                         return alt
             return None
 
+        # "how many people does Dan have reporting to him": a relation word whose
+        # object is a pronoun for the subject reads as if it stood before the subject.
+        moved = [t for t in tokens[b:] if t.tag == "cue" and t.i not in skip and t.i + t.span < n and
+                 tokens[t.i + t.span].low in _OBJECT_PRONOUNS and t.i + t.span == n - 1]
         pending_ord = 1
         from_tok: list[int] = []   # the token each step was read from
         # After the subject: possessive nouns, verbs with the subject as subject,
         # prepositions ("is Gina in Risk Data").
         for t in tokens[b:]:
-            if t.i in skip:
+            if t.i in skip or t in moved:
                 continue
             if t.tag == "ord":
                 pending_ord = entries(t, "ord")[0]
@@ -997,7 +1009,7 @@ class Interpreter:
             pending_ord = 1
             label = _next_label(sense, label, want)
         # Before the subject, nearest first.
-        before = [t for t in tokens[:a] if t.i not in skip]
+        before = [t for t in tokens[:a] if t.i not in skip] + moved
         for idx in range(len(before) - 1, -1, -1):
             t = before[idx]
             if t.tag == "ord":
@@ -1052,7 +1064,11 @@ class Interpreter:
             nxt = tokens[t.i + t.span] if t.i + t.span < n else None
             roles = ("noun", "obj", "prep") if nxt is not None and nxt.low in ("of", "for", "'s") else \
                 ("obj", "prep", "noun")
-            sense = choose(t, roles, label, to_label) or coerce(t, label)
+            sense = choose(t, roles, label, to_label)
+            if sense is None and label == "Person" and path and "members" in {
+                    sn.name for _, sn in lexicon.CUES.get(phrase_of(t), [])}:
+                continue  # "the people in Dan's org": the people the path reached, not a unit's
+            sense = sense or coerce(t, label)
             if sense is None and not path and label in ("Team", "Department") and _people_word(phrase_of(t)):
                 # "managers in Marketing": a relation of people that a unit does not
                 # have is a title said in the plural (their titles say manager)
@@ -1099,6 +1115,10 @@ class Interpreter:
                 kind = extra.get("kind")
                 path.append(Step("provides" if kind == "api" else "parent_system" if kind in ("system", "domain")
                                  else "parts"))
+        if count and path and set(path[-1].spec.to_labels) <= {"Team", "Department"} and \
+                target_label not in ("Team", "Department") and not role_words:
+            # "how large is Dan's team", "Ana's team size": a unit's size is its people
+            path.append(Step("members"))
         if path and path[-1].sense == "unit" and target_label == "Department":
             path[-1] = Step("department")  # "what department is Gina in": through her team
         if extra.get("kind") in ("system", "domain") and not (path and path[-1].sense in ("parent_system", "parts")):
@@ -1162,6 +1182,7 @@ class Interpreter:
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
 
 
+_OBJECT_PRONOUNS = {"him", "her", "them", "himself", "herself", "themselves"}
 _TEAMMATES = {"teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
               "peers"}
 # Words people say after "my" (a one-edit slip of one is that word: fix_typos).
@@ -1220,6 +1241,11 @@ def _rephrase(q: str) -> str:
     q = q.strip()
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
+    # "report directly or indirectly to Dan": everyone below him
+    q = re.sub(r"\b(?:directly or indirectly|indirectly or directly|indirectly)\s+(?:report(?:s|ing)?|roll(?:s|ing)? up)"
+               r"\s+(?:to|into|up to)\b", "are below", q, flags=re.I)
+    q = re.sub(r"\b(?:report(?:s|ing)?|roll(?:s|ing)? up)\s+(?:directly or indirectly|indirectly or directly|indirectly)"
+               r"\s+(?:to|into)\b", "are below", q, flags=re.I)
     if _YESNO_TAIL.search(q):
         q = _YESNO_TAIL.sub("", q).strip()
         if q.split() and q.split()[0].lower() not in AUX:
@@ -1244,18 +1270,22 @@ def _roles_before_membership(tokens: list[Tok]) -> None:
     for i, t in enumerate(tokens[1:-1], 1):
         if t.tag != "cue" or t.span != 1 or not t.low.endswith("s") or t.low.endswith("ss") or label_of_word(t):
             continue
-        prev, nxt = tokens[i - 1], tokens[i + 1]
+        prev = tokens[i - 1]
+        # "how many managers work under Bruno": the verb "work" says nothing
+        nxt = next((x for x in tokens[i + 1:] if x.tag != "stop"), tokens[i + 1])
         asked = prev.tag in ("wh", "count") or prev.tag == "cont" and any(
             x.tag == "count" for x in tokens[max(0, i - 3):i])
         if asked and nxt.tag == "aux" and tokens[-1].low in ("have", "has", "employ", "employs"):
             # "how many managers does Payments have": managers by title, in Payments
-            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))]}
+            # (of a person, "how many reports does Dan have" is the relation: was_cue)
+            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))], "was_cue": t.value}
             continue
         if not asked or nxt.tag != "cue":
             continue
-        if "members" in {sn.name for _, sn in lexicon.CUES.get(phrase_of(nxt), [])} and \
-                "members" not in {sn.name for _, sn in lexicon.CUES.get(t.low, [])}:
-            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))]}
+        verb = {sn.name for role, sn in lexicon.CUES.get(phrase_of(nxt), []) if role != "noun"}
+        if verb & {"members", "reports", "manager", "below"} and \
+                not verb & {sn.name for _, sn in lexicon.CUES.get(t.low, [])}:
+            t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))], "was_cue": t.value}
 
 
 def _about_members(t: Tok) -> bool:
