@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
-work works working employed exist exists existing sit sits seated got gotten total altogether overall else besides apart out directly look lookup up""".split())
+work works working employed exist exists existing sit sits seated got gotten hold holds trace walk total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -72,9 +72,10 @@ _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|which|where|how|the|a\b)|"
                     r"(?<!\bwork )(?<!\bworks )(?<!\bworking )\bfor (?:me|us)\s*$|\bup to the top\b|\bdirectly\b|"
-                    r"\b(?:in|within|up) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|"
+                    r"\b(?:in|within|up|at|with) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|firm|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
-                    r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b", re.I)
+                    r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b|"
+                    r"\ball the way(?: up)?(?: to the top)?\b|\b(?:up )?to the (?:very )?(?:top|ceo)\b", re.I)
 
 
 @dataclass
@@ -999,7 +1000,8 @@ class Interpreter:
                     return Interpretation(None, tokens[a].text, "unknown_pronoun", phrase=tokens[a].text)
                 label = subject.label
             if phrase_of(t) in _POSSESSION and not choose(t, ("noun", "subj", "prep"), label, want, True) and (
-                    path or target_label or any(x.tag == "cue" for x in tokens[:a])):
+                    path or target_label or prop or any(x.tag in ("cue", "prop") or entries(x, "prop")
+                                                        for x in tokens[:a])):
                 continue  # "how many reports does Dan have": possession, not a relation
             sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)
             if sense is None:
@@ -1043,9 +1045,13 @@ class Interpreter:
                 to_label = target_label if not any(x.tag == "cue" for x in before[:idx]) else None
             is_prep = bool(lexicon.senses_for(phrase_of(t), "prep")) and not lexicon.senses_for(phrase_of(t), "obj") \
                 and not lexicon.senses_for(phrase_of(t), "noun")
-            if is_prep and phrase_of(t) == "of" and left is not None and (left.tag in ("wh", "count") or
-                                                                          left.low in ("which", "what")):
-                continue  # "which of Bruno's reports": partitive
+            if is_prep and phrase_of(t) == "of" and (left is None or left.tag in ("wh", "count") or
+                                                     left.low in ("which", "what")):
+                continue  # "which of Bruno's reports", "(list) all of Gina's managers": partitive
+            if label == "Person" and path and phrase_of(t) in ("in", "within", "inside", "among", "is in",
+                                                                "are in", "on") and (
+                    left is None or left.tag == "wh" or (label_of_word(left) or ("",))[0] == "Person"):
+                continue  # "who's in Gina's management chain": the people the path reached
             if is_prep and left is not None and (left.tag == "prop" or left.tag == "cue" and not label_of_word(left)
                                                  and lexicon.senses_for(phrase_of(left), "noun")):
                 continue  # "the manager of X", "the lifecycle of X": "of" belongs to the noun
@@ -1086,8 +1092,9 @@ class Interpreter:
         # ("Ana's boss's boss" has a possessive between its two).
         for k in range(len(path) - 1, 0, -1):
             i, j = sorted((from_tok[k - 1], from_tok[k]))
+            # ("whom does Gina's manager report to": a noun after a possessive, then its verb, are two)
             if path[k].sense == path[k - 1].sense and j == i + tokens[i].span and \
-                    phrase_of(tokens[i]) != phrase_of(tokens[j]):
+                    phrase_of(tokens[i]) != phrase_of(tokens[j]) and not (i and tokens[i - 1].tag == "poss"):
                 del path[k], from_tok[k]
         if _verbs_run_together(tokens, from_tok):
             # "who owns and runs Platform": two verbs of one clause are two ways
@@ -1182,6 +1189,8 @@ class Interpreter:
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
 
 
+_NTH = {"2": "second", "two": "second", "3": "third", "three": "third", "4": "fourth", "four": "fourth",
+        "5": "fifth"}
 _OBJECT_PRONOUNS = {"him", "her", "them", "himself", "herself", "themselves"}
 _TEAMMATES = {"teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
               "peers"}
@@ -1241,6 +1250,21 @@ def _rephrase(q: str) -> str:
     q = q.strip()
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
+    q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    # "Gina's grand-boss", "her N+2", "two levels above Gina": a manager some levels up
+    q = re.sub(r"\b(?:grand-?boss|grand-?manager|n\s*\+\s*2|skip-?level(?!\s+(?:manager|boss|supervisor|lead))|"
+               r"skip(?=\s*[?.!]*$))", "skip-level manager", q, flags=re.I)
+    q = re.sub(r"\bn\s*\+\s*([3-5])\b", lambda m: f"{_NTH[m.group(1)]}-level manager", q, flags=re.I)
+    q = re.sub(r"\b(two|2|three|3|four|4)\s+levels?\s+(?:above|up from|over|up|higher than)\b",
+               lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
+    q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
+               r"the \1-level \2 of", q, flags=re.I)
+    # "how long has Ana been here", "since when has Ana worked here": her start date
+    q = re.sub(r"^(?:how long|since when)\s+(?:has|have)\s+(.+?)\s+(?:been\s+)?(?:here|working here|"
+               r"worked here|at the company|with the company|with us|employed here|employed|on board|"
+               r"been around|around)\s*\??$", r"when did \1 start", q, flags=re.I)
+    q = re.sub(r"^who\s+(?:works|is working|is employed|serves)\s+as\s+(?:an?|the|our)\s+(.+)$", r"who is the \1", q,
+               flags=re.I)
     # "report directly or indirectly to Dan": everyone below him
     q = re.sub(r"\b(?:directly or indirectly|indirectly or directly|indirectly)\s+(?:report(?:s|ing)?|roll(?:s|ing)? up)"
                r"\s+(?:to|into|up to)\b", "are below", q, flags=re.I)
