@@ -1112,8 +1112,9 @@ class Interpreter:
             if sl in ("Team", "Department", "Person") and target_label in ("System", "Process", "Topic"):
                 path.append(Step("owned"))  # "how many systems does Payments have"
             elif sl in ("Team", "Department") and (count and target_label not in ("Team", "Department")
-                                                   or target_label == "Person" or role_words):
-                path.append(Step("members"))
+                                                   or target_label == "Person" or role_words
+                                                   or wh in ("who", "whom") and subject.via == "self"):
+                path.append(Step("members"))  # ("who is my team": its people)
             elif sl in ("Team", "Department") and target_label in ("Team", "Department"):
                 path.append(Step("subunits"))
             elif sl == "Person" and target_label in ("Team", "Department"):
