@@ -30,7 +30,7 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
-work works working employed exist exists existing sit sits seated got gotten hold holds trace walk total altogether overall else besides apart out directly look lookup up""".split())
+work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already total altogether overall else besides apart out directly look lookup up""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -67,7 +67,7 @@ _ASK_ABOUT = re.compile(r"^(?:who|whom|where)\b.{0,40}?\b(?:ask|talk to|speak to
                         r"reach out to|go to|turn to|get help)\b.{0,20}?\b(?:about|regarding|re|for|with)\b")
 UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "domain", "system", "component", "api",
                "service", "process", "topic"}
-_STRANDED = {"in", "on", "under", "within", "inside", "part of"}
+_STRANDED = {"in", "on", "at", "under", "within", "inside", "part of"}
 _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
 _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|which|where|how|the|a\b)|"
@@ -1252,6 +1252,9 @@ def _rephrase(q: str) -> str:
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    # "has the ledger API been deprecated": a yes/no on its state, not what it has
+    q = re.sub(r"^(?:has|have)\s+(.+?)\s+(?:been|gone|become|moved to|moved into)\s+", r"is \1 ", q, flags=re.I)
+    q = re.sub(r"^how mature is\b", "what is the maturity of", q, flags=re.I)
     # "Gina's grand-boss", "her N+2", "two levels above Gina": a manager some levels up
     q = re.sub(r"\b(?:grand-?boss|grand-?manager|n\s*\+\s*2|skip-?level(?!\s+(?:manager|boss|supervisor|lead))|"
                r"skip(?=\s*[?.!]*$))", "skip-level manager", q, flags=re.I)

@@ -305,7 +305,13 @@ UNIT_HINTS = {w: lab for w, (lab, extra) in LABEL_WORDS.items()
 LIFECYCLES = {"production": "production", "prod": "production", "live": "production",
               "experimental": "experimental", "experiment": "experimental", "beta": "experimental",
               "deprecated": "deprecated", "retired": "retired", "sunset": "deprecated", "legacy": "deprecated",
-              "decommissioned": "retired"}
+              "decommissioned": "retired", "production-ready": "production", "ga": "production",
+              "generally available": "production", "in production": "production", "alpha": "experimental",
+              "preview": "experimental", "pilot": "experimental", "prototype": "experimental",
+              "experimenting": "experimental", "in development": "experimental", "obsolete": "deprecated",
+              "phased out": "deprecated", "being phased out": "deprecated", "sunsetted": "deprecated",
+              "sunsetting": "deprecated", "end of life": "retired", "eol": "retired", "end-of-life": "retired",
+              "archived": "retired", "shut down": "retired", "turned off": "retired", "deprecation": "deprecated"}
 
 # Role words: people whose title has the word ("engineers", "developers").
 # A synonym names the title words it stands for; any other plural noun in the
@@ -347,8 +353,10 @@ PROPERTY_WORDS = {
     "slack_id": ("slack id", "slack handle", "slack user"),
     "employee_id": ("employee id", "employee number"),
     "slack_channel": ("slack channel", "channel"),
-    "lifecycle": ("lifecycle", "life cycle", "lifecycle stage", "stage", "maturity", "status"),
-    "type": ("type", "component type", "kind of component"),
+    "lifecycle": ("lifecycle", "life cycle", "lifecycle stage", "stage", "maturity", "status", "lifecycle status",
+                  "lifecycle state", "state", "phase", "release stage", "maturity level"),
+    "type": ("type", "component type", "kind of component", "sort", "sort of", "kind of system",
+             "kind of service", "type of component", "component kind", "category"),
     "kind": ("kind", "catalog kind", "entity kind"),
 }
 for _prop in PROPERTY_WORDS:
