@@ -1169,6 +1169,11 @@ class Interpreter:
                 reading.aggregate = "exists"
         elif count:
             reading.aggregate = "count"
+        if target is not None and reading.aggregate != "yesno" and path and wh is None and not count:
+            # "Ana Costa in Risk Data?", "risk engine - owned by Risk Data?": a yes/no without its verb
+            if path[-1].sense in ("unit", "department") and target.label in ("Team", "Department"):
+                path[-1] = Step("within")
+            reading.aggregate, reading.target = "yesno", target
         if target is not None and reading.aggregate != "yesno":
             return Interpretation(None, f"{subject.text()} and {target.text()}", "two_subjects")
         if not path and reading.aggregate == "list" and subject.kind == "page" and subject.label == "System" and \
@@ -1252,6 +1257,8 @@ def _rephrase(q: str) -> str:
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    q = re.sub(r"^(is|are)\s+(.+?)\s+(?:one|some) of the\s+(.+?)\s+(?:people|members|folks|staff|team members|"
+               r"employees|crew)\s*\??$", r"\1 \2 in \3", q, flags=re.I)
     # "has the ledger API been deprecated": a yes/no on its state, not what it has
     q = re.sub(r"^(?:has|have)\s+(.+?)\s+(?:been|gone|become|moved to|moved into)\s+", r"is \1 ", q, flags=re.I)
     q = re.sub(r"^how mature is\b", "what is the maturity of", q, flags=re.I)
