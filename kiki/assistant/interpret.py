@@ -473,6 +473,17 @@ class Interpreter:
                 if t.tag:
                     t.tag = ""
             grown.append((a, b))
+        if not grown:
+            # "who's the head of people": with no other name, a known word after a
+            # preposition or verb that is exactly a page's name is that page
+            last = next((t for t in reversed(tokens) if t.tag not in ("stop",) and t.low not in ("?", ":")), None)
+            if last is not None and last.i and last.span == 1 and last.tag in ("label", "cue") and \
+                    (tokens[last.i - 1].low in ("of", "in", "for", "at", "on") or
+                     tokens[last.i - 1].tag == "cue" and tokens[last.i - 1].i > 0):
+                cand = self.link(last.text, tuple(_preferred(tokens, last.i, last.i + 1)))
+                if cand.status == "page" and cand.fit == "exact" and cand.pages[0].name.lower() == last.low:
+                    last.tag, last.value = "", None
+                    grown = [(last.i, last.i + 1)]
         runs = self._exact_names(tokens, grown)
         for a, b in runs:
             text = " ".join(t.text for t in tokens[a:b])
@@ -1257,6 +1268,12 @@ def _rephrase(q: str) -> str:
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    # "who runs the company", "our head honcho": the chief executive
+    q = re.sub(r"^(?:who|whom)\s+(?:leads|runs|heads|heads up|is in charge of|is the head of|is the leader of|"
+               r"is the boss of|manages|is at the top of|is on top of)\s+(?:the|our|this)\s+(?:whole\s+)?"
+               r"(?:company|firm|organi[sz]ation|org|business)\s*\??$", "who is the ceo", q, flags=re.I)
+    q = re.sub(r"\b(?:big boss|top boss|head honcho|top dog|top person|top exec|top executive)\b", "ceo", q,
+               flags=re.I)
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:one|some) of the\s+(.+?)\s+(?:people|members|folks|staff|team members|"
                r"employees|crew)\s*\??$", r"\1 \2 in \3", q, flags=re.I)
     # "has the ledger API been deprecated": a yes/no on its state, not what it has
