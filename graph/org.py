@@ -393,3 +393,15 @@ def chart_search(q: str, viewer=None) -> list[dict]:
     if not q:
         return []
     return [r["p"] for r in driver.read_once(CHART_SEARCH, q=q, **viewer_params(viewer))]
+
+
+TITLE_HELD = f"""
+MATCH (p:Person) WHERE toLower(p.title) = $title AND {visible('p')}
+RETURN count(p) > 0 AS held
+"""
+
+
+def title_held(title: str, viewer: Viewer | None = None) -> bool:
+    """Whether someone the viewer may see has exactly this title (any case)."""
+    row = _one(TITLE_HELD, viewer, title=" ".join(str(title).lower().split()))
+    return bool(row and row["held"])

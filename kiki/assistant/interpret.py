@@ -290,7 +290,8 @@ class Interpreter:
     Candidate; `me()` the asker's context (or None); `state` the conversation."""
 
     def __init__(self, link: Callable[[str, tuple], Candidate], me: Callable[[], dict | None],
-                 asker: str | None = None, state: dict | None = None):
+                 asker: str | None = None, state: dict | None = None,
+                 title_held: Callable[[str], bool] | None = None):
         cache: dict = {}
 
         def cached(text, types):
@@ -301,6 +302,7 @@ class Interpreter:
             return cache[k]
         self.link = cached
         self.me = me
+        self.title_held = title_held or (lambda phrase: False)
         self.asker = asker
         self.state = state or {}
         self.notes: list[str] = []
@@ -631,6 +633,15 @@ class Interpreter:
                     title_subject = _title_words(words)
                     unknown = []
                     spos = (first, n)
+        if subject is None and title_subject is None and (wh in ("who", "whom") or terse):
+            # "who's the chief of staff": words the lexicon knows, but together
+            # exactly someone's title
+            first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+            words = [t.low for t in tokens[first:] if not (t.tag == "aux" and t.i == n - 1)] if first is not None \
+                else []
+            if 1 < len(words) <= 6 and not any(t.tag in ("poss", "count") for t in tokens) and \
+                    self.title_held(" ".join(words)):
+                title_subject, unknown, spos = [" ".join(words)], [], (first, n)
         if title_subject:
             subject = Subject("title", "Person", title_words=tuple(title_subject))
         offered = self._alternatives(tokens, subject, spos)
