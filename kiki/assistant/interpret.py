@@ -75,7 +75,7 @@ _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|wh
                     r"\b(?:in|within|up|at|with) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|firm|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
                     r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b|"
-                    r"\ball the way(?: up)?(?: to the top)?\b|\b(?:up )?to the (?:very )?(?:top|ceo)\b", re.I)
+                    r"\b(?:in total|in all|all told|all in all|as a whole)\b|\ball the way(?: up)?(?: to the top)?\b|\b(?:up )?to the (?:very )?(?:top|ceo)\b", re.I)
 
 
 @dataclass
@@ -1279,6 +1279,8 @@ def _rephrase(q: str) -> str:
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    q = re.sub(r"^(.*?\b)(?:has|have)\s+(.+?)\s+got\s*\??$", r"\1does \2 have", q, flags=re.I)
+    q = re.sub(r"\bhow many (?:heads|bodies|souls)\b", "how many people", q, flags=re.I)
     # "who runs the company", "our head honcho": the chief executive
     q = re.sub(r"^(?:who|whom)\s+(?:leads|runs|heads|heads up|is in charge of|is the head of|is the leader of|"
                r"is the boss of|manages|is at the top of|is on top of)\s+(?:the|our|this)\s+(?:whole\s+)?"

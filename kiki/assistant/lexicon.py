@@ -125,8 +125,7 @@ SENSES: tuple[Sense, ...] = (
           "the people in {x}",
           nouns=("members", "people", "staff", "employees", "folks", "headcount", "head count", "size",
                  "membership", "team members", "personnel", "workforce", "crew"),
-          subj_verbs=("have", "has", "employ", "employs", "include", "includes", "contain", "contains", "count",
-                      "counts"),
+          subj_verbs=("have", "has", "employ", "employs", "include", "includes", "contain", "contains"),
           obj_verbs=("work in", "works in", "work on", "works on", "work at", "works at", "belong to",
                      "belongs to", "is in", "are in", "is on", "are on", "sit in", "sits in", "is part of",
                      "are part of", "is a member of", "are members of", "member of", "members of"),
@@ -265,7 +264,8 @@ EQUIVALENT = {"owner": ("lead",), "lead": ("owner", "manager"), "manager": ("lea
 LABEL_WORDS: dict[str, tuple[str, dict]] = {}
 for _w in ("person", "people", "persons", "employee", "employees", "who", "whom", "someone", "anyone", "anybody",
            "somebody", "everyone", "everybody", "colleague", "colleagues", "folks", "staff", "member", "members",
-           "individuals"):
+           "individuals", "humans", "human beings", "workers", "fte", "ftes", "full-time employees", "headcount",
+           "staffers", "team members", "personnel", "employees total"):
     LABEL_WORDS[_w] = ("Person", {})
 for _w in ("team", "teams", "squad", "squads", "group", "groups", "crew", "crews", "sub-team", "sub-teams",
            "subteam", "subteams", "unit", "units"):
