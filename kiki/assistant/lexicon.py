@@ -264,8 +264,8 @@ EQUIVALENT = {"owner": ("lead",), "lead": ("owner", "manager"), "manager": ("lea
 LABEL_WORDS: dict[str, tuple[str, dict]] = {}
 for _w in ("person", "people", "persons", "employee", "employees", "who", "whom", "someone", "anyone", "anybody",
            "somebody", "everyone", "everybody", "colleague", "colleagues", "folks", "staff", "member", "members",
-           "individuals", "humans", "human beings", "workers", "fte", "ftes", "full-time employees", "headcount",
-           "staffers", "team members", "personnel", "employees total"):
+           "individuals", "humans", "human beings", "workers", "fte", "ftes", "full-time employees",
+           "staffers", "personnel"):
     LABEL_WORDS[_w] = ("Person", {})
 for _w in ("team", "teams", "squad", "squads", "group", "groups", "crew", "crews", "sub-team", "sub-teams",
            "subteam", "subteams", "unit", "units"):

@@ -420,3 +420,47 @@ def test_negations_and_rankings_are_never_read_as_plain_paths(question, what):
 ])
 def test_words_that_only_look_like_negations(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("how many reports does Dan Okafor have", "the number of people who report to Dan Okafor"),
+    ("number of reports under Dan Okafor", "the number of people who report to Dan Okafor"),
+    ("how many managers work under Bruno Silva", "the number of people who report to Bruno Silva whose title says "
+                                                 "manager"),
+    ("how many people does Dan Okafor have reporting to him", "the number of people who report to Dan Okafor"),
+    ("how large is Dan Okafor's team", "the number of people in the team or department of Dan Okafor"),
+    ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
+    ("list all of Gina Park's managers", "everyone above Gina Park in the management chain"),
+    ("who's in Gina Park's management chain", "everyone above Gina Park in the management chain"),
+    ("everyone Gina Park reports up to", "everyone above Gina Park in the management chain"),
+    ("whom does Gina Park's manager report to", "the manager of the manager of Gina Park"),
+    ("who is two levels above Gina Park", "the manager of the manager of Gina Park"),
+    ("who is Gina Park's N+2", "the manager of the manager of Gina Park"),
+    ("to whom does Frank Liu report", "the manager of Frank Liu"),
+    ("who is responsible for Frank Liu", "the manager of Frank Liu"),
+    ("what is Frank Liu's position at the company", "the title of Frank Liu"),
+    ("what role does Frank Liu have", "the title of Frank Liu"),
+    ("how long has Ana Costa worked here", "the start date of Ana Costa"),
+    ("what is Risk Data responsible for", "what Risk Data owns"),
+    ("which components make up the risk engine", "the parts of Risk Engine"),
+    ("has the ledger api been deprecated", "whether Ledger API is deprecated"),
+    ("is Risk Engine still experimental", "whether Risk Engine is experimental"),
+    ("what lifecycle is ledger service at", "the lifecycle of Ledger Service"),
+    ("does Risk Data include Ana Costa", "whether Ana Costa is people in Risk Data"),
+    ("risk engine - owned by Risk Data?", "whether Risk Data is owner of Risk Engine"),
+    ("who works with Gina Park", "the people in the teams of Gina Park"),
+    ("how many heads in Payments", "the number of people in Payments"),
+    ("Risk Data headcount", "the number of people in Risk Data"),
+    ("how many members has Payments got", "the number of people in Payments"),
+])
+def test_everyday_phrasings_of_counts_chains_titles_and_states(question, reading):
+    assert read(question).reading.describe() == reading
+
+
+def test_words_that_are_exactly_a_title_are_a_title_question():
+    held = {"chief of staff"}
+    interp, _ = engine.understand("who's the chief of staff?", link, lambda: ME, "ana-costa", None, today=REF,
+                                  title_held=lambda phrase: phrase in held)
+    assert interp.reading.describe() == "the people whose title is chief of staff"
+    interp, _ = engine.understand("who's the chief of staff?", link, lambda: ME, "ana-costa", None, today=REF)
+    assert interp.reading is None or interp.reading.subject.kind != "title"
