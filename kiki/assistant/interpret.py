@@ -1319,8 +1319,10 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
                r"does \2 manage anyone", q, flags=re.I)
     # "how do I email Ana": her work email, not the steps of a process
-    q = re.sub(r"^how (?:do|can|should|would) (?:i|we|you) (?:e-?mail|mail|send an e-?mail to) (.+)$",
-               r"what is the email of \1", q, flags=re.I)
+    q = re.sub(r"^(?:how (?:do|can|should|would|could) (?:i|we|you) |(?:please )?)(?:e-?mail|mail|send an? e-?mail to|"
+               r"contact|reach|reach out to|get in touch with|write to|drop a line to)\s+(.+?)"
+               r"(?:\s+(?:by|via|over) e-?mail)?\s*\??$", r"what is the email of \1", q, flags=re.I)
+    q = re.sub(r"\b(?:contact (?:details|info|information|address)|contact)(?=\s*\??$)", "email", q, flags=re.I)
     m = _WHERE_WORKS.match(q.rstrip("?. "))
     if m:
         q = f"{m.group(1)} {m.group(3)} in {m.group(2)}"
