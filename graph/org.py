@@ -405,3 +405,15 @@ def title_held(title: str, viewer: Viewer | None = None) -> bool:
     """Whether someone the viewer may see has exactly this title (any case)."""
     row = _one(TITLE_HELD, viewer, title=" ".join(str(title).lower().split()))
     return bool(row and row["held"])
+
+
+LOCATION_HELD = f"""
+MATCH (p:Person) WHERE toLower(p.location) = $location AND {visible('p')}
+RETURN count(p) > 0 AS held
+"""
+
+
+def location_held(location: str, viewer: Viewer | None = None) -> bool:
+    """Whether someone the viewer may see is based exactly there (any case)."""
+    row = _one(LOCATION_HELD, viewer, location=" ".join(str(location).lower().split()))
+    return bool(row and row["held"])

@@ -138,13 +138,13 @@ _CHANGE_NOISE = re.compile(r"\b(?:what(?:'s)?|has|have|is|are|were|there|any|lis
                            r"into|came|how|since)\b", re.I)
 
 
-def understand(question: str, link, me, asker=None, state=None, today=None, title_held=None):
+def understand(question: str, link, me, asker=None, state=None, today=None, title_held=None, location_held=None):
     """A question's Interpretation (and the namesakes its name has), with no
     graph access beyond `link` and `me`: dates and "what changed" windows,
     follow-ups that reuse the last reading, then the interpreter."""
     q = smalltalk.strip_connectors(clean_question(question))
     state = state or {}
-    reader = interpret.Interpreter(link, me, asker, state, title_held)
+    reader = interpret.Interpreter(link, me, asker, state, title_held, location_held)
     try:
         if _CHANGE_WORDS.search(q):
             rest, since, until = dates.window(q, today)
@@ -179,7 +179,8 @@ def _answer_one(question: str, asker, state, viewer) -> Outcome:
 
     me = _Asker(asker, viewer)
     interp, namesakes = understand(question, link, me, asker, state,
-                                   title_held=lambda phrase: org.title_held(phrase, viewer))
+                                   title_held=lambda phrase: org.title_held(phrase, viewer),
+                                   location_held=lambda phrase: org.location_held(phrase, viewer))
     if interp.reading is None:
         return _problem(clean_question(question), interp, asker, me, viewer)
     return execute(interp.reading, asker, viewer, namesakes)

@@ -291,7 +291,8 @@ class Interpreter:
 
     def __init__(self, link: Callable[[str, tuple], Candidate], me: Callable[[], dict | None],
                  asker: str | None = None, state: dict | None = None,
-                 title_held: Callable[[str], bool] | None = None):
+                 title_held: Callable[[str], bool] | None = None,
+                 location_held: Callable[[str], bool] | None = None):
         cache: dict = {}
 
         def cached(text, types):
@@ -303,6 +304,7 @@ class Interpreter:
         self.link = cached
         self.me = me
         self.title_held = title_held or (lambda phrase: False)
+        self.location_held = location_held or (lambda phrase: False)
         self.asker = asker
         self.state = state or {}
         self.notes: list[str] = []
@@ -565,6 +567,23 @@ class Interpreter:
                     and not (a and tokens[a].cap and tokens[a - 1].low in ("in", "at", "for")):
                 continue  # "at the company": the whole organization, not a name ("in Business" is one)
             before = " ".join(t.low for t in tokens[max(0, a - 3):a])
+            if cand.status != "page" and location is None and (
+                    a and tokens[a - 1].low in ("in", "from", "at", "of") or
+                    b < n and (tokens[b].tag == "role" or (label_of_word(tokens[b]) or ("",))[0] == "Person")) \
+                    and self.location_held(text):
+                # "who works in London", "people from Lisbon": a place where someone is based
+                location = text
+                if a and tokens[a - 1].low in ("in", "from", "at", "of"):
+                    tokens[a - 1].tag = "used"
+                k = a - 2
+                while k >= 0 and tokens[k].tag in ("stop", "cont") and tokens[k].low not in ("in",):
+                    k -= 1
+                if k >= 0 and tokens[k].tag == "cue" and not label_of_word(tokens[k]) and \
+                        {sn.name for _, sn in lexicon.CUES.get(phrase_of(tokens[k]), [])} & {"members", "unit"} \
+                        and tokens[k].low in ("work", "works", "working", "live", "lives", "sit", "sits", "is",
+                                              "are", "based"):
+                    tokens[k].tag = "used"
+                continue
             if any(before.endswith(c) for c in LOCATION_CUES) or (before.endswith("in") and a >= 1 and
                                                                    cand.status == "none" and location is None and
                                                                    subject not in (None, "pronoun") and
@@ -879,8 +898,8 @@ class Interpreter:
             if lab and lab[0][0]:
                 label, extra = lab[0]
                 break
-        if role_words or any(f.field == "title" for f in filters):
-            label = "Person"
+        if role_words or any(f.field in ("title", "location") for f in filters):
+            label = "Person"  # ("who works in London": people are based somewhere, systems are not)
         org_question = (label is None and not filters and (count or lows & ORG_WORDS)) or \
             (label in ("Department", "Team", "Person") and not filters)
         if org_question:
@@ -1279,6 +1298,8 @@ def _rephrase(q: str) -> str:
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    q = re.sub(r"\b([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?)-based\b", r"based in \1", q)
+    q = re.sub(r"\bin the ([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?) office\b", r"based in \1", q)
     q = re.sub(r"^(.*?\b)(?:has|have)\s+(.+?)\s+got\s*\??$", r"\1does \2 have", q, flags=re.I)
     q = re.sub(r"\bhow many (?:heads|bodies|souls)\b", "how many people", q, flags=re.I)
     # "who runs the company", "our head honcho": the chief executive

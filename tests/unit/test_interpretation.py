@@ -464,3 +464,15 @@ def test_words_that_are_exactly_a_title_are_a_title_question():
     assert interp.reading.describe() == "the people whose title is chief of staff"
     interp, _ = engine.understand("who's the chief of staff?", link, lambda: ME, "ana-costa", None, today=REF)
     assert interp.reading is None or interp.reading.subject.kind != "title"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("who works in Lisbon", "people based in Lisbon"),
+    ("list Lisbon staff in Payments", "the people based in Lisbon in Payments"),
+    ("how many people in Lisbon work in Payments", "the number of people based in Lisbon in Payments"),
+    ("which Payments employees are Lisbon-based", "the people based in Lisbon in Payments"),
+])
+def test_a_place_someone_is_based_in_is_a_location_filter(question, reading):
+    interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF,
+                                  location_held=lambda phrase: phrase == "lisbon")
+    assert interp.reading.describe() == reading
