@@ -474,5 +474,5 @@ def test_words_that_are_exactly_a_title_are_a_title_question():
 ])
 def test_a_place_someone_is_based_in_is_a_location_filter(question, reading):
     interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF,
-                                  location_held=lambda phrase: phrase == "lisbon")
+                                  location_held=lambda phrase: phrase.lower() == "lisbon")
     assert interp.reading.describe() == reading
