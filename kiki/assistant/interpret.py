@@ -1341,7 +1341,8 @@ def _rephrase(q: str) -> str:
                r"does \2 manage anyone", q, flags=re.I)
     # "how do I email Ana": her work email, not the steps of a process
     q = re.sub(r"^(?:how (?:do|can|should|would|could) (?:i|we|you) |(?:please )?)(?:e-?mail|mail|send an? e-?mail to|"
-               r"contact|reach|reach out to|get in touch with|write to|drop a line to)\s+(.+?)"
+               r"contact|reach|reach out to|get in touch with|write to|drop a line to)"
+               r"\s+(?!(?:of|for|address|addr|id|to|the|on|at|details|info)\b)(.+?)"
                r"(?:\s+(?:by|via|over) e-?mail)?\s*\??$", r"what is the email of \1", q, flags=re.I)
     q = re.sub(r"\b(?:contact (?:details|info|information|address)|contact)(?=\s*\??$)", "email", q, flags=re.I)
     m = _WHERE_WORKS.match(q.rstrip("?. "))

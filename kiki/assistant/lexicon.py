@@ -344,7 +344,7 @@ PROPERTY_WORDS = {
               "job function", "capacity", "work as", "works as", "working as", "employed as", "job description",
               "function"),
     "email": ("email", "e-mail", "email address", "mail", "mail address", "email id", "e-mail id", "email addr",
-              "work email", "work e-mail", "contact email", "mail id"),
+              "work email", "work e-mail", "contact email", "mail id", "e-mail addr", "e-mail address"),
     "location": ("location", "office", "city", "based", "located", "where"),
     "start_date": ("start date", "joining date", "hire date", "first day", "join date", "start", "started",
                    "join", "joined", "hired", "hire", "start working", "date of joining", "joining", "onboarded",
