@@ -703,10 +703,15 @@ class Interpreter:
                 # "is Ana a manager?": does anyone report to her, whatever her title says
                 return Interpretation(Reading(op="path", subject=subject, path=[Step("reports")], aggregate="exists",
                                               notes=list(self.notes)))
+            if words and subject.label == "System" and " ".join(words) in LIFECYCLES:
+                # "is www-artist still experimental": a lifecycle, not a kind
+                return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop="lifecycle",
+                                              target_value=LIFECYCLES[" ".join(words)], notes=list(self.notes)))
             if words:
                 value = " ".join(w.rstrip("s") if i == len(words) - 1 and w.endswith("s") and len(w) > 3 else w
                                  for i, w in enumerate(words))
-                prop = "title" if subject.label == "Person" else "kind"
+                # a system's catalog kind ("a component") or its type ("a website")
+                prop = "title" if subject.label == "Person" else "kind" if value in _KINDS else "type"
                 return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop=prop,
                                               target_value=value, notes=list(self.notes)))
         if wh == "where" and isinstance(subject, Subject) and subject.label == "Person" and not any(
@@ -1236,6 +1241,7 @@ class Interpreter:
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
 
 
+_KINDS = {"component", "api", "resource", "system", "domain", "group", "user", "location", "template"}
 _NTH = {"2": "second", "two": "second", "3": "third", "three": "third", "4": "fourth", "four": "fourth",
         "5": "fifth"}
 _OBJECT_PRONOUNS = {"him", "her", "them", "himself", "herself", "themselves"}
@@ -1246,7 +1252,7 @@ _SELF_NOUNS = ("team", "department", "division", "squad", "manager", "boss", "re
                "group")
 
 
-_YESNO_TAIL = re.compile(r"[\s,;:?-]*\(?\b(?:yes or no|yes/no|y/n|true or false)\)?[\s?.!]*$", re.I)
+_YESNO_TAIL = re.compile(r"[\s,;:?-]*\(?\b(?:yes or no|yes/no|y/n|true or false|or not)\)?[\s?.!]*$", re.I)
 _WHERE_WORKS = re.compile(r"^(is|are)\s+(.+?)\s+where\s+(.+?)\s+(?:works?|sits?|is|belongs?)$", re.I)
 _WORKS_FROM = re.compile(r"\b(?:work|works|working|sit|sits|sitting|based|located)\s+(?:from|in|out of|at)"
                          r"(?=\s+(?:which|what)\s+(?:city|office|location|site|place)\b)|"
@@ -1295,9 +1301,20 @@ def _rephrase(q: str) -> str:
     Payments"); "is Payments where Ana works" asks whether Ana is in
     Payments; "where does Ana work from" / "sits in which city" ask her location."""
     q = q.strip()
+    if _YESNO_TAIL.search(q):
+        q = _YESNO_TAIL.sub("", q).strip()
+        if q.split() and q.split()[0].lower() not in AUX:
+            q = "is " + q
     q = _ASKER_DOUBT.sub(" ", q).strip()
     q = re.sub(r"\bno\.?\s+of\b", "number of", q, flags=re.I)
     q = re.sub(r"\bin what (capacity|role|position|function)\b", r"what \1", q, flags=re.I)
+    # "tell me if X is deprecated", "check whether Ana reports to Dan": the yes/no itself
+    m = re.match(r"^(?:please\s+)?(?:tell me|let me know|check|can you (?:check|tell me)|do you know|i wonder|"
+                 r"find out)\s+(?:if|whether)\s+(.+)$", q, flags=re.I)
+    if m:
+        rest = m.group(1)
+        v = re.match(r"^(.+?)\s+(is|are|was|has been|have been)\s+(.+)$", rest, flags=re.I)
+        q = f"{v.group(2).split()[0]} {v.group(1)} {v.group(3)}" if v else f"does {rest}"
     q = re.sub(r"\b([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?)-based\b", r"based in \1", q)
     q = re.sub(r"\bin the ([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?) office\b", r"based in \1", q)
     q = re.sub(r"^(.*?\b)(?:has|have)\s+(.+?)\s+got\s*\??$", r"\1does \2 have", q, flags=re.I)
@@ -1332,10 +1349,6 @@ def _rephrase(q: str) -> str:
                r"\s+(?:to|into|up to)\b", "are below", q, flags=re.I)
     q = re.sub(r"\b(?:report(?:s|ing)?|roll(?:s|ing)? up)\s+(?:directly or indirectly|indirectly or directly|indirectly)"
                r"\s+(?:to|into)\b", "are below", q, flags=re.I)
-    if _YESNO_TAIL.search(q):
-        q = _YESNO_TAIL.sub("", q).strip()
-        if q.split() and q.split()[0].lower() not in AUX:
-            q = "is " + q
     q = re.sub(r"\b(?:the\s+)?(?:e-?mail\s+)?address(?=\s+\S+@)", "", q, flags=re.I)
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
                r"does \2 manage anyone", q, flags=re.I)

@@ -306,7 +306,8 @@ UNIT_HINTS = {w: lab for w, (lab, extra) in LABEL_WORDS.items()
 LIFECYCLES = {"production": "production", "prod": "production", "live": "production",
               "experimental": "experimental", "experiment": "experimental", "beta": "experimental",
               "deprecated": "deprecated", "retired": "retired", "sunset": "deprecated", "legacy": "deprecated",
-              "decommissioned": "retired", "production-ready": "production", "ga": "production",
+              "decommissioned": "retired", "production-ready": "production", "ready for production": "production",
+              "production ready": "production", "ga": "production",
               "generally available": "production", "in production": "production", "alpha": "experimental",
               "preview": "experimental", "pilot": "experimental", "prototype": "experimental",
               "experimenting": "experimental", "in development": "experimental", "obsolete": "deprecated",
@@ -342,7 +343,7 @@ TITLE_ABBREVIATIONS = {
 PROPERTY_WORDS = {
     "title": ("title", "job title", "role", "position", "job", "for a living", "job role", "designation",
               "job function", "capacity", "work as", "works as", "working as", "employed as", "job description",
-              "function"),
+              "function", "kind of work", "line of work", "type of work", "do for work", "sort of work"),
     "email": ("email", "e-mail", "email address", "mail", "mail address", "email id", "e-mail id", "email addr",
               "work email", "work e-mail", "contact email", "mail id", "e-mail addr", "e-mail address"),
     "location": ("location", "office", "city", "based", "located", "where"),

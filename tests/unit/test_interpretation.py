@@ -476,3 +476,16 @@ def test_a_place_someone_is_based_in_is_a_location_filter(question, reading):
     interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF,
                                   location_held=lambda phrase: phrase.lower() == "lisbon")
     assert interp.reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,prop,value", [
+    ("is the risk engine still experimental", "lifecycle", "experimental"),
+    ("is the ledger service ready for production", "lifecycle", "production"),
+    ("ledger service: production or not?", "lifecycle", "production"),
+    ("tell me if the ledger api is deprecated", "lifecycle", "deprecated"),
+    ("is the ledger service a website", "type", "website"),
+    ("is the ledger service a component", "kind", "component"),
+])
+def test_yes_no_on_a_systems_state_kind_or_type(question, prop, value):
+    r = read(question).reading
+    assert (r.aggregate, r.prop, r.target_value) == ("yesno", prop, value)
