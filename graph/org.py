@@ -395,25 +395,17 @@ def chart_search(q: str, viewer=None) -> list[dict]:
     return [r["p"] for r in driver.read_once(CHART_SEARCH, q=q, **viewer_params(viewer))]
 
 
-TITLE_HELD = f"""
-MATCH (p:Person) WHERE toLower(p.title) = $title AND {visible('p')}
+
+# A person's property compared whole and in any case; the property name is allow-listed here.
+HELD = {prop: f"""
+MATCH (p:Person) WHERE toLower(p.{prop}) = $value AND {visible('p')}
 RETURN count(p) > 0 AS held
-"""
+""" for prop in ("title", "location")}
 
 
-def title_held(title: str, viewer: Viewer | None = None) -> bool:
-    """Whether someone the viewer may see has exactly this title (any case)."""
-    row = _one(TITLE_HELD, viewer, title=" ".join(str(title).lower().split()))
-    return bool(row and row["held"])
-
-
-LOCATION_HELD = f"""
-MATCH (p:Person) WHERE toLower(p.location) = $location AND {visible('p')}
-RETURN count(p) > 0 AS held
-"""
-
-
-def location_held(location: str, viewer: Viewer | None = None) -> bool:
-    """Whether someone the viewer may see is based exactly there (any case)."""
-    row = _one(LOCATION_HELD, viewer, location=" ".join(str(location).lower().split()))
+def someone_has(prop: str, value: str, viewer: Viewer | None = None) -> bool:
+    """Whether someone the viewer may see has exactly this title or location."""
+    if prop not in HELD:
+        raise ValueError(f"not a person property Kiki compares: {prop!r}")
+    row = _one(HELD[prop], viewer, value=" ".join(str(value).lower().split()))
     return bool(row and row["held"])

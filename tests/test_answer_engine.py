@@ -203,3 +203,24 @@ def test_a_work_email_names_its_person_and_no_one_else():
 def test_is_someone_a_manager_asks_whether_anyone_reports_to_them():
     assert ask("Dan Okafor a manager? yes or no")["answer"].startswith("Yes")
     assert ask("is Frank Liu a manager?")["answer"].startswith("No")
+
+
+def test_titles_and_places_are_looked_up_as_the_viewer_sees_them():
+    from graph import org
+
+    staff, hr = Viewer(groups=frozenset({"staff"})), Viewer(groups=frozenset({"hr"}))
+    assert org.someone_has("location", "berlin", staff) and org.someone_has("title", "Engineering  MANAGER", staff)
+    assert not org.someone_has("location", "Reykjavik", staff)
+    driver.write("MATCH (p:Person {key: 'secret-sam'}) SET p.location = 'Reykjavik'")
+    try:
+        # Only someone who may see Secret Sam learns that anyone is based there.
+        assert org.someone_has("location", "reykjavik", hr) and not org.someone_has("location", "reykjavik", staff)
+        answer = ask("who works in Reykjavik", viewer=staff)["answer"]
+        assert "Secret Sam" not in answer and "Reykjavik" in answer
+    finally:
+        driver.write("MATCH (p:Person {key: 'secret-sam'}) REMOVE p.location")
+    with pytest.raises(ValueError):
+        org.someone_has("email", "ana@example.com")
+    r = ask("who works in Berlin")
+    assert r["reading"] == "people based in Berlin" and "[Frank Liu](/person/frank-liu)" in r["answer"]
+    assert "Eve Adams" not in r["answer"]

@@ -179,8 +179,8 @@ def _answer_one(question: str, asker, state, viewer) -> Outcome:
 
     me = _Asker(asker, viewer)
     interp, namesakes = understand(question, link, me, asker, state,
-                                   title_held=lambda phrase: org.title_held(phrase, viewer),
-                                   location_held=lambda phrase: org.location_held(phrase, viewer))
+                                   title_held=lambda phrase: org.someone_has("title", phrase, viewer),
+                                   location_held=lambda phrase: org.someone_has("location", phrase, viewer))
     if interp.reading is None:
         return _problem(clean_question(question), interp, asker, me, viewer)
     return execute(interp.reading, asker, viewer, namesakes)
