@@ -231,7 +231,7 @@ def unfiltered_query(query: str) -> str:
     from graph import access
 
     out = query
-    for var in set(re.findall(r"\(\$viewer_all OR (\w+)\.restricted_to IS NULL", query)):
+    for var in set(re.findall(r"\(\$viewer_all OR NOT (\w+):Restricted", query)):
         out = out.replace(access.visible(var), "true")
     for var in set(re.findall(r"\(\$viewer_all OR \$viewer_hr OR (\w+)\.key = \$viewer_person", query)):
         out = out.replace(access.in_chain(var), "true")

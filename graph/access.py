@@ -54,11 +54,20 @@ def _check_var(var: str) -> str:
     return var
 
 
+# Every page whose `restricted_to` lists groups also carries this label, set
+# and removed by the same statement (`_RULES_FOR_NODE`; `schema.migrate`
+# brings older graphs in line), so the visibility test of an unrestricted
+# page is a label check.
+RESTRICTED_LABEL = "Restricted"
+
+
 def visible(var: str) -> str:
     """A Cypher boolean for 'the viewer may see page `var`'. `var` must be a
     plain identifier chosen by graph/ code, never user text."""
     _check_var(var)
-    return (f"($viewer_all OR {var}.restricted_to IS NULL OR size({var}.restricted_to) = 0 "
+    # The label is read from the node record; only a restricted page's
+    # groups are read from the property store (most pages carry none).
+    return (f"($viewer_all OR NOT {var}:{RESTRICTED_LABEL} OR size(coalesce({var}.restricted_to, [])) = 0 "
             f"OR any(g IN {var}.restricted_to WHERE g IN $viewer_groups))")
 
 
@@ -239,6 +248,8 @@ WITH n, reduce(acc = [], r IN covering | acc + [g IN r.groups WHERE NOT g IN acc
      coalesce(n.restricted_to, []) AS old
 WHERE size(groups) <> size(old) OR any(g IN groups WHERE NOT g IN old)
 SET n.restricted_to = CASE WHEN size(groups) = 0 THEN null ELSE groups END
+FOREACH (_ IN CASE WHEN size(groups) > 0 THEN [1] ELSE [] END | SET n:Restricted)
+FOREACH (_ IN CASE WHEN size(groups) = 0 THEN [1] ELSE [] END | REMOVE n:Restricted)
 RETURN n.key AS key
 """
 
@@ -273,7 +284,7 @@ RETURN DISTINCT o.key AS key
 
 RESTRICTED_PAGES = """
 MATCH (n:Entity) WHERE n.restricted_to IS NOT NULL AND size(n.restricted_to) > 0
-RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.key AS key, n.name AS name, n.restricted_to AS groups
+RETURN [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0] AS label, n.key AS key, n.name AS name, n.restricted_to AS groups
 ORDER BY label, key
 """
 

@@ -8,7 +8,7 @@ ISO strings work."""
 from __future__ import annotations
 
 # The page label of a node: its one label besides Entity.
-_LABEL = "head([l IN labels({v}) WHERE l <> 'Entity'])"
+_LABEL = "head([l IN labels({v}) WHERE NOT l IN ['Entity', 'Restricted']])"
 
 def label_of(var: str) -> str:
     return _LABEL.format(v=var)

@@ -20,7 +20,7 @@ from .model import HISTORIZED, check_label
 
 _TYPES = "|".join(list(HISTORIZED) + [f"PAST_{t}" for t in HISTORIZED])
 _PAST_TYPES = "|".join(f"PAST_{t}" for t in HISTORIZED)
-_REF = "{.key, .name, label: [l IN labels(%s) WHERE l <> 'Entity'][0]}"
+_REF = "{.key, .name, label: [l IN labels(%s) WHERE NOT l IN ['Entity', 'Restricted']][0]}"
 # Fields whose old values are bookkeeping or too long to list as a change.
 SKIP_FIELDS = ["body", "prov", "sources", "aliases_text", "summary", "updated_at", "last_seen", "content_hash"]
 MAX_EVENTS = 200
@@ -57,8 +57,8 @@ RETURN u {_REF % 'u'} AS scope,
     CALL {{ WITH t RETURN t AS x UNION WITH t MATCH (x:Person)-[:MEMBER_OF]->(t) WHERE {visible('x')} RETURN x }}
     MATCH (x)-[:HAD]->(rv:Revision)
     WHERE rv.valid_to >= $since AND rv.valid_to <= $until AND NOT rv.field IN $skip
-      AND (rv.field IN $past_fields[[l IN labels(x) WHERE l <> 'Entity'][0]]
-           OR (rv.field IN $past_fields_chain[[l IN labels(x) WHERE l <> 'Entity'][0]] AND {in_chain('x')}))
+      AND (rv.field IN $past_fields[[l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]]
+           OR (rv.field IN $past_fields_chain[[l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]] AND {in_chain('x')}))
     RETURN {{field: rv.field, old: left(toString(rv.value), 200), new: left(toString(x[rv.field]), 200),
             date: rv.valid_to, page: x {_REF % 'x'}}} AS e
     ORDER BY e.date DESC LIMIT {MAX_EVENTS}
@@ -95,7 +95,7 @@ OWNERS_AS_OF = f"""
 MATCH (s:Entity {{key: $key}}) WHERE $label IN labels(s)
 MATCH (o:Entity)-[r:OWNS|PAST_OWNS]->(s)
 WHERE {_VALID_ON}
-RETURN [l IN labels(o) WHERE l <> 'Entity'][0] AS label, o.key AS key, o.name AS name,
+RETURN [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0] AS label, o.key AS key, o.name AS name,
        r.valid_from AS valid_from, r.valid_to AS valid_to
 ORDER BY key
 """
@@ -118,7 +118,7 @@ ORDER BY valid_from DESC
 TEAMS_OF_PERSON_AS_OF = f"""
 MATCH (p:Person {{key: $key}})-[r:MEMBER_OF|PAST_MEMBER_OF]->(t:Entity)
 WHERE {_VALID_ON}
-RETURN [l IN labels(t) WHERE l <> 'Entity'][0] AS label, t.key AS key, t.name AS name,
+RETURN [l IN labels(t) WHERE NOT l IN ['Entity', 'Restricted']][0] AS label, t.key AS key, t.name AS name,
        r.valid_from AS valid_from, r.valid_to AS valid_to
 ORDER BY key
 """

@@ -16,7 +16,7 @@ RETURN n {{.key, .name, label: $label}} AS node,
     MATCH (n)-[r]-(o:Entity)
     WHERE NOT type(r) STARTS WITH 'PAST_' AND {visible('o')}
     RETURN {{rel: type(r), outgoing: startNode(r) = n,
-            other: o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}}}} AS link
+            other: o {{.key, .name, label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0]}}}} AS link
     ORDER BY link.rel, link.other.name LIMIT {MAX_NEIGHBOURS}
   }} AS links,
   COUNT {{ MATCH (n)-[r]-(o:Entity) WHERE NOT type(r) STARTS WITH 'PAST_' }} AS total

@@ -177,11 +177,11 @@ RETURN {_label('t')} AS label, t.key AS key, t.name AS name, teams,
 # department above them (bench/ask_latency.py, "organization").
 ORGANIZATION = f"""
 CALL () {{
-  OPTIONAL MATCH (p:Person) WHERE p.restricted_to IS NOT NULL AND NOT {visible('p')}
+  OPTIONAL MATCH (p:Person:Restricted) WHERE NOT {visible('p')}
   RETURN collect(p) AS hidden
 }}
 CALL () {{
-  OPTIONAL MATCH (u) WHERE (u:Team OR u:Department) AND u.restricted_to IS NOT NULL AND NOT {visible('u')}
+  OPTIONAL MATCH (u:Restricted) WHERE (u:Team OR u:Department) AND NOT {visible('u')}
   RETURN collect(u) AS closed
 }}
 CALL (hidden, closed) {{
@@ -217,7 +217,7 @@ CALL (p) {{
 CALL (p) {{
   OPTIONAL MATCH (p)-[:MEMBER_OF]->(t) WHERE (t:Team OR t:Department) AND {visible('t')}
   OPTIONAL MATCH (l:Person)-[:LEADS]->(t) WHERE l <> p AND {visible('l')}
-  RETURN collect(DISTINCT t {{label: head([x IN labels(t) WHERE x <> 'Entity']), .key, .name,
+  RETURN collect(DISTINCT t {{label: head([x IN labels(t) WHERE NOT x IN ['Entity', 'Restricted']]), .key, .name,
                              lead: l {{.key, .name}}}}) AS teams
 }}
 RETURN p {{.key, .name, .title}} AS person, chain, teams

@@ -27,7 +27,7 @@ MAX_DEPTH = 8  # PART_OF chains deeper than this are treated as data errors
 # Properties that are bookkeeping rather than content: never shown in an infobox.
 HIDDEN_PROPS = {"content_hash", "aliases_text", "body_edited_by", "prov", "sync_fp", "scim_doc"}
 
-# `[l IN labels(x) WHERE l <> 'Entity'][0]` turns a node's labels into its page
+# `[l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]` turns a node's labels into its page
 # type; written out in each query rather than built, so every query below reads
 # as the plain Cypher that runs.
 
@@ -35,7 +35,7 @@ WHAT_LINKS_HERE = f"""
 COLLECT {{
   MATCH (n)<-[r]-(o:Entity)
   WHERE NOT type(r) STARTS WITH 'PAST_' AND {visible('o')}
-  RETURN {{rel: type(r), label: [l IN labels(o) WHERE l <> 'Entity'][0], key: o.key, name: o.name}} AS link
+  RETURN {{rel: type(r), label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0], key: o.key, name: o.name}} AS link
   ORDER BY link.rel, link.name
   LIMIT {MAX_LINKS}
 }} AS links_here
@@ -47,7 +47,7 @@ PAST_TYPES = "|".join(f"PAST_{t}" for t in HISTORIZED)
 HISTORY = f"""
 COLLECT {{
   MATCH (n)-[r:{PAST_TYPES}]-(o:Entity) WHERE {visible('o')}
-  RETURN {{rel: substring(type(r), 5), outgoing: startNode(r) = n, label: [l IN labels(o) WHERE l <> 'Entity'][0],
+  RETURN {{rel: substring(type(r), 5), outgoing: startNode(r) = n, label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0],
           key: o.key, name: o.name, valid_from: r.valid_from, valid_to: r.valid_to}} AS h
   ORDER BY h.valid_to DESC, h.name
   LIMIT {MAX_HISTORY}
@@ -68,13 +68,13 @@ RETURN properties(n) AS node, viewer_in_chain,
   COLLECT {{
     MATCH p = (n)-[:MEMBER_OF]->(:Team)-[:PART_OF*0..{MAX_DEPTH}]->(top)
     WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
-    RETURN [x IN tail(nodes(p)) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    RETURN [x IN tail(nodes(p)) | x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}}] AS chain
     ORDER BY length(p) DESC, chain[0].name
     LIMIT 1
   }} AS chains,
   COLLECT {{
     MATCH (n)-[:MEMBER_OF]->(t) WHERE {visible('t')}
-    RETURN t {{.key, .name, label: [l IN labels(t) WHERE l <> 'Entity'][0]}} AS t ORDER BY t.name
+    RETURN t {{.key, .name, label: [l IN labels(t) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS t ORDER BY t.name
   }} AS memberships,
   COLLECT {{
     MATCH p = (n)-[:MEMBER_OF]->()-[:PART_OF*0..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')}
@@ -90,14 +90,14 @@ RETURN properties(n) AS node, viewer_in_chain,
   COUNT {{ MATCH (r:Person)-[:REPORTS_TO]->(n) WHERE {visible('r')} }} AS report_count,
   COLLECT {{
     MATCH (n)-[:LEADS]->(x) WHERE {visible('x')}
-    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.name
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS x ORDER BY x.name
   }} AS leads,
   COLLECT {{
     MATCH (n)-[:MEMBER_OF|LEADS*0..1]->(o)-[:OWNS]->(x) WHERE {visible('o')} AND {visible('x')}
     WITH DISTINCT x, o
-    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0],
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0],
                via: CASE WHEN o = n THEN null ELSE o {{.key, .name,
-                    label: [l IN labels(o) WHERE l <> 'Entity'][0]}} END}} AS x
+                    label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0]}} END}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   COLLECT {{
@@ -120,13 +120,13 @@ RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
     WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
-    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}}] AS chain
     ORDER BY length(p) DESC, chain[-1].name
     LIMIT 1
   }} AS chains,
   COLLECT {{
     MATCH (n)-[r:PART_OF]->(x) WHERE {visible('x')}
-    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0], {_INFERRED_R}}} AS x ORDER BY x.name
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0], {_INFERRED_R}}} AS x ORDER BY x.name
   }} AS parents,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*1..{MAX_DEPTH}]->(d:Department) WHERE {path_visible('p')}
@@ -157,7 +157,7 @@ RETURN properties(n) AS node,
            RETURN DISTINCT p }} AS headcount,
   COLLECT {{
     MATCH (n)-[:OWNS]->(x) WHERE {visible('x')}
-    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   COLLECT {{
@@ -188,8 +188,8 @@ CALL (n) {{
   RETURN collect(DISTINCT u) AS units
 }}
 WITH n, units, COLLECT {{
-  MATCH (p:Person)-[:MEMBER_OF]->(u)
-  WHERE p.restricted_to IS NOT NULL AND u IN units AND NOT {visible('p')}
+  MATCH (p:Person:Restricted)-[:MEMBER_OF]->(u)
+  WHERE u IN units AND NOT {visible('p')}
   RETURN DISTINCT p
 }} AS hidden
 WITH n, units, hidden, COLLECT {{
@@ -203,7 +203,7 @@ RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
     WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
-    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}}] AS chain
     ORDER BY length(p) DESC LIMIT 1
   }} AS chains,
   COLLECT {{
@@ -231,7 +231,7 @@ RETURN properties(n) AS node,
   COUNT {{ UNWIND units AS u MATCH (p:Person)-[:MEMBER_OF]->(u) RETURN DISTINCT p }} - size(hidden) AS headcount,
   COLLECT {{
     MATCH (n)-[:OWNS]->(x) WHERE {visible('x')}
-    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x
+    RETURN x {{.key, .name, .summary, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS x
     ORDER BY x.label, x.name LIMIT {MAX_ROWS}
   }} AS owns,
   {HISTORY},
@@ -245,12 +245,12 @@ RETURN properties(n) AS node,
   COLLECT {{
     MATCH p = (n)-[:PART_OF*0..{MAX_DEPTH}]->(top)
     WHERE NOT (top)-[:PART_OF]->() AND {path_visible('p')}
-    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}}] AS chain
+    RETURN [x IN nodes(p) | x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}}] AS chain
     ORDER BY length(p) DESC LIMIT 1
   }} AS chains,
   COLLECT {{
     MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
-    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS o ORDER BY o.name
   }} AS owners,
   COLLECT {{ MATCH (n)-[:PART_OF]->(x:System) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name }} AS part_of,
   COLLECT {{ MATCH (x:System)-[:PART_OF]->(n) WHERE {visible('x')} RETURN x {{.key, .name, .kind}} AS x ORDER BY x.name
@@ -278,14 +278,14 @@ RETURN properties(n) AS node,
   [] AS chains,
   COLLECT {{
     MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
-    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS o ORDER BY o.name
   }} AS owners,
   COLLECT {{
     MATCH (n)-[h:HAS_STEP]->(s:Step)
     RETURN s {{.key, .name, .summary, order: coalesce(h.order, s.order),
                responsible: COLLECT {{
                  MATCH (r)-[:RESPONSIBLE_FOR]->(s) WHERE {visible('r')}
-                 RETURN r {{.key, .name, label: [l IN labels(r) WHERE l <> 'Entity'][0]}} AS r ORDER BY r.name
+                 RETURN r {{.key, .name, label: [l IN labels(r) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS r ORDER BY r.name
                }}}} AS s
     ORDER BY s.order, s.name
   }} AS steps,
@@ -300,11 +300,11 @@ RETURN properties(n) AS node,
   [] AS chains,
   COLLECT {{
     MATCH (o)-[:OWNS]->(n) WHERE {visible('o')}
-    RETURN o {{.key, .name, label: [l IN labels(o) WHERE l <> 'Entity'][0]}} AS o ORDER BY o.name
+    RETURN o {{.key, .name, label: [l IN labels(o) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS o ORDER BY o.name
   }} AS owners,
   COLLECT {{
     MATCH (n)-[:MENTIONS]->(x:Entity) WHERE {visible('x')}
-    RETURN x {{.key, .name, label: [l IN labels(x) WHERE l <> 'Entity'][0]}} AS x ORDER BY x.label, x.name
+    RETURN x {{.key, .name, label: [l IN labels(x) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS x ORDER BY x.label, x.name
     LIMIT {MAX_ROWS}
   }} AS mentions,
   {HISTORY},
@@ -333,7 +333,7 @@ RETURN
   COUNT {{ MATCH (n:Topic) WHERE {visible('n')} }} AS Topic,
   COLLECT {{
     MATCH (n:Entity) WHERE n.updated_at IS NOT NULL AND {visible('n')}
-    RETURN n {{.key, .name, .summary, .updated_at, label: [l IN labels(n) WHERE l <> 'Entity'][0]}} AS n
+    RETURN n {{.key, .name, .summary, .updated_at, label: [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0]}} AS n
     ORDER BY n.updated_at DESC LIMIT $limit
   }} AS recent
 """
@@ -554,7 +554,7 @@ RETURN
     MATCH (n:Entity) WHERE n.name IN ref.candidates AND {visible('n')}
     WITH ref, n ORDER BY n.name = ref.candidates[0] DESC, n.key LIMIT 1000
     WITH ref, head(collect(n)) AS n
-    RETURN {{id: 'name:' + ref.name, label: [l IN labels(n) WHERE l <> 'Entity'][0], key: n.key}} AS hit
+    RETURN {{id: 'name:' + ref.name, label: [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0], key: n.key}} AS hit
   }} AS named
 """
 

@@ -29,6 +29,10 @@ SCHEMA_STATEMENTS = [
     # The few restricted people, found without reading everyone's restriction
     # (a department page's hidden members, graph/pages.py).
     "CREATE INDEX person_restricted IF NOT EXISTS FOR (n:Person) ON (n.restricted_to)",
+    # The Restricted label follows `restricted_to` (graph/access.py); a graph
+    # written before the label existed gets it here.
+    "MATCH (n:Entity) WHERE size(coalesce(n.restricted_to, [])) > 0 AND NOT n:Restricted SET n:Restricted",
+    "MATCH (n:Restricted) WHERE size(coalesce(n.restricted_to, [])) = 0 REMOVE n:Restricted",
     # SCIM (ingest/scim): ids and userNames are unique so concurrent creates cannot duplicate.
     "CREATE CONSTRAINT person_scim_id IF NOT EXISTS FOR (n:Person) REQUIRE n.scim_id IS UNIQUE",
     "CREATE CONSTRAINT person_scim_user_name IF NOT EXISTS FOR (n:Person) REQUIRE n.scim_user_name_lc IS UNIQUE",

@@ -278,7 +278,7 @@ CALL () {{
     AND ($label IS NULL OR $label IN labels(n)) AND {visible('n')}
   RETURN {{type: 'revision', at: r.at, number: r.number, parent: r.parent, author: r.author, kind: r.kind,
           comment: r.comment, size: r.size,
-          page: n {{.key, .name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}}}} AS e
+          page: n {{.key, .name, label: [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0]}}}} AS e
   ORDER BY r.at DESC LIMIT $limit
   UNION ALL
   MATCH (n:Entity)-[:HAD]->(rv:Revision)
@@ -286,7 +286,7 @@ CALL () {{
     AND ($label IS NULL OR $label IN labels(n)) AND {visible('n')}
   RETURN {{type: 'field', at: rv.valid_to, field: rv.field, old: left(toString(rv.value), 120),
           new: left(toString(n[rv.field]), 120), old_source: rv.source, prov: n.prov,
-          page: n {{.key, .name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}}}} AS e
+          page: n {{.key, .name, label: [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0]}}}} AS e
   ORDER BY rv.valid_to DESC LIMIT $limit
 }}
 RETURN e ORDER BY e.at DESC LIMIT $limit
@@ -298,7 +298,7 @@ COUNT_PAGES = "MATCH (n:Entity) RETURN count(n) AS n"
 RANDOM_PAGE = f"""
 MATCH (n:Entity) WHERE {visible('n')}
 WITH n SKIP $skip LIMIT 1
-RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label
+RETURN n.key AS key, [l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0] AS label
 """
 
 

@@ -53,7 +53,7 @@ def fetch_fingerprints_query(label: str) -> str:
 # not already read for the batch (one collected record, as above).
 FETCH_SOURCE_NODES = """
 MATCH (n:Entity) WHERE $source IN n.sources AND none(l IN labels(n) WHERE l IN $skip_labels)
-RETURN collect([[l IN labels(n) WHERE l <> 'Entity'][0], n.key, [f IN $fields | n[f]]]) AS rows
+RETURN collect([[l IN labels(n) WHERE NOT l IN ['Entity', 'Restricted']][0], n.key, [f IN $fields | n[f]]]) AS rows
 """
 
 # Current edges the merge must know: every edge of the batch's types (for
@@ -81,8 +81,8 @@ def fetch_edges_query(types: tuple[str, ...], others: tuple[str, ...] = (), with
     if others:
         parts.append(f"MATCH (a)-[r:{'|'.join(others)}]->(b)\n"
                      "WHERE $source IN coalesce(r.sources, [r.source])\n"
-                     "RETURN collect([type(r), [l IN labels(a) WHERE l <> 'Entity'][0], a.key,\n"
-                     f"                [l IN labels(b) WHERE l <> 'Entity'][0], b.key, {row}]) AS rows")
+                     "RETURN collect([type(r), [l IN labels(a) WHERE NOT l IN ['Entity', 'Restricted']][0], a.key,\n"
+                     f"                [l IN labels(b) WHERE NOT l IN ['Entity', 'Restricted']][0], b.key, {row}]) AS rows")
     return "\nUNION ALL\n".join(parts)
 
 
@@ -99,8 +99,8 @@ WHERE type(r) IN $types
 WITH DISTINCT r
 WITH r, startNode(r) AS a, endNode(r) AS b
 RETURN type(r) AS type,
-       [l IN labels(a) WHERE l <> 'Entity'][0] AS src_label, a.key AS src,
-       [l IN labels(b) WHERE l <> 'Entity'][0] AS dst_label, b.key AS dst,
+       [l IN labels(a) WHERE NOT l IN ['Entity', 'Restricted']][0] AS src_label, a.key AS src,
+       [l IN labels(b) WHERE NOT l IN ['Entity', 'Restricted']][0] AS dst_label, b.key AS dst,
        properties(r) AS props
 """
 

@@ -57,7 +57,7 @@ def engine_org(neo4j):
     result = sync(engine_batch(), full=False)
     assert not result.rejected_records, [str(p) for p in result.rejected_records]
     # A restricted page: only the "hr" group may see it.
-    driver.write("MATCH (p:Person {key: 'secret-sam'}) SET p.restricted_to = ['hr']")
+    driver.write("MATCH (p:Person {key: 'secret-sam'}) SET p.restricted_to = ['hr'], p:Restricted")
     return neo4j
 
 
