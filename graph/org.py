@@ -192,12 +192,18 @@ CALL (hidden, closed) {{
 }}
 CALL (hidden, closed) {{
   MATCH (d:Department) WHERE coalesce(d.status, '') <> 'retired' AND {visible('d')}
-  OPTIONAL MATCH path = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->(d)
-  WHERE (u:Team OR u:Department) AND none(x IN tail(nodes(path)) WHERE x IN closed)
-  WITH d, hidden, closed, count(DISTINCT p) AS everyone
+  CALL (d, closed) {{
+    // the units under d the viewer reaches through open units only, found
+    // once; each of their people is counted once (no path per person)
+    OPTIONAL MATCH up = (u)-[:PART_OF*0..10]->(d)
+    WHERE (u:Team OR u:Department) AND none(x IN nodes(up) WHERE x IN closed)
+    WITH collect(DISTINCT u) AS open
+    UNWIND open AS u
+    MATCH (p:Person)-[:MEMBER_OF]->(u)
+    RETURN open, count(DISTINCT p) AS everyone
+  }}
   WITH d, everyone - size([h IN hidden WHERE EXISTS {{
-         MATCH hp = (h)-[:MEMBER_OF]->(x)-[:PART_OF*0..10]->(d)
-         WHERE (x:Team OR x:Department) AND none(y IN tail(nodes(hp)) WHERE y IN closed) }}]) AS n
+         MATCH (h)-[:MEMBER_OF]->(x) WHERE x IN open }}]) AS n
   ORDER BY n DESC, d.name
   RETURN collect(d {{.key, .name, headcount: n,
     leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(d) WHERE {visible('l')}
