@@ -160,14 +160,17 @@ def build(q: QuestionQuery) -> str:
     # A personal field is returned only when the field policy lets the viewer see it.
     prop = f", value: CASE WHEN {prop_visible('prop', 'res')} THEN res[$prop] END" if q.prop else ""
     lines.append("ORDER BY depth, res.name")
-    lines.append(
-        "WITH n0, collect(CASE WHEN res IS NULL THEN null ELSE res {.key, .name, .title, "
-        f"label: {label_of('res')}, depth: depth, inferred: inferred{prop}, "
-        f"via: [v IN via WHERE v IS NOT NULL | v {{.key, .name, label: {label_of('v')}}}]}} END) AS items")
+    # Every result is counted, but only the first $limit are turned into maps
+    # (a department's thousands of engineers are one number and 50 names).
+    lines.append("WITH n0, collect(CASE WHEN res IS NULL THEN null ELSE "
+                 "{res: res, depth: depth, inferred: inferred, via: via} END) AS rows")
     lines.append(
         f"RETURN CASE WHEN n0 IS NULL THEN null ELSE n0 {{.key, .name, .title, label: {label_of('n0')}}} END "
-        "AS start, size(items) AS total, items[..$limit] AS items, "
-        "CASE WHEN $target_key IS NULL THEN null ELSE any(x IN items WHERE x.key = $target_key) END AS hit")
+        "AS start, size(rows) AS total, "
+        "[x IN rows[..$limit] | head([res IN [x.res] | res {.key, .name, .title, "
+        f"label: {label_of('res')}, depth: x.depth, inferred: x.inferred{prop}, "
+        f"via: [v IN x.via WHERE v IS NOT NULL | v {{.key, .name, label: {label_of('v')}}}]}}])] AS items, "
+        "CASE WHEN $target_key IS NULL THEN null ELSE any(x IN rows WHERE x.res.key = $target_key) END AS hit")
     return "\n".join(lines)
 
 
