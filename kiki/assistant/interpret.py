@@ -498,6 +498,8 @@ class Interpreter:
         subject: Subject | None = None
         spos: tuple[int, int] | None = None
         for (a, b, cand, text) in linked:
+            if cand.status == "page" and cand.fit != "exact" and self._said_title(tokens, wh, terse):
+                continue  # "who is our chief executive officer": a title, not "Executive Office" misspelt
             if cand.status == "page":
                 subject = _subject(cand.pages[0])
                 # "www-artist system?": a kind word naming a level the page is not at.
@@ -567,7 +569,8 @@ class Interpreter:
                     and not (a and tokens[a].cap and tokens[a - 1].low in ("in", "at", "for")):
                 continue  # "at the company": the whole organization, not a name ("in Business" is one)
             before = " ".join(t.low for t in tokens[max(0, a - 3):a])
-            if cand.status != "page" and location is None and (
+            cued = any(before.endswith(c) for c in LOCATION_CUES)
+            if cand.status != "page" and location is None and not cued and (
                     a and tokens[a - 1].low in ("in", "from", "at", "of") or
                     b < n and (tokens[b].tag == "role" or (label_of_word(tokens[b]) or ("",))[0] == "Person")) \
                     and self.location_held(text):
@@ -787,6 +790,16 @@ class Interpreter:
                     out.pop()
             out.append(best)
         return out
+
+    def _said_title(self, tokens: list[Tok], wh: str | None, terse: bool) -> bool:
+        """Whether the words after "who is (our/the)" are, together, a title
+        someone has or a title an abbreviation stands for."""
+        if wh not in ("who", "whom") and not terse:
+            return False
+        first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+        words = [t.low for t in tokens[first:] if t.low not in ("?", ":")] if first is not None else []
+        phrase = " ".join(words)
+        return 1 < len(words) <= 6 and (phrase in lexicon.TITLE_ABBREVIATIONS.values() or self.title_held(phrase))
 
     def _inverse(self, tokens, subject, spos, count) -> Interpretation | None:
         """A relation named about the page but asked backwards: "which people

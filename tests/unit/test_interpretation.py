@@ -489,3 +489,20 @@ def test_a_place_someone_is_based_in_is_a_location_filter(question, reading):
 def test_yes_no_on_a_systems_state_kind_or_type(question, prop, value):
     r = read(question).reading
     assert (r.aggregate, r.prop, r.target_value) == ("yesno", prop, value)
+
+
+def test_a_title_is_not_read_as_a_misspelt_page_name():
+    # "executive officer" is one letter from a team called Executive Office.
+    rows = ROWS + [{"label": "Team", "key": "executive-office", "name": "Executive Office", "aliases": [],
+                    "score": 1.0, "detail": "", "kind": ""}]
+
+    def link_office(text, types):
+        return linking.classify(text, linking.rank(text, rows, list(types or PAGE_LABELS)), None)
+
+    interp, _ = engine.understand("Who is our chief executive officer?", link_office, lambda: ME, "ana-costa", None,
+                                  today=REF)
+    assert interp.reading.subject.kind == "title"
+    assert "chief executive officer" in interp.reading.subject.title_words
+    interp, _ = engine.understand("who leads the Executive Office", link_office, lambda: ME, "ana-costa", None,
+                                  today=REF)
+    assert interp.reading.describe() == "the lead of Executive Office"
