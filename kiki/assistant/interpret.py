@@ -228,6 +228,9 @@ def tag(tokens: list[Tok]) -> None:
             t.tag = "stop"
         prev_wh = t.low in WH
         i += 1
+    for a, b in zip(tokens, tokens[1:]):
+        if a.low == "staff" and a.tag in ("label", "cue") and b.tag == "role":
+            a.tag, a.value = "", None  # "staff engineers": part of the title, not "people"
 
 
 def has(t: Tok, kind: str) -> bool:
