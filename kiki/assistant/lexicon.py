@@ -163,7 +163,7 @@ SENSES: tuple[Sense, ...] = (
           preps=("in", "under", "within", "inside", "of", "part of", "below", "are in", "is in", "are under",
                  "sit in", "sit under", "are part of", "exist in", "are there in", "roll up into", "roll up to",
                  "rolls up into", "rolls up to", "report into", "reports into", "fall under", "falls under",
-                 "make up", "makes up", "form", "constitute"),
+                 "make up", "makes up", "form", "constitute", "belong to", "belongs to", "are within"),
           description="teams and sub-teams inside a department or team"),
     Sense("parent_unit", (S("PART_OF", "out"),), UNITS, UNITS, "the unit {x} is part of",
           nouns=("parent", "parent team", "parent unit"),
