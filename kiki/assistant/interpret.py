@@ -527,7 +527,11 @@ class Interpreter:
                 t.tag == "cue" and phrase_of(t) not in _POSSESSION for t in tokens if not spos[0] <= t.i < spos[1]):
             # "who is ana@acme.com", "who has the address ...": the person it belongs to
             return Interpretation(Reading(op="describe", subject=subject, notes=list(self.notes)))
-        selfpos = next((t.i for t in tokens if t.tag == "self"), None)
+        # "show me everyone on my team": "my team" is the subject, not the "me" of "show me"
+        selfpos = next((t.i for t in tokens if t.tag == "self" and t.low in ("my", "our") and t.i + 1 < n and
+                        tokens[t.i + 1].tag in ("cue", "label")), None)
+        if selfpos is None:
+            selfpos = next((t.i for t in tokens if t.tag == "self"), None)
         if subject is None and selfpos is not None:
             t = tokens[selfpos]
             nxt = tokens[selfpos + 1] if selfpos + 1 < n else None
@@ -1260,7 +1264,7 @@ class Interpreter:
 _KINDS = {"component", "api", "resource", "system", "domain", "group", "user", "location", "template"}
 _NTH = {"2": "second", "two": "second", "3": "third", "three": "third", "4": "fourth", "four": "fourth",
         "5": "fifth"}
-_OBJECT_PRONOUNS = {"him", "her", "them", "himself", "herself", "themselves"}
+_OBJECT_PRONOUNS = {"him", "her", "them", "himself", "herself", "themselves", "it"}
 _TEAMMATES = {"teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
               "peers"}
 # Words people say after "my" (a one-edit slip of one is that word: fix_typos).

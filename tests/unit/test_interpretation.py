@@ -454,6 +454,8 @@ def test_words_that_only_look_like_negations(question, reading):
     ("how many members has Payments got", "the number of people in Payments"),
     ("who are the staff engineers", "people whose title says staff engineer"),
     ("how many staff does Payments have", "the number of people in Payments"),
+    ("my team - who's in it?", "the people in Risk Data"),
+    ("show me everyone on my team", "the people in Risk Data"),
 ])
 def test_everyday_phrasings_of_counts_chains_titles_and_states(question, reading):
     assert read(question).reading.describe() == reading
