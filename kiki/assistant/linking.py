@@ -248,6 +248,11 @@ def classify(phrase: str, found: list[Linked], hint: str | None = None):
     top = found[0]
     if top.exact:
         same = [c for c in found if c.exact and c.type == top.type and c.name.lower() == top.name.lower()]
+        other_unit = [c for c in found if c.exact and c.type != top.type and c.name.lower() == top.name.lower()
+                      and {c.type, top.type} == {"Team", "Department"}]
+        if other_unit and not hint:
+            # a team and a department with one name: either may be meant, so ask
+            return Candidate("ambiguous", [top, *other_unit][:6])
         return Candidate("page", same[:5], "exact")
     ties = [c for c in found[1:] if not c.exact and c.fit == top.fit and c.type == top.type]
     if ties:

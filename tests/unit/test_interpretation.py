@@ -510,3 +510,21 @@ def test_a_title_is_not_read_as_a_misspelt_page_name():
     interp, _ = engine.understand("who leads the Executive Office", link_office, lambda: ME, "ana-costa", None,
                                   today=REF)
     assert interp.reading.describe() == "the lead of Executive Office"
+
+
+def test_a_team_and_a_department_of_one_name_are_asked_about():
+    rows = ROWS + [{"label": "Department", "key": "platform-dept", "name": "platform", "aliases": [], "score": 1.0,
+                    "detail": "", "kind": ""}]
+
+    def link_both(text, types):
+        hint = next((lexicon.LABEL_WORDS[w][0] for w in text.lower().split()
+                     if w in lexicon.LABEL_WORDS and lexicon.LABEL_WORDS[w][0]), None)
+        return linking.classify(text, linking.rank(text, rows, list(types or PAGE_LABELS)), hint)
+
+    interp, _ = engine.understand("which teams report into platform", link_both, lambda: ME, "ana-costa", None,
+                                  today=REF)
+    assert interp.reading is None and interp.kind == "ambiguous"
+    assert {o.key for o in interp.options} == {"platform", "platform-dept"}
+    interp, _ = engine.understand("who leads the platform department", link_both, lambda: ME, "ana-costa", None,
+                                  today=REF)
+    assert interp.reading.subject.key == "platform-dept"
