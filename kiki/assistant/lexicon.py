@@ -359,7 +359,8 @@ PROPERTY_WORDS = {
                   "lifecycle state", "state", "phase", "release stage", "maturity level"),
     "type": ("type", "component type", "kind of component", "sort", "sort of", "kind of system",
              "kind of service", "type of component", "component kind", "category"),
-    "kind": ("kind", "catalog kind", "entity kind"),
+    "kind": ("kind", "catalog kind", "entity kind", "kind of entity", "entity type", "kind of catalog entity",
+             "catalog entity kind"),
 }
 for _prop in PROPERTY_WORDS:
     assert any(_prop in props for props in PAGE_PROPERTIES.values()), _prop
