@@ -14,6 +14,8 @@ from . import driver
 from .access import Viewer, path_visible, viewer_params, visible
 from .model import check_key
 from .cypher import label_of as _label, path_valid_on, valid_on as _valid
+from .queries import LOCATION_INDEX, TITLE_INDEX
+from .search import lucene_escape
 
 _TEAM_OR_DEPT = f"(t:Team OR t:Department) AND ($label IS NULL OR $label IN labels(t)) AND {visible('t')}"
 
@@ -402,16 +404,23 @@ def chart_search(q: str, viewer=None) -> list[dict]:
 
 
 
-# A person's property compared whole and in any case; the property name is allow-listed here.
+# A person's property compared whole and in any case, its candidates found
+# through the property's full-text index (no scan of everyone); the
+# property name is allow-listed here.
+_HELD_INDEX = {"title": TITLE_INDEX, "location": LOCATION_INDEX}
 HELD = {prop: f"""
-MATCH (p:Person) WHERE toLower(p.{prop}) = $value AND {visible('p')}
+CALL db.index.fulltext.queryNodes('{index}', $words, {{limit: 1000}}) YIELD node AS p
+WITH p WHERE p:Person AND toLower(p.{prop}) = $value AND {visible('p')}
 RETURN count(p) > 0 AS held
-""" for prop in ("title", "location")}
+""" for prop, index in _HELD_INDEX.items()}
 
 
 def someone_has(prop: str, value: str, viewer: Viewer | None = None) -> bool:
     """Whether someone the viewer may see has exactly this title or location."""
     if prop not in HELD:
         raise ValueError(f"not a person property Kiki compares: {prop!r}")
-    row = _one(HELD[prop], viewer, value=" ".join(str(value).lower().split()))
+    words = str(value).lower().split()
+    if not words:
+        return False
+    row = _one(HELD[prop], viewer, value=" ".join(words), words=" AND ".join(lucene_escape(w) for w in words))
     return bool(row and row["held"])

@@ -10,6 +10,8 @@ CHANGE_INITIAL_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM 'neo4j' TO $new"
 
 # --- schema ------------------------------------------------------------
 FULLTEXT_INDEX = "entity_text"
+TITLE_INDEX = "person_title"
+LOCATION_INDEX = "person_location"
 # Passage vectors for semantic search (graph/chunks.py); all-MiniLM-L6-v2 -> 384 dims.
 VECTOR_INDEX = "chunk_embedding"
 EMBEDDING_DIMENSIONS = 384
@@ -29,6 +31,10 @@ SCHEMA_STATEMENTS = [
     # The few restricted people, found without reading everyone's restriction
     # (a department page's hidden members, graph/pages.py).
     "CREATE INDEX person_restricted IF NOT EXISTS FOR (n:Person) ON (n.restricted_to)",
+    # People by the words of their title ("who is our chief of staff"), so a
+    # title question does not read every person's title (graph/question_query.py).
+    f"CREATE FULLTEXT INDEX {TITLE_INDEX} IF NOT EXISTS FOR (n:Person) ON EACH [n.title]",
+    f"CREATE FULLTEXT INDEX {LOCATION_INDEX} IF NOT EXISTS FOR (n:Person) ON EACH [n.location]",
     # The Restricted label follows `restricted_to` (graph/access.py); a graph
     # written before the label existed gets it here.
     "MATCH (n:Entity) WHERE size(coalesce(n.restricted_to, [])) > 0 AND NOT n:Restricted SET n:Restricted",

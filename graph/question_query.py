@@ -25,6 +25,8 @@ from .access import field_visible, prop_visible, viewer_params, visible
 from .cypher import label_of
 from .errors import InvalidInput
 from .model import HISTORIZED, PAGE_LABELS, PAGE_PROPERTIES, RELATIONSHIPS
+from .queries import TITLE_INDEX
+from .search import lucene_escape
 
 MAX_HOPS = 20
 FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label")
@@ -122,9 +124,15 @@ def build(q: QuestionQuery) -> str:
         lines.append(f"MATCH (n0{start_labels}) WHERE n0.key IN $start_keys")
         where[0] = "AND " + where[0]
     else:
-        lines.append(f"MATCH (n0{start_labels})")
         if q.start == "title":
+            # Candidates from the title index (every word of one spelling), then
+            # the exact whole-word test: no scan of everyone's title.
+            lines.append(f"CALL db.index.fulltext.queryNodes('{TITLE_INDEX}', $title_lucene, {{limit: 5000}}) "
+                         "YIELD node AS n0")
+            where.append("n0:Person")
             where.append("coalesce(n0.title, '') =~ $title_re")
+        else:
+            lines.append(f"MATCH (n0{start_labels})")
         # People who left and records gone from their source are not "everyone".
         where.append("coalesce(n0.status, 'active') = 'active'")
         if not q.steps:
@@ -192,6 +200,9 @@ def run(q: QuestionQuery, *, start_keys: list[str] | None = None, title_words: l
         if not alts:
             raise InvalidInput("a title question needs title words")
         params["title_re"] = "(?is)(?:" + "|".join(alts) + ").*"
+        params["title_lucene"] = " OR ".join(
+            "(" + " AND ".join(lucene_escape(w) for w in phrase.lower().split()) + ")"
+            for phrase in title_words or [] if phrase.strip())
     if q.as_of:
         params["as_of"] = as_of
     for f in q.filters:

@@ -24,12 +24,17 @@ LIMIT $limit
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 
 
+def lucene_escape(word: str) -> str:
+    """One word as a Lucene term, its syntax characters escaped."""
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
+
+
 def lucene_query(text: str) -> str:
     """Escaped terms, each also matched as a prefix, so typeahead finds 'Ris' -> 'Risk'."""
     words = [w for w in re.split(r"\s+", text.strip()) if w]
     parts = []
     for w in words[:12]:
-        esc = _LUCENE_SPECIAL.sub(r"\\\1", w)
+        esc = lucene_escape(w)
         if re.fullmatch(r"[\w]+", w) and w.upper() not in ("AND", "OR", "NOT"):
             parts.append(f"({esc} OR {esc.lower()}*)")
         else:

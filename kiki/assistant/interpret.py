@@ -500,8 +500,10 @@ class Interpreter:
         # Self references and pronouns can be the subject too.
         subject: Subject | None = None
         spos: tuple[int, int] | None = None
+        said_title = False
         for (a, b, cand, text) in linked:
             if cand.status == "page" and cand.fit != "exact" and self._said_title(tokens, wh, terse):
+                said_title = True
                 continue  # "who is our chief executive officer": a title, not "Executive Office" misspelt
             if cand.status == "page":
                 subject = _subject(cand.pages[0])
@@ -668,8 +670,8 @@ class Interpreter:
             first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
             words = [t.low for t in tokens[first:] if not (t.tag == "aux" and t.i == n - 1)] if first is not None \
                 else []
-            if 1 < len(words) <= 6 and not any(t.tag in ("poss", "count") for t in tokens) and \
-                    self.title_held(" ".join(words)):
+            if 1 < len(words) <= 6 and not any(t.tag in ("poss", "count") for t in tokens) and (
+                    said_title or self.title_held(" ".join(words))):
                 title_subject, unknown, spos = [" ".join(words)], [], (first, n)
         if title_subject:
             subject = Subject("title", "Person", title_words=tuple(title_subject))
