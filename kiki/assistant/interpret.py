@@ -75,7 +75,8 @@ _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|wh
                     r"\b(?:in|within|up|at|with) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|firm|"
                     r"reporting line|chain|chain of command|management chain)\b|\bup the chain\b|"
                     r"\b(?:goes|go|went|were|was|is) (?:down|offline)\b|\b(?:fails|failed)\b|"
-                    r"\b(?:in total|in all|all told|all in all|as a whole)\b|\ball the way(?: up)?(?: to the top)?\b|\b(?:up )?to the (?:very )?(?:top|ceo)\b", re.I)
+                    r"\b(?:in total|in all|all told|all in all|as a whole|these days|nowadays|at the moment|right now|"
+                    r"roughly|approximately|approx\.?|more or less|give or take)\b|\ball the way(?: up)?(?: to the top)?\b|\b(?:up )?to the (?:very )?(?:top|ceo)\b", re.I)
 
 
 @dataclass
@@ -1356,7 +1357,8 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"\b(?:grand-?boss|grand-?manager|n\s*\+\s*2|skip-?level(?!\s+(?:manager|boss|supervisor|lead))|"
                r"skip(?=\s*[?.!]*$))", "skip-level manager", q, flags=re.I)
     q = re.sub(r"\bn\s*\+\s*([3-5])\b", lambda m: f"{_NTH[m.group(1)]}-level manager", q, flags=re.I)
-    q = re.sub(r"\b(two|2|three|3|four|4)\s+levels?\s+(?:above|up from|over|up|higher than)\b",
+    q = re.sub(r"\b(two|2|three|3|four|4)\s+(?:levels?|rungs?|steps?|tiers?|layers?)\s+(?:above|up from|over|up|"
+               r"higher than)\b",
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)

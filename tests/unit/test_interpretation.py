@@ -456,6 +456,8 @@ def test_words_that_only_look_like_negations(question, reading):
     ("how many staff does Payments have", "the number of people in Payments"),
     ("my team - who's in it?", "the people in Risk Data"),
     ("show me everyone on my team", "the people in Risk Data"),
+    ("who sits two rungs above Gina Park", "the manager of the manager of Gina Park"),
+    ("roughly how many folks are on the Payments squad these days", "the number of people in Payments"),
 ])
 def test_everyday_phrasings_of_counts_chains_titles_and_states(question, reading):
     assert read(question).reading.describe() == reading
