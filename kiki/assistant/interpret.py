@@ -1097,7 +1097,9 @@ class Interpreter:
                 continue  # "people" once the path has reached people
             # What lies to the left: a relation noun ("the manager of"), a label word
             # ("teams in"), a role ("engineers in") or a question word ("who in").
-            left = next((u for u in reversed(before[:idx]) if u.tag not in ("stop", "aux", "cont")), None)
+            # ("how many reports are there under Dan": "there" says nothing)
+            left = next((u for u in reversed(before[:idx]) if u.tag not in ("stop", "aux", "cont")
+                         and u.low != "there"), None)
             to_label = None
             for u in reversed([x for x in tokens[:t.i]]):
                 if u.i in skip and label_of_word(u):

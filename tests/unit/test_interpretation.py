@@ -458,6 +458,7 @@ def test_words_that_only_look_like_negations(question, reading):
     ("show me everyone on my team", "the people in Risk Data"),
     ("who sits two rungs above Gina Park", "the manager of the manager of Gina Park"),
     ("roughly how many folks are on the Payments squad these days", "the number of people in Payments"),
+    ("how many direct reports are there under Dan Okafor", "the number of people who report to Dan Okafor"),
 ])
 def test_everyday_phrasings_of_counts_chains_titles_and_states(question, reading):
     assert read(question).reading.describe() == reading
