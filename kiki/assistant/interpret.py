@@ -350,7 +350,8 @@ class Interpreter:
     # --- the whole question ----------------------------------------------------
     def interpret(self, question: str, as_of: str | None = None) -> Interpretation:
         question = re.sub(r"\b(who|what|where|when|how)s\b", r"\1's", question, flags=re.I)
-        tokens = tokenize(_NOISE.sub(" ", _rephrase(question)))
+        rephrased = _rephrase(question)
+        tokens = tokenize(_NOISE.sub(" ", rephrased))
         if not tokens:
             return Interpretation(None, "empty", "unclear")
         fix_typos(tokens, self.notes)
@@ -360,7 +361,7 @@ class Interpreter:
         if op is not None:
             op.reading and setattr(op.reading, "as_of", as_of)
             return op
-        beyond = _beyond_paths(_rephrase(question))
+        beyond = _beyond_paths(rephrased)
         if beyond:
             return Interpretation(None, beyond[1], "unsupported", phrase=beyond[0])
         interp = self._path_reading(tokens)
@@ -668,9 +669,7 @@ class Interpreter:
         if subject is None and title_subject is None and (wh in ("who", "whom") or terse):
             # "who's the chief of staff": words the lexicon knows, but together
             # exactly someone's title
-            first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
-            words = [t.low for t in tokens[first:] if not (t.tag == "aux" and t.i == n - 1)] if first is not None \
-                else []
+            first, words = _after_lead_in(tokens)
             if 1 < len(words) <= 6 and not any(t.tag in ("poss", "count") for t in tokens) and (
                     said_title or self.title_held(" ".join(words))):
                 title_subject, unknown, spos = [" ".join(words)], [], (first, n)
@@ -806,8 +805,7 @@ class Interpreter:
         someone has or a title an abbreviation stands for."""
         if wh not in ("who", "whom") and not terse:
             return False
-        first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
-        words = [t.low for t in tokens[first:] if t.low not in ("?", ":")] if first is not None else []
+        first, words = _after_lead_in(tokens)
         phrase = " ".join(words)
         return 1 < len(words) <= 6 and (phrase in lexicon.TITLE_ABBREVIATIONS.values() or self.title_held(phrase))
 
@@ -1310,14 +1308,23 @@ _BEYOND = (
 
 
 def _beyond_paths(question: str) -> tuple[str, str] | None:
-    """(the words, what they ask for) when the question needs a negation,
-    exclusion, ranking or comparison, which no reading expresses."""
-    q = _ASKER_DOUBT.sub(" ", question)
+    """(the words, what they ask for) when the (rephrased) question needs a
+    negation, exclusion, ranking or comparison, which no reading expresses."""
     for what, rx in _BEYOND:
-        m = rx.search(q)
+        m = rx.search(question)
         if m:
             return m.group(0), what
     return None
+
+
+def _after_lead_in(tokens: list[Tok]) -> tuple[int | None, list[str]]:
+    """Where the words after "who is (our/the)" start, and those words (a
+    closing verb or colon left out): the title a who-question may name."""
+    first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+    if first is None:
+        return None, []
+    return first, [t.low for t in tokens[first:] if t.low not in ("?", ":")
+                   and not (t.tag == "aux" and t.i == len(tokens) - 1)]
 
 
 def _rephrase(q: str) -> str:

@@ -21,10 +21,19 @@ ROWS += [{"label": "Team", "key": "data-platform", "name": "Data Platform", "ali
           "detail": "", "kind": ""}]
 
 
-def link(text, types):
-    hint = next((lexicon.LABEL_WORDS[w][0] for w in text.lower().split()
-                 if w in lexicon.LABEL_WORDS and lexicon.LABEL_WORDS[w][0]), None)
-    return linking.classify(text, linking.rank(text, ROWS, list(types or PAGE_LABELS)), hint)
+def _link_with(*extra):
+    """The linker over the test org plus `extra` pages (label, key, name)."""
+    added = [{"aliases": [], "score": 1.0, "detail": "", "kind": "", **e} for e in extra]
+
+    def link_rows(text, types):
+        rows = ROWS + added  # ROWS as it is now: tests may add pages to it
+        hint = next((lexicon.LABEL_WORDS[w][0] for w in text.lower().split()
+                     if w in lexicon.LABEL_WORDS and lexicon.LABEL_WORDS[w][0]), None)
+        return linking.classify(text, linking.rank(text, rows, list(types or PAGE_LABELS)), hint)
+    return link_rows
+
+
+link = _link_with()
 
 
 ME = {"me": {"key": "ana-costa", "name": "Ana Costa"}, "teams": [{"key": "risk-data", "name": "Risk Data"}],
@@ -500,11 +509,7 @@ def test_yes_no_on_a_systems_state_kind_or_type(question, prop, value):
 
 def test_a_title_is_not_read_as_a_misspelt_page_name():
     # "executive officer" is one letter from a team called Executive Office.
-    rows = ROWS + [{"label": "Team", "key": "executive-office", "name": "Executive Office", "aliases": [],
-                    "score": 1.0, "detail": "", "kind": ""}]
-
-    def link_office(text, types):
-        return linking.classify(text, linking.rank(text, rows, list(types or PAGE_LABELS)), None)
+    link_office = _link_with({"label": "Team", "key": "executive-office", "name": "Executive Office"})
 
     interp, _ = engine.understand("Who is our chief executive officer?", link_office, lambda: ME, "ana-costa", None,
                                   today=REF)
@@ -516,13 +521,7 @@ def test_a_title_is_not_read_as_a_misspelt_page_name():
 
 
 def test_a_team_and_a_department_of_one_name_are_asked_about():
-    rows = ROWS + [{"label": "Department", "key": "platform-dept", "name": "platform", "aliases": [], "score": 1.0,
-                    "detail": "", "kind": ""}]
-
-    def link_both(text, types):
-        hint = next((lexicon.LABEL_WORDS[w][0] for w in text.lower().split()
-                     if w in lexicon.LABEL_WORDS and lexicon.LABEL_WORDS[w][0]), None)
-        return linking.classify(text, linking.rank(text, rows, list(types or PAGE_LABELS)), hint)
+    link_both = _link_with({"label": "Department", "key": "platform-dept", "name": "platform"})
 
     interp, _ = engine.understand("which teams report into platform", link_both, lambda: ME, "ana-costa", None,
                                   today=REF)
