@@ -413,14 +413,23 @@ CALL db.index.fulltext.queryNodes('{index}', $words, {{limit: 1000}}) YIELD node
 WITH p WHERE p:Person AND toLower(p.{prop}) = $value AND {visible('p')}
 RETURN count(p) > 0 AS held
 """ for prop, index in _HELD_INDEX.items()}
+# The same, for someone whose property holds all the words, anywhere in it
+# ("developer" in "Backend Developer"): the index's tokens are whole words.
+HELD_WORDS = {prop: f"""
+CALL db.index.fulltext.queryNodes('{index}', $words, {{limit: 1000}}) YIELD node AS p
+WITH p WHERE p:Person AND {visible('p')}
+RETURN count(p) > 0 AS held
+""" for prop, index in _HELD_INDEX.items()}
 
 
-def someone_has(prop: str, value: str, viewer: Viewer | None = None) -> bool:
-    """Whether someone the viewer may see has exactly this title or location."""
+def someone_has(prop: str, value: str, viewer: Viewer | None = None, whole: bool = True) -> bool:
+    """Whether someone the viewer may see has exactly this title or location
+    (or, with whole=False, one with all of its words)."""
     if prop not in HELD:
         raise ValueError(f"not a person property Kiki compares: {prop!r}")
     words = str(value).lower().split()
     if not words:
         return False
-    row = _one(HELD[prop], viewer, value=" ".join(words), words=" AND ".join(lucene_escape(w) for w in words))
+    query = HELD[prop] if whole else HELD_WORDS[prop]
+    row = _one(query, viewer, value=" ".join(words), words=" AND ".join(lucene_escape(w) for w in words))
     return bool(row and row["held"])

@@ -211,6 +211,9 @@ def test_titles_and_places_are_looked_up_as_the_viewer_sees_them():
     staff, hr = Viewer(groups=frozenset({"staff"})), Viewer(groups=frozenset({"hr"}))
     assert org.someone_has("location", "berlin", staff) and org.someone_has("title", "Engineering  MANAGER", staff)
     assert not org.someone_has("location", "Reykjavik", staff)
+    # With whole=False a title need only hold the words (role words: "developers").
+    assert org.someone_has("title", "manager", staff, whole=False) and not org.someone_has("title", "manager", staff)
+    assert not org.someone_has("title", "developer", staff, whole=False)
     driver.write("MATCH (p:Person {key: 'secret-sam'}) SET p.location = 'Reykjavik'")
     try:
         # Only someone who may see Secret Sam learns that anyone is based there.

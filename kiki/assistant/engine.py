@@ -179,7 +179,7 @@ def _answer_one(question: str, asker, state, viewer) -> Outcome:
 
     me = _Asker(asker, viewer)
     interp, namesakes = understand(question, link, me, asker, state,
-                                   title_held=lambda phrase: org.someone_has("title", phrase, viewer),
+                                   title_held=lambda phrase, whole=True: org.someone_has("title", phrase, viewer, whole),
                                    location_held=lambda phrase: org.someone_has("location", phrase, viewer))
     if interp.reading is None:
         return _problem(clean_question(question), interp, asker, me, viewer)

@@ -40,7 +40,7 @@ PRONOUNS = {"it", "its", "they", "them", "their", "theirs", "he", "him", "his", 
 EXISTS = {"anyone", "anybody", "someone", "somebody", "anything", "any"}
 COUNT_CUES = ("how many", "number of", "count of", "count", "total number of", "how big", "how large", "size of",
               "size",
-              "headcount", "head count", "total")
+              "headcount", "head count", "total", "tally of", "tally")
 STEPS_CUES = ("steps to", "steps for", "steps of", "steps in", "steps", "how do i", "how can i", "how should i",
               "how do we", "how can we", "how should we", "how to", "how would i", "procedure for", "procedure to",
               "process for", "process to", "walk me through", "talk me through", "what is the process for",
@@ -295,7 +295,7 @@ class Interpreter:
 
     def __init__(self, link: Callable[[str, tuple], Candidate], me: Callable[[], dict | None],
                  asker: str | None = None, state: dict | None = None,
-                 title_held: Callable[[str], bool] | None = None,
+                 title_held: Callable[..., bool] | None = None,
                  location_held: Callable[[str], bool] | None = None):
         cache: dict = {}
 
@@ -307,7 +307,9 @@ class Interpreter:
             return cache[k]
         self.link = cached
         self.me = me
-        self.title_held = title_held or (lambda phrase: False)
+        # title_held(phrase) says whether someone has exactly that title;
+        # title_held(phrase, whole=False), whether some title has its words.
+        self.title_held = title_held or (lambda phrase, whole=True: False)
         self.location_held = location_held or (lambda phrase: False)
         self.asker = asker
         self.state = state or {}
@@ -960,7 +962,12 @@ class Interpreter:
             if t.tag == "life":
                 out.append(Filter("lifecycle", (entries(t, "life")[0],)))
             elif t.tag == "role":
-                out.append(Filter("title", tuple(entries(t, "role")[0])))
+                words = tuple(entries(t, "role")[0])
+                if len(words) > 1 and self.title_held(words[0], whole=False):
+                    # "developers" where titles say Developer: the word itself, not
+                    # its wider sense too (engineers), which would count others.
+                    words = words[:1]
+                out.append(Filter("title", words))
         if location:
             out.append(Filter("location", (location,)))
         return out

@@ -476,10 +476,32 @@ def test_everyday_phrasings_of_counts_chains_titles_and_states(question, reading
 def test_words_that_are_exactly_a_title_are_a_title_question():
     held = {"chief of staff"}
     interp, _ = engine.understand("who's the chief of staff?", link, lambda: ME, "ana-costa", None, today=REF,
-                                  title_held=lambda phrase: phrase in held)
+                                  title_held=lambda phrase, whole=True: whole and phrase in held)
     assert interp.reading.describe() == "the people whose title is chief of staff"
     interp, _ = engine.understand("who's the chief of staff?", link, lambda: ME, "ana-costa", None, today=REF)
     assert interp.reading is None or interp.reading.subject.kind != "title"
+
+
+def test_a_role_word_some_title_says_is_not_widened():
+    def held(words):
+        return lambda phrase, whole=True: not whole and phrase in words
+    question = "how many developers are in Risk Data"
+    interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF,
+                                  title_held=held({"developer"}))
+    assert interp.reading.describe() == "the number of people whose title says developer in Risk Data"
+    interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF, title_held=held(set()))
+    assert interp.reading.describe() == "the number of people whose title says developer or engineer in Risk Data"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("What's Dan Okafor's span of control?", "the people who report to Dan Okafor"),
+    ("Tally of Dan Okafor's direct reports", "the number of people who report to Dan Okafor"),
+    ("how many people does Dan Okafor look after", "the number of people who report to Dan Okafor"),
+    ("who looks after Gina Park", "the manager of Gina Park"),
+    ("how many directs does Carla Mendes have", "the number of people who report to Carla Mendes"),
+])
+def test_more_words_for_reports(question, reading):
+    assert read(question).reading.describe() == reading
 
 
 @pytest.mark.parametrize("question,reading", [
