@@ -717,6 +717,11 @@ class Interpreter:
                 # "is Ana a manager?": does anyone report to her, whatever her title says
                 return Interpretation(Reading(op="path", subject=subject, path=[Step("reports")], aggregate="exists",
                                               notes=list(self.notes)))
+            if words and subject.label == "System" and ({" ".join(words), "still " + " ".join(words)}
+                                                        & set(PROPERTY_WORDS["lifecycle"])):
+                # "is the ledger still supported": its lifecycle says, not a type called "supported"
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="lifecycle",
+                                              notes=list(self.notes)))
             if words and subject.label == "System" and " ".join(words) in LIFECYCLES:
                 # "is www-artist still experimental": a lifecycle, not a kind
                 return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop="lifecycle",
@@ -1259,6 +1264,13 @@ class Interpreter:
             return Interpretation(reading)
         if not path and reading.aggregate in ("list", "count", "exists"):
             if subject.kind == "title":
+                return Interpretation(reading)
+            lifes = [f for f in reading.filters if f.field == "lifecycle"]
+            if subject.kind == "page" and subject.label == "System" and len(lifes) == len(reading.filters) == 1 \
+                    and len(lifes[0].values) == 1:
+                # "risk engine — still live?", "ledger api: production ready?": a yes/no without its verb
+                reading.filters, reading.aggregate = [], "yesno"
+                reading.prop, reading.target_value = "lifecycle", lifes[0].values[0]
                 return Interpretation(reading)
             if reading.filters:
                 return Interpretation(None, "filters without a relation", "unclear")

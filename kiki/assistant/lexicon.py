@@ -359,7 +359,11 @@ PROPERTY_WORDS = {
     "employee_id": ("employee id", "employee number"),
     "slack_channel": ("slack channel", "channel"),
     "lifecycle": ("lifecycle", "life cycle", "lifecycle stage", "stage", "maturity", "status", "lifecycle status",
-                  "lifecycle state", "state", "phase", "release stage", "maturity level"),
+                  "lifecycle state", "state", "phase", "release stage", "maturity level",
+                  # whether it may still be used: its lifecycle says
+                  "still supported", "supported", "still maintained", "maintained", "still in use", "still use",
+                  "still be used", "ok to use", "okay to use", "safe to use", "still usable", "still alive",
+                  "still around"),
     "type": ("type", "component type", "kind of component", "sort", "sort of", "kind of system",
              "kind of service", "type of component", "component kind", "category"),
     "kind": ("kind", "catalog kind", "entity kind", "kind of entity", "entity type", "kind of catalog entity",

@@ -552,3 +552,16 @@ def test_a_team_and_a_department_of_one_name_are_asked_about():
     interp, _ = engine.understand("who leads the platform department", link_both, lambda: ME, "ana-costa", None,
                                   today=REF)
     assert interp.reading.subject.key == "platform-dept"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("Ledger Service — still live?", "whether Ledger Service is production"),
+    ("ledger service: production ready?", "whether Ledger Service is production"),
+    # whether it may still be used is its lifecycle, never a type called "supported"
+    ("Is the Ledger Service still supported?", "the lifecycle of Ledger Service"),
+    ("Can I still use Ledger Service?", "the lifecycle of Ledger Service"),
+    ("is ledger api still maintained", "the lifecycle of Ledger API"),
+    ("is ledger api still experimental", "whether Ledger API is experimental"),
+])
+def test_a_systems_lifecycle_asked_without_its_verb_or_in_other_words(question, reading):
+    assert read(question).reading.describe() == reading
