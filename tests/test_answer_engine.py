@@ -29,6 +29,8 @@ def engine_batch():
             e.props.update({"lifecycle": "experimental", "type": "service"})
         if e.key == "frank-liu":
             e.props["location"] = "Berlin"
+        if e.key == "hugo-weiss":
+            e.props["status"] = "former"
         if e.key == "eve-adams":
             e.props["location"] = "Lisbon"
     b.entities += [
@@ -189,10 +191,15 @@ def test_one_query_answers_a_compiled_reading():
 
 
 def test_a_work_email_names_its_person_and_no_one_else():
-    for q in ("who is ana@example.com?", "Look up ANA@example.com for me", "who has the address ana@example.com"):
+    for q in ("who is ana@example.com?", "Look up ANA@example.com for me", "who has the address ana@example.com",
+              # words about whose the address is are not relations of its holder
+              "who owns the email ana@example.com", "ana@example.com belongs to whom?",
+              "name of the person at ana@example.com", "which person has the mailbox ana@example.com",
+              "who's behind ana@example.com"):
         r = ask(q)
         assert "is the work email of [Ana Costa](/person/ana-costa)" in r["answer"], (q, r["answer"])
         assert cited(r) == {"ana-costa"}, (q, r["sources"])
+    assert ask("who is the manager of ana@example.com")["reading"] == "the manager of Ana Costa"
     # Someone who may not see emails cannot look a person up by one.
     from graph.access import PUBLIC
     with override_settings(KIKI_FIELD_POLICY={"email": "hr"}):
@@ -227,3 +234,12 @@ def test_titles_and_places_are_looked_up_as_the_viewer_sees_them():
     r = ask("who works in Berlin")
     assert r["reading"] == "people based in Berlin" and "[Frank Liu](/person/frank-liu)" in r["answer"]
     assert "Eve Adams" not in r["answer"]
+
+
+def test_whether_someone_still_works_here_is_their_status():
+    r = ask("is Hugo Weiss still here?")
+    assert r["reading"] == "the status of Hugo Weiss" and r["answer"].startswith("No: [Hugo Weiss]")
+    assert "former employee" in r["answer"]
+    # No status recorded is a current employee: the graph's own rule.
+    r = ask("is Gina Park still with us")
+    assert r["answer"].startswith("Yes: [Gina Park](/person/gina-park) is a current employee")

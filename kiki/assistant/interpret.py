@@ -70,6 +70,10 @@ UNIT_BEFORE = {"team", "squad", "department", "division", "dept", "group", "doma
 _STRANDED = {"in", "on", "at", "under", "within", "inside", "part of"}
 _JOINERS = {"and", "of", "&", "for", "the", "de", "y", "und", "et"}
 _POSSESSION = {"have", "has", "got", "include", "includes", "contain", "contains"}
+# Words about whose an address is ("who owns ana@x", "ana@x belongs to whom",
+# "the person at ana@x"): the address's holder, not a relation of theirs.
+_EMAIL_HOLDER = {"own", "owns", "owned by", "belong to", "belongs to", "use", "uses", "using", "used by", "at",
+                 "person", "people", "employee", "owner", "user", "holder", "name", "behind", "is", "for", "of"}
 _NOISE = re.compile(r"^\s*(?:please\s+)?(?:tell|show|give)\s+me\s+(?=who|what|which|where|how|the|a\b)|"
                     r"(?<!\bwork )(?<!\bworks )(?<!\bworking )\bfor (?:me|us)\s*$|\bup to the top\b|\bdirectly\b|"
                     r"\b(?:in|within|up|at|with) (?:the|our|this) (?:hierarchy|org chart|org|organi[sz]ation|company|firm|"
@@ -443,6 +447,9 @@ class Interpreter:
         # "chief executive?", "head of finance?": a bare title asks who holds it
         terse = wh is None and not yesno and not count and len(tokens) <= 4
         _roles_before_membership(tokens)
+        for t in tokens[:-1]:
+            if t.low == "one" and not t.tag and not t.cap and tokens[t.i + 1].low == "of":
+                t.tag = "stop"  # "is Ana one of Dan's reports": not part of a name
         # Names: link every run of unknown words.
         runs = chunks(tokens)
         linked: list[tuple[int, int, Candidate, str]] = []
@@ -530,7 +537,8 @@ class Interpreter:
                         {sn.name for _, sn in lexicon.CUES.get(t.low, [])} & {"reports", "below", "teammates"}:
                     t.tag, t.value = "cue", t.value["was_cue"]
         if isinstance(subject, Subject) and subject.via == "email" and not any(
-                t.tag == "cue" and phrase_of(t) not in _POSSESSION for t in tokens if not spos[0] <= t.i < spos[1]):
+                t.tag == "cue" and phrase_of(t) not in _POSSESSION | _EMAIL_HOLDER
+                for t in tokens if not spos[0] <= t.i < spos[1]):
             # "who is ana@acme.com", "who has the address ...": the person it belongs to
             return Interpretation(Reading(op="describe", subject=subject, notes=list(self.notes)))
         # "show me everyone on my team": "my team" is the subject, not the "me" of "show me"
@@ -713,6 +721,16 @@ class Interpreter:
                 tokens[spos[1]].low in ("a", "an", "still") and subject.label in ("Person", "System"):
             # "is Frank Liu an engineer?": a check of the title (a system's kind or type).
             words = [t.low for t in tokens[spos[1]:] if t.low not in ("a", "an", "still", "the")]
+            if subject.label == "Person" and " ".join(words) in _EMPLOYED:
+                # "is Gina still here": whether they still work here, not a title called "here"
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="status",
+                                              notes=list(self.notes)))
+            if subject.label == "Person" and tokens[spos[1]].low == "still" and not (
+                    {"a", "an"} & {t.low for t in tokens[spos[1]:]} or words[-1:] and (
+                        words[-1].rstrip("s") in ROLE_SYNONYMS or self.title_held(words[-1], whole=False))):
+                # "is Ana still remote": no title word, so not a title check that would say No
+                return Interpretation(Reading(op="path", subject=subject, aggregate="value",
+                                              attribute=" ".join(words), notes=list(self.notes)))
             if subject.label == "Person" and words in (["manager"], ["boss"], ["supervisor"], ["people", "manager"]):
                 # "is Ana a manager?": does anyone report to her, whatever her title says
                 return Interpretation(Reading(op="path", subject=subject, path=[Step("reports")], aggregate="exists",
@@ -773,6 +791,16 @@ class Interpreter:
                 tokens[a - 1].tag, tokens[a - 1].value = "", None
                 a -= 1
             own = self.link(" ".join(t.text for t in tokens[a:b]), tuple(_preferred(tokens, a, b)))
+            if not (own.status == "page" and own.fit == "exact") and 2 <= b - a <= 6:
+                # "is Eve Adams Frank Liu's boss": two names side by side, each
+                # exactly a page's, are two names, not one unknown.
+                split = next((k for k in range(a + 1, b) if all(
+                    c.status == "page" and c.fit == "exact" for c in (
+                        self.link(" ".join(t.text for t in tokens[a:k]), tuple(_preferred(tokens, a, k))),
+                        self.link(" ".join(t.text for t in tokens[k:b]), tuple(_preferred(tokens, k, b)))))), None)
+                if split is not None:
+                    out += [(a, split), (split, b)]
+                    continue
             if own.status == "page" and own.fit == "exact":
                 if b < n and _plural_unit_word(tokens[b]):
                     # "Platform Services" may be a page's whole name, not Platform's services
@@ -900,12 +928,25 @@ class Interpreter:
             if lows[:len(filler)] == filler:
                 k = len(filler)
                 break
-        noun = rest[k] if k < len(rest) else None
-        if noun is None or noun.tag != "cue" or lows[k + noun.span:k + noun.span + 1] != ["of"]:
-            return None
-        after = rest[k + noun.span + 1:]
-        if not after or any(t.tag not in ("", "cont", "stop") and not label_of_word(t) for t in after):
-            return None
+        if lows[:1] == ["still"]:
+            k = 1  # "is Dan still Ana's manager"
+        while k < len(rest) and lows[k] in ("the", "a", "an"):
+            k += 1
+        poss = next((j for j in range(k, len(rest)) if rest[j].tag == "poss"), None)
+        if poss is not None and poss > k and all(t.tag in ("", "cont") for t in rest[k:poss]):
+            # "is Dan Okafor Ana Costa's manager?": the relation is read from the
+            # possessor, whatever order the two names come in.
+            noun = rest[poss + 1] if poss + 1 < len(rest) else None
+            if noun is None or noun.tag != "cue" or any(t.low not in ("?", ".", "!", "now", "currently", "still")
+                                                        for t in rest[poss + 1 + noun.span:]):
+                return None
+        else:
+            noun = rest[k] if k < len(rest) else None
+            if noun is None or noun.tag != "cue" or lows[k + noun.span:k + noun.span + 1] != ["of"]:
+                return None
+            after = rest[k + noun.span + 1:]
+            if not after or any(t.tag not in ("", "cont", "stop") and not label_of_word(t) for t in after):
+                return None
         sense = next((x for x in lexicon.senses_for(phrase_of(noun), "noun")
                       if target.label in x.from_labels and subject.label in x.to_labels), None)
         if sense is None:
@@ -1283,6 +1324,10 @@ class Interpreter:
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
 
 
+# Words for still working here ("is Gina still here"): a person's status.
+_EMPLOYED = {"here", "around", "with us", "employed", "at the company", "with the company", "working here",
+             "on staff", "on the payroll", "an employee", "employed here", "at the firm", "with the firm",
+             "active", "current", "a current employee", "an active employee", "in the company"}
 _KINDS = {"component", "api", "resource", "system", "domain", "group", "user", "location", "template"}
 _NTH = {"2": "second", "two": "second", "3": "third", "three": "third", "4": "fourth", "four": "fourth",
         "5": "fifth"}
@@ -1390,6 +1435,10 @@ def _rephrase(q: str) -> str:
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)
+    # "the leads of Payments", "Payments' heads": a unit may have several leads,
+    # and the plural is the noun, not the verb of "who leads the teams"
+    q = re.sub(r"\b(the|its|their)\s+(?:leads|heads|leaders)\s+(of|for)\b", r"\1 lead \2", q, flags=re.I)
+    q = re.sub(r"('s?)\s+(?:leads|heads|leaders)\b", r"\1 lead", q, flags=re.I)
     # "how long has Ana been here", "since when has Ana worked here": her start date
     q = re.sub(r"^(?:how long|since when)\s+(?:has|have)\s+(.+?)\s+(?:been\s+)?(?:here|working here|"
                r"worked here|at the company|with the company|with us|employed here|employed|on board|"
@@ -1401,7 +1450,9 @@ def _rephrase(q: str) -> str:
                r"\s+(?:to|into|up to)\b", "are below", q, flags=re.I)
     q = re.sub(r"\b(?:report(?:s|ing)?|roll(?:s|ing)? up)\s+(?:directly or indirectly|indirectly or directly|indirectly)"
                r"\s+(?:to|into)\b", "are below", q, flags=re.I)
-    q = re.sub(r"\b(?:the\s+)?(?:e-?mail\s+)?address(?=\s+\S+@)", "", q, flags=re.I)
+    q = re.sub(r"\b(?:the\s+)?(?:e-?mail\s+|work\s+)?(?:address|mailbox|inbox|account|e-?mail|login|username)"
+               r"(?=\s+\S+@)", "", q, flags=re.I)
+    q = re.sub(r"\bbehind(?=\s+\S+@)", "", q, flags=re.I)  # "who's behind ana@x": who she is
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
                r"does \2 manage anyone", q, flags=re.I)
     # "how do I email Ana": her work email, not the steps of a process

@@ -381,6 +381,14 @@ class ToolAnswers:
             value = self.run("property_as_of", tools.property_as_of, s.key, prop, self.plan.as_of, s.type).data["value"]
         else:
             value = self.run("entity", tools.entity, s.key, s.type).data["props"].get(prop)
+        if prop == "status" and s.type == "Person" and not self.plan.as_of:
+            # A person's record is current unless a source says they left (the
+            # graph's rule: no status is active), so "is Gina still here" has an answer.
+            if str(value or "active").lower() == "former":
+                self.c.add(f"No: {head} has left; the graph records them as a former employee.")
+            else:
+                self.c.add(f"Yes: {head} is a current employee, as far as the graph knows.")
+            return
         if value in (None, "", []):
             return self._unknown(s, attr, head)
         verb = "was" if self.plan.as_of else "is"

@@ -565,3 +565,24 @@ def test_a_team_and_a_department_of_one_name_are_asked_about():
 ])
 def test_a_systems_lifecycle_asked_without_its_verb_or_in_other_words(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # two names side by side, the relation read from the possessor
+    ("is Dan Okafor Ana Costa's manager", "whether Dan Okafor is manager of Ana Costa"),
+    ("Is Eve Adams Frank Liu's boss?", "whether Eve Adams is manager of Frank Liu"),
+    ("is Dan Okafor still Ana Costa's manager", "whether Dan Okafor is manager of Ana Costa"),
+    ("is Risk Data Ana Costa's team", "whether Risk Data is team or department of Ana Costa"),
+    ("is Ana Costa one of Dan Okafor's reports", "whether Ana Costa is people who report to Dan Okafor"),
+    ("is Risk Engine one of the dependencies of Ledger Service", "whether Risk Engine is what Ledger Service depends on"),
+    # a unit's leads, in the plural
+    ("who are the leads of Payments", "the lead of Payments"),
+    ("Payments' heads", "the lead of Payments"),
+    ("who leads the teams in Engineering", "the leads of the teams under Engineering"),
+    # whether someone still works here is their status, never a title check
+    ("is Gina Park still here", "the status of Gina Park"),
+    ("is Gina Park still with us", "the status of Gina Park"),
+    ("is Ana Costa still remote", "the remote of Ana Costa"),
+])
+def test_yes_no_questions_about_two_names_leads_and_still(question, reading):
+    assert read(question).reading.describe() == reading
