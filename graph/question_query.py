@@ -46,6 +46,7 @@ class Segment:
 class PathStep:
     segments: tuple[Segment, ...]
     labels: tuple[str, ...]     # the labels the step may end on
+    nearest: bool = False       # keep only the nearest pages it reaches (a person's own department, not those above)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,13 @@ def build(q: QuestionQuery) -> str:
             cond += _filter_clause(f"n{i}", q.filters)
         lines.append(f"OPTIONAL MATCH p{i} = (n{i - 1}){segs}(n{i}{_labels(step.labels)})")
         lines.append("WHERE " + " AND ".join(cond))
+        if step.nearest and i < len(q.steps):
+            # The pages at the shortest distance from each page before; a page
+            # that reaches none stays, with nothing (so the answer can say so).
+            keep = ", ".join(dict.fromkeys(("n0", f"n{i - 1}")))
+            lines.append(f"WITH {keep}, collect([n{i}, length(p{i})]) AS c{i}, min(length(p{i})) AS d{i}")
+            lines.append(f"WITH n0, [x IN c{i} WHERE x[1] = d{i} | x[0]] AS c{i}")
+            lines.append(f"UNWIND CASE WHEN size(c{i}) = 0 THEN [null] ELSE c{i} END AS n{i}")
         last = f"n{i}"
     k = len(q.steps)
     if k == 0:
@@ -162,9 +170,12 @@ def build(q: QuestionQuery) -> str:
         lines.append(f"WITH {start} AS n0, n0 AS res, 0 AS depth, [] AS via, [] AS inferred")
     else:
         prev = f"n{k - 1}" if k > 1 else "null"
+        # A result is inferred only when every way to it ends on an inferred edge:
+        # a stated one wins ("Ana is in Engineering" stated beats "her team is in it").
         lines.append(f"WITH n0, {last} AS res, min(length(p{k})) AS depth, collect(DISTINCT {prev})[..3] AS via, "
-                     f"[r IN collect(DISTINCT last(relationships(p{k}))) WHERE r.inferred = true | "
-                     f"coalesce(r.inferred_reason, r.reason, 'inferred')] AS inferred")
+                     f"collect(DISTINCT last(relationships(p{k}))) AS ends")
+        lines.append("WITH n0, res, depth, via, CASE WHEN any(r IN ends WHERE coalesce(r.inferred, false) = false) "
+                     "THEN [] ELSE [r IN ends | coalesce(r.inferred_reason, r.reason, 'inferred')] END AS inferred")
     # A personal field is returned only when the field policy lets the viewer see it.
     prop = f", value: CASE WHEN {prop_visible('prop', 'res')} THEN res[$prop] END" if q.prop else ""
     lines.append("ORDER BY depth, res.name")

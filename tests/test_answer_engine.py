@@ -4,6 +4,8 @@ reading shown with every answer, partial names asked back, bad input, and
 the one-query promise. Phrasings are written here, apart from the lexicon."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -41,6 +43,7 @@ def engine_batch():
         E("Department", "platform-dept", "Platform Engineering", summary="A department."),
         E("Team", "data-platform", "Data Platform", summary="Data tooling."),
         E("Person", "secret-sam", "Secret Sam", props={"title": "Data Engineer"}),
+        E("Department", "acme", "Acme Group", summary="The whole company, above its departments."),
     ]
     b.edges += [
         R("PART_OF", "System", "ledger-service", "System", "system.ledger"),
@@ -49,6 +52,8 @@ def engine_batch():
         R("OWNS", "Team", "payments", "System", "old-payouts-api"),
         R("MEMBER_OF", "Person", "secret-sam", "Team", "risk-data"),
         R("REPORTS_TO", "Person", "secret-sam", "Person", "dan-okafor"),
+        R("PART_OF", "Department", "engineering", "Department", "acme"),
+        R("PART_OF", "Department", "finance", "Department", "acme"),
     ]
     return b
 
@@ -243,3 +248,16 @@ def test_whether_someone_still_works_here_is_their_status():
     # No status recorded is a current employee: the graph's own rule.
     r = ask("is Gina Park still with us")
     assert r["answer"].startswith("Yes: [Gina Park](/person/gina-park) is a current employee")
+
+
+def test_someones_department_is_the_nearest_one_not_those_above_it():
+    dept = ask("how many people are in Carla Mendes's department")
+    whole = ask("how many people are in Engineering")
+    number = re.compile(r"\*\*(\d+)\*\*")
+    assert number.search(dept["answer"]).group(1) == number.search(whole["answer"]).group(1), dept["answer"]
+    r = ask("which department is Carla Mendes in")
+    assert "[Engineering](/department/engineering)" in r["answer"] and "Acme Group" not in r["answer"]
+    # A team's size is its own people, not its department's as well.
+    r = ask("how big is Ana Costa's team")
+    assert r["reading"] == "the number of people in the team of Ana Costa"
+    assert number.search(r["answer"]).group(1) == number.search(ask("how many people are in Risk Data")["answer"]).group(1)

@@ -25,6 +25,11 @@ _TOOL_SHAPES = {
 }
 
 
+# Senses that reach a page and everything above it; followed by another step,
+# only the nearest is meant.
+_NEAREST = {"department"}
+
+
 def tool_for(reading: Reading, namesakes: int = 1) -> str | None:
     """The ToolAnswers handler for a reading, or None for the compiled query."""
     if reading.op != "path":
@@ -47,11 +52,14 @@ def compile_reading(reading: Reading) -> QQ.QuestionQuery:
     part outside the allow-lists)."""
     s = reading.subject
     steps = []
-    for step in reading.path:
+    for i, step in enumerate(reading.path):
         sense = step.spec
         segs = tuple(QQ.Segment(x.rel, x.direction, x.min, x.max, x.end) for x in sense.segments)
+        # "the people in Victor's department": his own department, not also the
+        # division and the organization above it
+        nearest = sense.name in _NEAREST and i < len(reading.path) - 1
         for _ in range(step.repeat):
-            steps.append(QQ.PathStep(segs, sense.to_labels))
+            steps.append(QQ.PathStep(segs, sense.to_labels, nearest))
     filters = tuple(f.field for f in reading.filters)
     prop = reading.prop if reading.aggregate in ("value", "yesno") else None
     return QQ.QuestionQuery(start=s.kind, start_label=s.label, steps=tuple(steps), filters=filters, prop=prop,

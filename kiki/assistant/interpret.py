@@ -488,6 +488,8 @@ class Interpreter:
                     tokens[b].low in UNIT_BEFORE and label_of_word(tokens[b]) and (a, b) != (a, a)):
                 b += 1  # "the Executive Office org": a hint, like "team"
             for t in tokens[a:b]:
+                if t.tag == "prop":
+                    t.value = None  # "Mobile Apps": a name's word, no longer the phone property
                 if t.tag:
                     t.tag = ""
             grown.append((a, b))
@@ -1248,6 +1250,8 @@ class Interpreter:
         if count and path and set(path[-1].spec.to_labels) <= {"Team", "Department"} and \
                 target_label not in ("Team", "Department") and not role_words:
             # "how large is Dan's team", "Ana's team size": a unit's size is its people
+            if path[-1].sense == "unit" and any(t.tag in ("cue", "label") and t.low in _TEAM_WORDS for t in tokens):
+                path[-1] = Step("team")  # of her team, not of her department as well
             path.append(Step("members"))
         if path and path[-1].sense == "unit" and target_label == "Department":
             path[-1] = Step("department")  # "what department is Gina in": through her team
@@ -1324,6 +1328,7 @@ class Interpreter:
         return Interpretation(None, f"“{phrase}” does not apply to {name}, a {what}", "no_sense", phrase=phrase)
 
 
+_TEAM_WORDS = {"team", "teams", "squad", "squads", "crew"}
 # Words for still working here ("is Gina still here"): a person's status.
 _EMPLOYED = {"here", "around", "with us", "employed", "at the company", "with the company", "working here",
              "on staff", "on the payroll", "an employee", "employed here", "at the firm", "with the firm",

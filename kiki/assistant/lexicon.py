@@ -150,6 +150,9 @@ SENSES: tuple[Sense, ...] = (
                       "sits in", "is part of", "is a member of", "member of", "is on", "work for", "works for"),
           preps=("in", "on", "of"),
           description="which team a person is in"),
+    # No words of its own: "unit" read from a team word, where only teams fit
+    # ("how big is Lidia's team" counts her team, not her department too).
+    Sense("team", (S("MEMBER_OF", "out"),), ("Person",), ("Team",), "the team of {x}"),
     Sense("department", (S("MEMBER_OF", "out"), S("PART_OF", "out", 0, 10)), ("Person",), ("Department",),
           "the department of {x}",
           nouns=("department", "dept", "division", "departments", "business unit", "org"),
@@ -457,7 +460,7 @@ def nearest(word: str, from_label: str | None = None) -> tuple[Sense, float] | N
         return None
     scored = []
     for sense, sv in zip(SENSES, vectors):
-        if from_label and from_label not in sense.from_labels:
+        if not sense.description or from_label and from_label not in sense.from_labels:
             continue
         scored.append((sum(a * b for a, b in zip(vec, sv)), sense))
     scored.sort(key=lambda x: x[0], reverse=True)

@@ -116,16 +116,23 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
             c.add(f"No: the graph records no {listing.removeprefix('the ')}{when}.")
         return items[:1] if total == 1 else []  # the one page named is what "it" means next
     if reading.aggregate == "count":
+        if not total and len(reading.path) > 1 and reading.path[0].sense in ("team", "unit", "department"):
+            # "how big is Victor's team" when he is in none: not a team of nobody
+            first = Reading(op=reading.op, subject=reading.subject, path=reading.path[:1], as_of=reading.as_of)
+            first_text = first.describe(subject_text=head) if head else first.describe()
+            c.add(f"I don't know {listing}{when}: the graph records no {first_text.removeprefix('the ')}.")
+            return []
         c.add(f"{_cap(listing)}{when}: **{total}**.")
         if items:
             c.add("")
             c.bullets([_item(c, x) for x in items], limit=20)
         return []
     # A list.
-    singular = reading.path and not reading.path[-1].spec.plural
+    # One is asked for ("what domain is X in", "which department is Ana in"):
+    # the nearest, not the domains or the division and organization above it.
+    singular = reading.path and (not reading.path[-1].spec.plural or reading.path[-1].sense == "department")
     depths = {x.get("depth") for x in items if x.get("depth") is not None}
     if singular and len(depths) > 1 and total <= len(items):
-        # One is asked for ("what domain is X in"): the nearest, not the domains above it.
         items = [x for x in items if x.get("depth") == min(depths)]
         total = len(items)
     if not items:

@@ -437,7 +437,7 @@ def test_words_that_only_look_like_negations(question, reading):
     ("how many managers work under Bruno Silva", "the number of people who report to Bruno Silva whose title says "
                                                  "manager"),
     ("how many people does Dan Okafor have reporting to him", "the number of people who report to Dan Okafor"),
-    ("how large is Dan Okafor's team", "the number of people in the team or department of Dan Okafor"),
+    ("how large is Dan Okafor's team", "the number of people in the team of Dan Okafor"),
     ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
     ("list all of Gina Park's managers", "everyone above Gina Park in the management chain"),
     ("who's in Gina Park's management chain", "everyone above Gina Park in the management chain"),
@@ -586,3 +586,10 @@ def test_a_systems_lifecycle_asked_without_its_verb_or_in_other_words(question, 
 ])
 def test_yes_no_questions_about_two_names_leads_and_still(question, reading):
     assert read(question).reading.describe() == reading
+
+
+def test_a_property_word_inside_a_name_is_part_of_the_name():
+    link_apps = _link_with({"label": "Team", "key": "mobile-apps", "name": "Mobile Apps"})
+    interp, _ = engine.understand("which department is Mobile Apps part of", link_apps, lambda: ME, "ana-costa",
+                                  None, today=REF)
+    assert interp.reading.describe() == "the department Mobile Apps is part of"
