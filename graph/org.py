@@ -267,6 +267,13 @@ ASKER_CONTEXT = f"""
 MATCH (me:Person {{key: $asker}})
 CALL (me) {{
   OPTIONAL MATCH (me)-[:MEMBER_OF]->(t:Team) WHERE {visible('t')}
+  // "My team" first: the one they lead, then the one their manager leads,
+  // then one placed in the org (not a cross-cutting group such as a mailing
+  // list), then by name.
+  WITH t, EXISTS {{ (me)-[:LEADS]->(t) }} AS leads,
+       EXISTS {{ (me)-[:REPORTS_TO]->(:Person)-[:LEADS]->(t) }} AS managers_team,
+       EXISTS {{ (t)-[:PART_OF]->(:Entity) }} AS placed
+  ORDER BY leads DESC, managers_team DESC, placed DESC, t.name
   RETURN collect(DISTINCT t {{.key, .name}}) AS teams
 }}
 CALL (me) {{

@@ -46,7 +46,7 @@ class Segment:
 class PathStep:
     segments: tuple[Segment, ...]
     labels: tuple[str, ...]     # the labels the step may end on
-    nearest: bool = False       # keep only the nearest pages it reaches (a person's own department, not those above)
+    prefer: str = ""            # keep only the best pages it reaches, by a rule of _PREFER ("" keeps all)
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,27 @@ def _check(q: QuestionQuery) -> None:
             if s.direction not in ("in", "out") or not (0 <= s.min <= s.max <= MAX_HOPS) or \
                     (s.end and s.end not in PAGE_LABELS):
                 raise InvalidInput(f"bad segment {s}")
+    for step in q.steps:
+        if step.prefer and step.prefer not in _PREFER:
+            raise InvalidInput(f"unknown preference {step.prefer!r}")
     for f in q.filters:
         if f not in FILTER_FIELDS:
             raise InvalidInput(f"unknown filter {f!r}")
     if q.prop is not None and q.prop not in _ALL_PROPS:
         raise InvalidInput(f"unknown property {q.prop!r}")
+
+
+# Ranks of the pages a step reaches from {a} (higher is better), to keep the
+# best: the nearest ("Ana's department": the one she sits in, not the division
+# above), or someone's own team (the one they lead, then the one their manager
+# leads, then one placed in the org rather than a cross-cutting group).
+_PREFER = {
+    "nearest": "-length({p})",
+    "own_team": ("CASE WHEN {b} IS NULL THEN null ELSE "
+                 "CASE WHEN EXISTS {{ ({a})-[:LEADS]->({b}) }} THEN 4 ELSE 0 END + "
+                 "CASE WHEN EXISTS {{ ({a})-[:REPORTS_TO]->(:Person)-[:LEADS]->({b}) }} THEN 2 ELSE 0 END + "
+                 "CASE WHEN EXISTS {{ ({b})-[:PART_OF]->(:Entity) }} THEN 1 ELSE 0 END END"),
+}
 
 
 def _rel(seg: Segment, as_of: bool) -> str:
@@ -156,11 +172,13 @@ def build(q: QuestionQuery) -> str:
             cond += _filter_clause(f"n{i}", q.filters)
         lines.append(f"OPTIONAL MATCH p{i} = (n{i - 1}){segs}(n{i}{_labels(step.labels)})")
         lines.append("WHERE " + " AND ".join(cond))
-        if step.nearest and i < len(q.steps):
-            # The pages at the shortest distance from each page before; a page
-            # that reaches none stays, with nothing (so the answer can say so).
+        if step.prefer and i < len(q.steps):
+            # The best pages by the rule, for each page before; a page that
+            # reaches none stays, with nothing (so the answer can say so).
             keep = ", ".join(dict.fromkeys(("n0", f"n{i - 1}")))
-            lines.append(f"WITH {keep}, collect([n{i}, length(p{i})]) AS c{i}, min(length(p{i})) AS d{i}")
+            rank = _PREFER[step.prefer].format(a=f"n{i - 1}", b=f"n{i}", p=f"p{i}")
+            lines.append(f"WITH {keep}, n{i}, {rank} AS r{i}")
+            lines.append(f"WITH {keep}, collect([n{i}, r{i}]) AS c{i}, max(r{i}) AS d{i}")
             lines.append(f"WITH n0, [x IN c{i} WHERE x[1] = d{i} | x[0]] AS c{i}")
             lines.append(f"UNWIND CASE WHEN size(c{i}) = 0 THEN [null] ELSE c{i} END AS n{i}")
         last = f"n{i}"

@@ -44,6 +44,7 @@ def engine_batch():
         E("Team", "data-platform", "Data Platform", summary="Data tooling."),
         E("Person", "secret-sam", "Secret Sam", props={"title": "Data Engineer"}),
         E("Department", "acme", "Acme Group", summary="The whole company, above its departments."),
+        E("Team", "book-club", "Book Club", summary="A reading group across the company."),
     ]
     b.edges += [
         R("PART_OF", "System", "ledger-service", "System", "system.ledger"),
@@ -54,6 +55,8 @@ def engine_batch():
         R("REPORTS_TO", "Person", "secret-sam", "Person", "dan-okafor"),
         R("PART_OF", "Department", "engineering", "Department", "acme"),
         R("PART_OF", "Department", "finance", "Department", "acme"),
+        R("MEMBER_OF", "Person", "ana-costa", "Team", "book-club"),
+        R("MEMBER_OF", "Person", "hugo-weiss", "Team", "book-club"),
     ]
     return b
 
@@ -261,3 +264,9 @@ def test_someones_department_is_the_nearest_one_not_those_above_it():
     r = ask("how big is Ana Costa's team")
     assert r["reading"] == "the number of people in the team of Ana Costa"
     assert number.search(r["answer"]).group(1) == number.search(ask("how many people are in Risk Data")["answer"]).group(1)
+
+
+def test_my_team_is_the_one_my_manager_leads_not_a_group_i_am_also_in():
+    r = ask("who is on my team?", asker="ana-costa")
+    assert r["reading"].startswith("the people in Risk Data"), r["reading"]
+    assert "Book Club" in r["reading"]   # the other team is named, so the asker can ask about it

@@ -25,9 +25,10 @@ _TOOL_SHAPES = {
 }
 
 
-# Senses that reach a page and everything above it; followed by another step,
-# only the nearest is meant.
-_NEAREST = {"department"}
+# Followed by another step, these senses mean one page of those they reach:
+# a person's department is the nearest (not everything above it), a person's
+# team their own (see graph.question_query._PREFER).
+_PREFER = {"department": "nearest", "team": "own_team"}
 
 
 def tool_for(reading: Reading, namesakes: int = 1) -> str | None:
@@ -57,9 +58,9 @@ def compile_reading(reading: Reading) -> QQ.QuestionQuery:
         segs = tuple(QQ.Segment(x.rel, x.direction, x.min, x.max, x.end) for x in sense.segments)
         # "the people in Victor's department": his own department, not also the
         # division and the organization above it
-        nearest = sense.name in _NEAREST and i < len(reading.path) - 1
+        prefer = _PREFER.get(sense.name, "") if i < len(reading.path) - 1 else ""
         for _ in range(step.repeat):
-            steps.append(QQ.PathStep(segs, sense.to_labels, nearest))
+            steps.append(QQ.PathStep(segs, sense.to_labels, prefer))
     filters = tuple(f.field for f in reading.filters)
     prop = reading.prop if reading.aggregate in ("value", "yesno") else None
     return QQ.QuestionQuery(start=s.kind, start_label=s.label, steps=tuple(steps), filters=filters, prop=prop,

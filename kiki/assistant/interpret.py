@@ -335,9 +335,10 @@ class Interpreter:
         for label, items in pools.items():
             if items:
                 # Departments come nearest first (the one the person sits in);
-                # several teams are equally near, so they go by name.
-                items = sorted(items, key=lambda i: (i.get("depth", 0), i["name"]) if label == "Department"
-                               else i["name"])
+                # teams come in the order graph.org.asker_context gives (the one
+                # they lead, then one placed in the org, then by name).
+                if label == "Department":
+                    items = sorted(items, key=lambda i: (i.get("depth", 0), i["name"]))
                 s = Subject("page", label, items[0]["key"], items[0]["name"], via="self")
                 if len(items) > 1:
                     self.notes.append("also: " + ", ".join(i["name"] for i in items[1:]))
