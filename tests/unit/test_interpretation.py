@@ -593,3 +593,13 @@ def test_a_property_word_inside_a_name_is_part_of_the_name():
     interp, _ = engine.understand("which department is Mobile Apps part of", link_apps, lambda: ME, "ana-costa",
                                   None, today=REF)
     assert interp.reading.describe() == "the department Mobile Apps is part of"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("which org does Risk Data roll up to", "the department Risk Data is part of"),
+    ("which org is Risk Data in", "the department Risk Data is part of"),
+    ("what org does Ana Costa belong to", "the department of Ana Costa"),
+    ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
+])
+def test_which_org_asks_for_a_unit(question, reading):
+    assert read(question).reading.describe() == reading
