@@ -1441,6 +1441,9 @@ def _rephrase(q: str) -> str:
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)
+    # "which of Payments' services are in production": a lifecycle, not a unit they are in
+    q = re.sub(r"\b(?:are|is)\s+(?:currently\s+|still\s+|now\s+)?(in\s+(?:production|prod|development|beta|alpha|"
+               r"preview|pilot)\b)(?=\s*[?.!]*$)", r"\1", q, flags=re.I)
     # "which org is Risk Data in": the unit asked for, not the people of an org
     q = re.sub(r"\b(which|what)\s+(?:orgs?|organi[sz]ations?|org units?)\b", r"\1 department", q, flags=re.I)
     # "the leads of Payments", "Payments' heads": a unit may have several leads,

@@ -603,3 +603,10 @@ def test_a_property_word_inside_a_name_is_part_of_the_name():
 ])
 def test_which_org_asks_for_a_unit(question, reading):
     assert read(question).reading.describe() == reading
+
+
+def test_are_in_production_is_a_lifecycle_not_a_unit():
+    assert read("which of Payments' services are in production").reading.describe() == \
+        "what Payments owns in lifecycle production"
+    assert read("which Payments systems are in production").reading.describe() == \
+        "the systems Payments owns in lifecycle production"
