@@ -336,7 +336,7 @@ class Interpreter:
             if items:
                 # Departments come nearest first (the one the person sits in);
                 # teams come in the order graph.org.asker_context gives (the one
-                # they lead, then one placed in the org, then by name).
+                # they lead, then their manager's, then one placed in the org).
                 if label == "Department":
                     items = sorted(items, key=lambda i: (i.get("depth", 0), i["name"]))
                 s = Subject("page", label, items[0]["key"], items[0]["name"], via="self")
