@@ -45,6 +45,8 @@ def engine_batch():
         E("Person", "secret-sam", "Secret Sam", props={"title": "Data Engineer"}),
         E("Department", "acme", "Acme Group", summary="The whole company, above its departments."),
         E("Team", "book-club", "Book Club", summary="A reading group across the company."),
+        E("Person", "fiona-grant", "Fiona Grant", props={"title": "Controller"}),
+        E("Person", "omar-haddad", "Omar Haddad", props={"title": "Treasurer"}),
     ]
     b.edges += [
         R("PART_OF", "System", "ledger-service", "System", "system.ledger"),
@@ -57,6 +59,8 @@ def engine_batch():
         R("PART_OF", "Department", "finance", "Department", "acme"),
         R("MEMBER_OF", "Person", "ana-costa", "Team", "book-club"),
         R("MEMBER_OF", "Person", "hugo-weiss", "Team", "book-club"),
+        R("MEMBER_OF", "Person", "fiona-grant", "Department", "finance"),
+        R("MEMBER_OF", "Person", "omar-haddad", "Department", "finance"),
     ]
     return b
 
@@ -270,3 +274,11 @@ def test_my_team_is_the_one_my_manager_leads_not_a_group_i_am_also_in():
     r = ask("who is on my team?", asker="ana-costa")
     assert r["reading"].startswith("the people in Risk Data"), r["reading"]
     assert "Book Club" in r["reading"]   # the other team is named, so the asker can ask about it
+
+
+def test_teammates_share_a_team_not_only_a_department():
+    r = ask("who works with Gina Park")
+    assert "[Ana Costa](/person/ana-costa)" in r["answer"] and "[Dan Okafor](/person/dan-okafor)" in r["answer"]
+    # Fiona sits in the Finance department itself, with Omar, in no team: nobody is her teammate.
+    r = ask("who works with Fiona Grant")
+    assert "Omar Haddad" not in r["answer"], r["answer"]

@@ -135,7 +135,8 @@ SENSES: tuple[Sense, ...] = (
           preps=("in", "on", "of", "within", "inside", "at", "from", "under", "are there in", "is there in"),
           description="members people who work in a team or department, its staff and headcount"),
     # Two MEMBER_OF hops: the people in the same teams (and departments) as someone.
-    Sense("teammates", (S("MEMBER_OF", "out"), S("MEMBER_OF", "in")), ("Person",), ("Person",),
+    # Through teams only: everyone in someone's department is not their teammate.
+    Sense("teammates", (S("MEMBER_OF", "out", 1, 1, "Team"), S("MEMBER_OF", "in")), ("Person",), ("Person",),
           "the people in the teams of {x}",
           nouns=("teammates", "team mates", "team-mates", "team members", "colleagues", "coworkers", "co-workers",
                  "peers"),
