@@ -1251,9 +1251,11 @@ class Interpreter:
         if count and path and set(path[-1].spec.to_labels) <= {"Team", "Department"} and \
                 target_label not in ("Team", "Department") and not role_words:
             # "how large is Dan's team", "Ana's team size": a unit's size is its people
-            if path[-1].sense == "unit" and any(t.tag in ("cue", "label") and t.low in _TEAM_WORDS for t in tokens):
-                path[-1] = Step("team")  # of her team, not of her department as well
             path.append(Step("members"))
+        if any(t.tag in ("cue", "label") and t.low in _TEAM_WORDS for t in tokens):
+            # "how big is Lidia's team", "who leads Gina's team": through her team,
+            # not her department as well
+            path[:-1] = [Step("team") if st.sense == "unit" else st for st in path[:-1]]
         if path and path[-1].sense == "unit" and target_label == "Department":
             path[-1] = Step("department")  # "what department is Gina in": through her team
         if extra.get("kind") in ("system", "domain") and not (path and path[-1].sense in ("parent_system", "parts")):
