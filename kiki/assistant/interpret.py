@@ -1443,6 +1443,10 @@ def _rephrase(q: str) -> str:
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)
+    # "what breaks if the ledger api goes down": what depends on it
+    q = re.sub(r"^(?:what|which (?:services|systems|components))\s+(?:breaks|would break|will break|is affected|"
+               r"would be affected|are affected|fails|would fail)\s+(?:if|when)\s+(.+?)\s+(?:goes down|is down|fails|"
+               r"breaks|dies|is unavailable|goes away|is turned off)\s*\??$", r"what depends on \1", q, flags=re.I)
     # "which of Payments' services are in production": a lifecycle, not a unit they are in
     q = re.sub(r"\b(?:are|is)\s+(?:currently\s+|still\s+|now\s+)?(in\s+(?:production|prod|development|beta|alpha|"
                r"preview|pilot)\b)(?=\s*[?.!]*$)", r"\1", q, flags=re.I)

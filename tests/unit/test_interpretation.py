@@ -611,3 +611,9 @@ def test_are_in_production_is_a_lifecycle_not_a_unit():
         "what Payments owns in lifecycle production"
     assert read("which Payments systems are in production").reading.describe() == \
         "the systems Payments owns in lifecycle production"
+
+
+def test_what_breaks_if_it_goes_down_is_what_depends_on_it():
+    assert read("what breaks if Ledger API goes down").reading.describe() == "what depends on Ledger API"
+    assert read("which services are affected if the ledger service fails?").reading.describe() == \
+        "what depends on Ledger Service"
