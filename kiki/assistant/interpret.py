@@ -30,7 +30,8 @@ STOP = set("""a an the of for to in on at by with about from please pls kiki hey
 now just currently current right really exactly actually tell me show give list name find get display know let see
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
-work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up""".split())
+work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
+everything""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
