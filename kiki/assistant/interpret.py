@@ -1444,6 +1444,9 @@ def _rephrase(q: str) -> str:
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)
+    # "who in Risk Data is a data scientist": the data scientists in Risk Data
+    q = re.sub(r"^(?:who|which people|anyone)\s+in\s+(.+?)\s+is\s+an?\s+([a-z][a-z ]*?[a-rt-z])\s*\??$",
+               r"who are the \2s in \1", q, flags=re.I)
     # "what breaks if the ledger api goes down": what depends on it
     q = re.sub(r"^(?:what|which (?:services|systems|components))\s+(?:breaks|would break|will break|is affected|"
                r"would be affected|are affected|fails|would fail)\s+(?:if|when)\s+(.+?)\s+(?:goes down|is down|fails|"

@@ -440,6 +440,7 @@ def test_words_that_only_look_like_negations(question, reading):
     ("how large is Dan Okafor's team", "the number of people in the team of Dan Okafor"),
     ("who is the head of Gina Park's team", "the lead of the team of Gina Park"),
     ("list everything Payments is responsible for", "what Payments owns"),
+    ("who in Risk Data is a data scientist", "the people whose title says data scientist in Risk Data"),
     ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
     ("list all of Gina Park's managers", "everyone above Gina Park in the management chain"),
     ("who's in Gina Park's management chain", "everyone above Gina Park in the management chain"),
