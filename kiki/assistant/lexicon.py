@@ -93,7 +93,7 @@ SENSES: tuple[Sense, ...] = (
           description="management chain reporting line all managers above someone up to the top"),
     Sense("reports", (S("REPORTS_TO", "in"),), ("Person",), ("Person",), "the people who report to {x}",
           nouns=("direct reports", "reports", "subordinates", "underlings", "reportees", "span of control",
-                 "directs", "direct staff"),
+                 "directs", "direct staff", "people managed", "staff managed", "employees managed"),
           subj_verbs=("manage", "manages", "managing", "supervise", "supervises", "oversee", "oversees",
                       "look after", "looks after", "looking after"),
           obj_verbs=("report to", "reports to", "reporting to", "answer to", "answers to", "work for",

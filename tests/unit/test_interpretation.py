@@ -502,6 +502,10 @@ def test_a_role_word_some_title_says_is_not_widened():
     ("how many people does Dan Okafor look after", "the number of people who report to Dan Okafor"),
     ("who looks after Gina Park", "the manager of Gina Park"),
     ("how many directs does Carla Mendes have", "the number of people who report to Carla Mendes"),
+    # "report count" is how many report to him, never a count of his manager
+    ("Dan Okafor report count", "the number of people who report to Dan Okafor"),
+    ("Dan Okafor's direct report count", "the number of people who report to Dan Okafor"),
+    ("Dan Okafor: number of people managed?", "the number of people who report to Dan Okafor"),
 ])
 def test_more_words_for_reports(question, reading):
     assert read(question).reading.describe() == reading
