@@ -1444,6 +1444,11 @@ def _rephrase(q: str) -> str:
                lambda m: f"the {_NTH[m.group(1).lower()]}-level manager of", q, flags=re.I)
     q = re.sub(r"\b(?:the\s+)?(second|third|fourth|2nd|3rd|4th)\s+(manager|boss)\s+(?:up\s+)?(?:from|above)\b",
                r"the \1-level \2 of", q, flags=re.I)
+    # Slips of everyday typing: "ppl", "report in to", "how much direct reports"
+    q = re.sub(r"\bppl\b", "people", q, flags=re.I)
+    q = re.sub(r"\b(report(?:s|ing|ed)?) in to\b", r"\1 into", q, flags=re.I)
+    q = re.sub(r"\bhow much (?=(?:direct )?(?:reports|reportees|people|employees|staff|members|folks|engineers|teams|"
+               r"systems|services)\b)", "how many ", q, flags=re.I)
     # "Victor's report count": how many report to him, not a count of "report to" (his manager)
     q = re.sub(r"\b(?:direct\s+)?reports?\s+(?:count|number|total|tally)\b", "number of direct reports", q, flags=re.I)
     # "who in Risk Data is a data scientist": the data scientists in Risk Data

@@ -506,6 +506,10 @@ def test_a_role_word_some_title_says_is_not_widened():
     ("Dan Okafor report count", "the number of people who report to Dan Okafor"),
     ("Dan Okafor's direct report count", "the number of people who report to Dan Okafor"),
     ("Dan Okafor: number of people managed?", "the number of people who report to Dan Okafor"),
+    ("how many ppl report to Dan Okafor", "the number of people who report to Dan Okafor"),
+    ("how many people report in to Dan Okafor", "the number of people who report to Dan Okafor"),
+    ("how much direct reports does Dan Okafor have", "the number of people who report to Dan Okafor"),
+    ("how many direct reportees does Dan Okafor have", "the number of people who report to Dan Okafor"),
 ])
 def test_more_words_for_reports(question, reading):
     assert read(question).reading.describe() == reading
