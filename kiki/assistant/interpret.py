@@ -1461,6 +1461,9 @@ def _rephrase(q: str) -> str:
     # "which of Payments' services are in production": a lifecycle, not a unit they are in
     q = re.sub(r"\b(?:are|is)\s+(?:currently\s+|still\s+|now\s+)?(in\s+(?:production|prod|development|beta|alpha|"
                r"preview|pilot)\b)(?=\s*[?.!]*$)", r"\1", q, flags=re.I)
+    # "the parent org of Finance": its parent unit, not the people of an org
+    q = re.sub(r"\bparent (?:org|organi[sz]ation|org unit|unit|group)\b", "parent", q,
+               flags=re.I)
     # "which org is Risk Data in": the unit asked for, not the people of an org
     q = re.sub(r"\b(which|what)\s+(?:orgs?|organi[sz]ations?|org units?)\b", r"\1 department", q, flags=re.I)
     # "the leads of Payments", "Payments' heads": a unit may have several leads,

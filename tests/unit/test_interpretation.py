@@ -611,6 +611,8 @@ def test_a_property_word_inside_a_name_is_part_of_the_name():
     ("which org is Risk Data in", "the department Risk Data is part of"),
     ("what org does Ana Costa belong to", "the department of Ana Costa"),
     ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
+    ("what's the parent org of Risk Data", "the unit Risk Data is part of"),
+    ("parent department of Risk Data", "the department Risk Data is part of"),
 ])
 def test_which_org_asks_for_a_unit(question, reading):
     assert read(question).reading.describe() == reading
