@@ -1253,10 +1253,25 @@ class Interpreter:
                 target_label not in ("Team", "Department") and not role_words:
             # "how large is Dan's team", "Ana's team size": a unit's size is its people
             path.append(Step("members"))
-        if any(t.tag in ("cue", "label") and t.low in _TEAM_WORDS for t in tokens):
-            # "how big is Lidia's team", "who leads Gina's team": through her team,
-            # not her department as well
+        if any(t.tag in ("cue", "label", "") and t.low in _TEAM_WORDS for t in tokens) and \
+                getattr(subject, "label", None) == "Person":
+            # "how big is Lidia's team", "who leads the team Gina is on": through her
+            # team, not her department as well (a team word beside a person's name
+            # is no part of it)
             path[:-1] = [Step("team") if st.sense == "unit" else st for st in path[:-1]]
+        if isinstance(subject, Subject) and subject.label:
+            # A step whose sense cannot start where the one before ends takes the
+            # sense people mean there ("who manages Gina's team": the team's lead).
+            labels = {subject.label}
+            for i, st in enumerate(path):
+                sense = st.spec
+                if not labels & set(sense.from_labels):
+                    alt = next((SENSE_BY_NAME[name] for name in lexicon.EQUIVALENT.get(sense.name, ())
+                                if labels & set(SENSE_BY_NAME[name].from_labels)), None)
+                    if alt is not None:
+                        path[i] = Step(alt.name, st.repeat if alt.repeatable else 1)
+                        sense = alt
+                labels = set(sense.to_labels)
         if path and path[-1].sense == "unit" and target_label == "Department":
             path[-1] = Step("department")  # "what department is Gina in": through her team
         if extra.get("kind") in ("system", "domain") and not (path and path[-1].sense in ("parent_system", "parts")):

@@ -439,6 +439,8 @@ def test_words_that_only_look_like_negations(question, reading):
     ("how many people does Dan Okafor have reporting to him", "the number of people who report to Dan Okafor"),
     ("how large is Dan Okafor's team", "the number of people in the team of Dan Okafor"),
     ("who is the head of Gina Park's team", "the lead of the team of Gina Park"),
+    ("who leads the team Gina Park is on", "the lead of the team of Gina Park"),
+    ("how many people are in the team Ana Costa is on", "the number of people in the team of Ana Costa"),
     ("list everything Payments is responsible for", "what Payments owns"),
     ("who in Risk Data is a data scientist", "the people whose title says data scientist in Risk Data"),
     ("how many people are in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
@@ -629,3 +631,14 @@ def test_what_breaks_if_it_goes_down_is_what_depends_on_it():
     assert read("what breaks if Ledger API goes down").reading.describe() == "what depends on Ledger API"
     assert read("which services are affected if the ledger service fails?").reading.describe() == \
         "what depends on Ledger Service"
+
+
+@pytest.mark.parametrize("question,reading", [
+    # a sense that cannot start from a team becomes the one meant there
+    ("who manages Gina Park's team", "the lead of the team of Gina Park"),
+    ("who manages the team Frank Liu is in", "the lead of the team of Frank Liu"),
+])
+def test_a_relation_of_a_persons_team_is_one_a_team_has(question, reading):
+    r = read(question).reading
+    assert r.describe() == reading
+    validate(r)  # every step starts where the one before ends
