@@ -1469,6 +1469,12 @@ def _rephrase(q: str) -> str:
     # "who in Risk Data is a data scientist": the data scientists in Risk Data
     q = re.sub(r"^(?:who|which people|anyone)\s+in\s+(.+?)\s+is\s+an?\s+([a-z][a-z ]*?[a-rt-z])\s*\??$",
                r"who are the \2s in \1", q, flags=re.I)
+    # "has the ledger shipped", "has X been retired": whether it is in that lifecycle, not its parts
+    q = re.sub(r"^(?:has|have)\s+(.+?)\s+(?:been\s+|already\s+|yet\s+)?(shipped|launched|released|gone live|retired|"
+               r"deprecated|decommissioned|archived|sunset|sunsetted)(?:\s+yet)?\s*\??$", r"is \1 \2", q, flags=re.I)
+    # "where is X in its lifecycle": its lifecycle, not what it is in
+    q = re.sub(r"^where (?:is|are) (.+?) in (?:its|their|the) life ?cycle\s*\??$", r"what is the lifecycle of \1", q,
+               flags=re.I)
     # "what breaks if the ledger api goes down": what depends on it
     q = re.sub(r"^(?:what|which (?:services|systems|components))\s+(?:breaks|would break|will break|is affected|"
                r"would be affected|are affected|fails|would fail)\s+(?:if|when)\s+(.+?)\s+(?:goes down|is down|fails|"

@@ -321,7 +321,9 @@ LIFECYCLES = {"production": "production", "prod": "production", "live": "product
               "experimenting": "experimental", "in development": "experimental", "obsolete": "deprecated",
               "phased out": "deprecated", "being phased out": "deprecated", "sunsetted": "deprecated",
               "sunsetting": "deprecated", "end of life": "retired", "eol": "retired", "end-of-life": "retired",
-              "archived": "retired", "shut down": "retired", "turned off": "retired", "deprecation": "deprecated"}
+              "archived": "retired", "shut down": "retired", "turned off": "retired", "deprecation": "deprecated",
+              "shipped": "production", "launched": "production", "released": "production", "gone live": "production",
+              "went live": "production"}
 
 # Role words: people whose title has the word ("engineers", "developers").
 # A synonym names the title words it stands for; any other plural noun in the
@@ -368,7 +370,8 @@ PROPERTY_WORDS = {
                   # whether it may still be used: its lifecycle says
                   "still supported", "supported", "still maintained", "maintained", "still in use", "still use",
                   "still be used", "ok to use", "okay to use", "safe to use", "still usable", "still alive",
-                  "still around"),
+                  "still around", "phase of development", "stage of development", "development stage",
+                  "development phase", "release status", "release state", "release phase"),
     "type": ("type", "component type", "kind of component", "sort", "sort of", "kind of system",
              "kind of service", "type of component", "component kind", "category"),
     "kind": ("kind", "catalog kind", "entity kind", "kind of entity", "entity type", "kind of catalog entity",

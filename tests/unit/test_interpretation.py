@@ -575,6 +575,11 @@ def test_a_team_and_a_department_of_one_name_are_asked_about():
     ("Can I still use Ledger Service?", "the lifecycle of Ledger Service"),
     ("is ledger api still maintained", "the lifecycle of Ledger API"),
     ("is ledger api still experimental", "whether Ledger API is experimental"),
+    ("where is Ledger Service in its lifecycle", "the lifecycle of Ledger Service"),
+    ("what phase of development is Ledger Service in", "the lifecycle of Ledger Service"),
+    # "has X shipped" is its lifecycle, not whether it has parts
+    ("has ledger service shipped", "whether Ledger Service is production"),
+    ("has Ledger API been deprecated yet", "whether Ledger API is deprecated"),
 ])
 def test_a_systems_lifecycle_asked_without_its_verb_or_in_other_words(question, reading):
     assert read(question).reading.describe() == reading
