@@ -127,9 +127,10 @@ CALL (t) {{
 RETURN {_label('t')} AS label, t.key AS key, t.name AS name, t.slack_channel AS slack_channel, leads, parents
 """
 
-# Teams directly under a team or department, each with its leads, headcount
-# (its own sub-teams included) and number of sub-teams; `total` counts teams
-# at any depth below.
+# Units directly under a team or department (teams, and departments under a
+# division or organization), each with its label, leads, headcount (its own
+# sub-teams included) and number of sub-teams; `total` counts teams at any
+# depth below.
 _HEAD = "COUNT {{ MATCH hp = (p:Person)-[:MEMBER_OF]->(u)-[:PART_OF*0..10]->({v}) " \
         "WHERE (u:Team OR u:Department) AND " + path_visible("hp").replace("{", "{{").replace("}", "}}") + \
         " RETURN DISTINCT p }}"
@@ -138,9 +139,9 @@ SUBUNITS = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (c:Team)-[:PART_OF]->(t) WHERE {visible('c')}
+  OPTIONAL MATCH (c)-[:PART_OF]->(t) WHERE (c:Team OR c:Department) AND {visible('c')}
   WITH c ORDER BY c.name
-  RETURN collect(c {{.key, .name,
+  RETURN collect(c {{.key, .name, label: {_label('c')},
     leads: COLLECT {{ MATCH (l:Person)-[:LEADS]->(c) WHERE {visible('l')} RETURN l {{.key, .name}} AS l ORDER BY l.name }},
     headcount: {_HEAD.format(v='c')},
     subteams: COUNT {{ MATCH sp = (x:Team)-[:PART_OF*1..10]->(c) WHERE {path_visible('sp')} RETURN DISTINCT x }}}}) AS teams
@@ -155,9 +156,9 @@ SUBUNITS_AS_OF = f"""
 MATCH (t:Entity {{key: $key}}) WHERE {_TEAM_OR_DEPT}
 WITH t LIMIT 1
 CALL (t) {{
-  OPTIONAL MATCH (c:Team)-[e:PART_OF|PAST_PART_OF]->(t) WHERE {_valid('e')} AND {visible('c')}
+  OPTIONAL MATCH (c)-[e:PART_OF|PAST_PART_OF]->(t) WHERE (c:Team OR c:Department) AND {_valid('e')} AND {visible('c')}
   WITH DISTINCT c ORDER BY c.name
-  RETURN collect(c {{.key, .name,
+  RETURN collect(c {{.key, .name, label: {_label('c')},
     leads: COLLECT {{ MATCH (l:Person)-[r:LEADS|PAST_LEADS]->(c) WHERE {_valid('r')} AND {visible('l')}
                       RETURN DISTINCT l {{.key, .name}} AS l ORDER BY l.name }},
     headcount: COUNT {{ MATCH path = (p:Person)-[:MEMBER_OF|PAST_MEMBER_OF]->(u)-[:PART_OF|PAST_PART_OF*0..10]->(c)

@@ -282,3 +282,10 @@ def test_teammates_share_a_team_not_only_a_department():
     # Fiona sits in the Finance department itself, with Omar, in no team: nobody is her teammate.
     r = ask("who works with Fiona Grant")
     assert "Omar Haddad" not in r["answer"], r["answer"]
+
+
+def test_the_units_under_an_organization_are_its_departments():
+    r = ask("what teams does Acme Group have")
+    assert "has 2 departments directly under it" in r["answer"], r["answer"]
+    assert "[Engineering](/department/engineering)" in r["answer"] and "[Finance](/department/finance)" in r["answer"]
+    assert {"engineering", "finance"} <= cited(r)

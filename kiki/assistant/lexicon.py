@@ -323,7 +323,7 @@ LIFECYCLES = {"production": "production", "prod": "production", "live": "product
               "sunsetting": "deprecated", "end of life": "retired", "eol": "retired", "end-of-life": "retired",
               "archived": "retired", "shut down": "retired", "turned off": "retired", "deprecation": "deprecated",
               "shipped": "production", "launched": "production", "released": "production", "gone live": "production",
-              "went live": "production"}
+              "went live": "production", "stable": "production"}
 
 # Role words: people whose title has the word ("engineers", "developers").
 # A synonym names the title words it stands for; any other plural noun in the

@@ -101,8 +101,11 @@ class ToolAnswers:
             self.c.add(f"The graph records no teams under {head}{self.when}.")
             return
         n = len(teams)
-        deeper = f" ({d['total']} counting their sub-teams)" if d["total"] > n else ""
-        self.c.add(f"{head} has {n} team{'s' if n != 1 else ''} directly under it{deeper}{self.when}:")
+        deeper = f" ({d['total']} teams counting their sub-teams)" if d["total"] > n else ""
+        # an organization or division holds departments, a department teams
+        kinds = {t["label"] for t in teams}
+        word = "team" if kinds == {"Team"} else "department" if kinds == {"Department"} else "unit"
+        self.c.add(f"{head} has {n} {word}{'s' if n != 1 else ''} directly under it{deeper}{self.when}:")
         items = []
         for t in teams:
             bits = [f"{t['headcount']} {'person' if t['headcount'] == 1 else 'people'}"]
@@ -110,7 +113,7 @@ class ToolAnswers:
                 bits.append(f"led by {_lead_text(self.c, t['leads'])}")
             if t["subteams"]:
                 bits.append(f"{t['subteams']} sub-team{'s' if t['subteams'] != 1 else ''}")
-            items.append(f"{self.c.link(page('Team', t['key'], t['name']))} ({', '.join(bits)})")
+            items.append(f"{self.c.link(page(t['label'], t['key'], t['name']))} ({', '.join(bits)})")
         self.c.bullets(items, limit=30)
 
     def org(self):

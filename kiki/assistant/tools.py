@@ -239,10 +239,10 @@ def leader(team: str, *, asker: str | None = None, viewer: Viewer | None = None,
 
 def subunits(team: str, *, asker: str | None = None, viewer: Viewer | None = None, as_of: str | None = None,
              type: str | None = None) -> ToolResult:
-    """The teams directly under a team or department, with their leads and headcounts."""
+    """The teams (and departments) directly under a team or department, with their leads and headcounts."""
     return _unit_tool("subunits", team, type, as_of, org.subunits,
                       lambda row: [p for t in row["teams"]
-                                   for p in [Page("Team", t["key"], t["name"]), *_people(t["leads"])]], viewer)
+                                   for p in [Page(t["label"], t["key"], t["name"]), *_people(t["leads"])]], viewer)
 
 
 def organization(*, asker: str | None = None, viewer: Viewer | None = None) -> ToolResult:
