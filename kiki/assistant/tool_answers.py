@@ -101,7 +101,7 @@ class ToolAnswers:
             self.c.add(f"The graph records no teams under {head}{self.when}.")
             return
         n = len(teams)
-        deeper = f" ({d['total']} teams counting their sub-teams)" if d["total"] > n else ""
+        deeper = f" ({d['total']} counting their sub-teams)" if d["total"] > n else ""
         # an organization or division holds departments, a department teams
         kinds = {t["label"] for t in teams}
         word = "team" if kinds == {"Team"} else "department" if kinds == {"Department"} else "unit"
