@@ -12,7 +12,7 @@ from graph import driver
 from graph.model import Batch, Edge, Entity
 from ingest.merge import sync
 from ingest.orgunits import attribute_chain, match_key
-from tests.test_scim import ENTERPRISE, GROUP, TODAY, USER, create_user, scim  # noqa: F401  (fixture)
+from tests.test_scim import ENTERPRISE, GROUP, USER, today, create_user, scim  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_scim_department_division_and_organization_become_units_with_provenance(
     pay = department("payments")
     assert pay["name"] == "Payments" and pay["source"] == "scim" and pay["sources"] == ["scim"]
     prov = json.loads(pay["prov"])
-    assert prov["fields"]["name"]["source"] == "scim" and prov["sources"]["scim"]["first_seen"] == TODAY
+    assert prov["fields"]["name"]["source"] == "scim" and prov["sources"]["scim"]["first_seen"] == today()
     assert sorted(r["p"] for r in driver.read(
         "MATCH (p:Person)-[r:MEMBER_OF {source: 'scim'}]->(:Department {key: 'payments'}) RETURN p.key AS p")) \
         == ["ana", "bo"]

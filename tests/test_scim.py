@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,7 +27,10 @@ GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
-TODAY = date.today().isoformat()
+def today() -> str:
+    """The UTC day the code stamps edges with, read when asserting: a module
+    constant goes stale when the suite runs across midnight."""
+    return timezone.now().date().isoformat()  # aware, in UTC (USE_TZ)
 
 
 class Scim:
@@ -481,7 +484,7 @@ def test_deactivation_keeps_the_page_and_closes_current_edges(scim):
     boss = create_user(scim, "boss@example.com", "boss@example.com")
     uid = create_user(scim, "maria", "maria.silva@example.com", **{
         "schemas": [USER, ENTERPRISE], ENTERPRISE: {"manager": {"value": boss["id"]}}})["id"]
-    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "boss", TODAY, None)]
+    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "boss", today(), None)]
 
     # Entra sends booleans as strings.
     r = scim.patch(f"/Users/{uid}", [{"op": "Replace", "path": "active", "value": "False"}])
@@ -491,16 +494,16 @@ def test_deactivation_keeps_the_page_and_closes_current_edges(scim):
     assert maria["status"] == "former" and maria["name"] == "Maria Silva"  # the page stays
     assert edges("maria-silva", ["MEMBER_OF", "LEADS", "REPORTS_TO"]) == []
     assert edges("maria-silva", ["PAST_MEMBER_OF", "PAST_LEADS", "PAST_REPORTS_TO"]) == [
-        ("PAST_LEADS", "risk-data", "2021-06-01", TODAY),
-        ("PAST_MEMBER_OF", "risk-data", "2020-01-01", TODAY),
-        ("PAST_REPORTS_TO", "boss", TODAY, TODAY),
+        ("PAST_LEADS", "risk-data", "2021-06-01", today()),
+        ("PAST_MEMBER_OF", "risk-data", "2020-01-01", today()),
+        ("PAST_REPORTS_TO", "boss", today(), today()),
     ]
     assert scim.get(f"/Users/{uid}").json_body["active"] is False  # still a SCIM user until DELETE
 
     # Re-activation restores the reporting line from the SCIM data, history stays.
     scim.patch(f"/Users/{uid}", [{"op": "replace", "value": {"active": True}}])
     assert person(key="maria-silva")["status"] == "active"
-    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "boss", TODAY, None)]
+    assert edges("maria-silva", ["REPORTS_TO"]) == [("REPORTS_TO", "boss", today(), None)]
     assert len(edges("maria-silva", ["PAST_MEMBER_OF"])) == 1
 
 
@@ -528,12 +531,12 @@ def test_enterprise_manager_and_department(scim):
     assert edges(rep["key"], ["REPORTS_TO"]) == []
     # `department` resolved (case-insensitively, by key or name) to the Risk Department;
     # division and organization become its parent units.
-    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "risk", TODAY, None)]
+    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "risk", today(), None)]
 
     mgr = create_user(scim, "mgr", "mgr@example.com")
     # Entra: the manager as a bare id on the extension path.
     scim.patch(f"/Users/{report['id']}", [{"op": "Add", "path": f"{ENTERPRISE}:manager", "value": mgr["id"]}])
-    assert edges(rep["key"], ["REPORTS_TO"]) == [("REPORTS_TO", "mgr", TODAY, None)]
+    assert edges(rep["key"], ["REPORTS_TO"]) == [("REPORTS_TO", "mgr", today(), None)]
     got = scim.get(f"/Users/{report['id']}").json_body
     assert got[ENTERPRISE]["manager"]["value"] == mgr["id"]
 
@@ -543,11 +546,11 @@ def test_enterprise_manager_and_department(scim):
                                           {"op": "replace", "path": f"{ENTERPRISE}:department",
                                            "value": "Nowhere Unit"}])
     assert edges(rep["key"], ["REPORTS_TO", "PAST_REPORTS_TO"]) == [
-        ("PAST_REPORTS_TO", "mgr", TODAY, TODAY), ("REPORTS_TO", "other-mgr", TODAY, None)]
+        ("PAST_REPORTS_TO", "mgr", today(), today()), ("REPORTS_TO", "other-mgr", today(), None)]
     # A department no page has yet becomes one (tests/test_org_units.py has the rules).
     assert person(report["id"])["department"] == "Nowhere Unit"
-    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "nowhere-unit", TODAY, None)]
-    assert edges(rep["key"], ["PAST_MEMBER_OF"]) == [("PAST_MEMBER_OF", "risk", TODAY, TODAY)]
+    assert edges(rep["key"], ["MEMBER_OF"]) == [("MEMBER_OF", "nowhere-unit", today(), None)]
+    assert edges(rep["key"], ["PAST_MEMBER_OF"]) == [("PAST_MEMBER_OF", "risk", today(), today())]
     assert sorted(r["k"] for r in driver.read("MATCH (d:Department) RETURN d.key AS k")) == [
         "kiki-corp", "markets", "nowhere-unit", "risk"]
 
@@ -587,7 +590,7 @@ def test_group_crud_and_membership(scim):
     assert members_in_graph("platform-team") == ["user-three"]
     closed = driver.read("MATCH (p:Person)-[r:PAST_MEMBER_OF]->(:Team {key: 'platform-team'}) "
                          "RETURN p.key AS k, r.valid_to AS to ORDER BY k")
-    assert closed == [{"k": "user-one", "to": TODAY}, {"k": "user-two", "to": TODAY}]
+    assert closed == [{"k": "user-one", "to": today()}, {"k": "user-two", "to": today()}]
     # Okta: path-less rename repeating the id.
     r = scim.patch(f"/Groups/{gid}", [{"op": "replace", "value": {"id": gid, "displayName": "Platform"}}])
     assert r.json_body["displayName"] == "Platform"
@@ -635,7 +638,7 @@ def test_group_attaches_to_existing_team_and_keeps_hr_members(scim):
     assert [m["value"] for m in group["members"]] == [maria]  # HR membership shows through
     scim.put(f"/Groups/{group['id']}", {"schemas": [GROUP], "displayName": "Risk Data", "members": [{"value": u}]})
     assert members_in_graph("risk-data") == ["new-person"]
-    assert ("PAST_MEMBER_OF", "risk-data", "2020-01-01", TODAY) in edges("maria-silva", ["PAST_MEMBER_OF"])
+    assert ("PAST_MEMBER_OF", "risk-data", "2020-01-01", today()) in edges("maria-silva", ["PAST_MEMBER_OF"])
 
 
 def test_nested_groups_are_part_of_edges(scim):
