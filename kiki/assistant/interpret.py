@@ -858,12 +858,19 @@ class Interpreter:
         a, b = spos
         rest = tokens[b:]
         lows = [t.low for t in rest]
-        lead_in_ok = all(t.tag in ("wh", "aux", "stop", "label", "count", "cont") or label_of_word(t)
+        whose = self._whose(tokens[:a], rest)
+        if whose is not None:
+            noun = whose
+        else:
+            noun = None
+        lead_in_ok = noun is not None or all(t.tag in ("wh", "aux", "stop", "label", "count", "cont") or label_of_word(t)
                          or t.low in ("have", "has", "with") for t in tokens[:a])
-        if not lead_in_ok or not rest:
+        if not lead_in_ok or not (rest or noun is not None):
             return None
         k = 1
-        if lows[0] == "as":
+        if noun is not None:
+            pass
+        elif lows[0] == "as":
             # "... have X as their manager"
             if not {t.low for t in tokens[:a]} & {"have", "has", "had", "with"}:
                 return None
@@ -893,6 +900,21 @@ class Interpreter:
             return None
         return Interpretation(Reading(op="path", subject=subject, path=[Step(back.name)],
                                       aggregate="count" if count else "list", notes=list(self.notes)))
+
+    @staticmethod
+    def _whose(before: list[Tok], rest: list[Tok]) -> Tok | None:
+        """The relation noun of "whose manager is Dan?", "whose boss is Dan
+        Okafor": the page is the far end of the relation, so the question asks
+        for its inverse (Dan's reports), not for Dan's manager."""
+        words = [t for t in before if t.tag != "stop" or t.low == "whose"]
+        if len(words) < 3 or words[0].low != "whose" or words[-1].low not in ("is", "are", "was", "were"):
+            return None
+        noun = words[1]
+        if noun.tag != "cue" or noun.i + noun.span != words[-1].i:
+            return None
+        if any(t.low not in ("?", ".", "!", "now", "currently") for t in rest):
+            return None
+        return noun
 
     def _alternatives(self, tokens, subject, spos) -> Interpretation | None:
         """"X: production, experimental or deprecated?", "is X a service, a
@@ -1127,6 +1149,8 @@ class Interpreter:
                     path or target_label or prop or any(x.tag in ("cue", "prop") or entries(x, "prop")
                                                         for x in tokens[:a])):
                 continue  # "how many reports does Dan have": possession, not a relation
+            if phrase_of(t) in _POSSESSION and _names_what_is_had(tokens, t):
+                continue  # "does Dan have any reports": the noun names the relation, "have" does not
             sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)
             if sense is None:
                 return self._no_sense(phrase_of(t), subject, label)
@@ -1543,6 +1567,16 @@ def _roles_before_membership(tokens: list[Tok]) -> None:
         if verb & {"members", "reports", "manager", "below"} and \
                 not verb & {sn.name for _, sn in lexicon.CUES.get(t.low, [])}:
             t.tag, t.value = "role", {"phrase": t.low, "entries": [("role", (t.low[:-1],))], "was_cue": t.value}
+
+
+def _names_what_is_had(tokens: list[Tok], verb: Tok) -> bool:
+    """Whether a possession verb is followed, past "any", "a" or "the", by a
+    relation noun ("have any reports", "has an owner")."""
+    for t in tokens[verb.i + verb.span:]:
+        if t.tag in ("exists", "stop") or t.low in ("a", "an", "the", "any", "some"):
+            continue
+        return t.tag == "cue" and bool(lexicon.senses_for(phrase_of(t), "noun"))
+    return False
 
 
 def _about_members(t: Tok) -> bool:

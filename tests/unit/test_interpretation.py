@@ -647,3 +647,25 @@ def test_a_relation_of_a_persons_team_is_one_a_team_has(question, reading):
     r = read(question).reading
     assert r.describe() == reading
     validate(r)  # every step starts where the one before ends
+
+
+@pytest.mark.parametrize("question,reading", [
+    # "whose manager is Dan": Dan is the manager, so his reports are asked for
+    ("whose manager is Dan Okafor", "the people who report to Dan Okafor"),
+    ("whose boss is Dan?", "the people who report to Dan Okafor"),
+    ("whose owner is Risk Data", "what Risk Data owns"),
+    ("who is Dan Okafor's manager", "the manager of Dan Okafor"),
+])
+def test_whose_relation_is_x_walks_it_backwards(question, reading):
+    assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # "have" before the noun that names the relation is possession, not a second step
+    ("does Dan Okafor have any reports?", "whether there are any people who report to Dan Okafor"),
+    ("has Dan got any direct reports", "whether there are any people who report to Dan Okafor"),
+    ("does Risk Data have any members", "whether there are any people in Risk Data"),
+    ("does Payments have any sub-teams", "whether there are any teams directly under Payments"),
+])
+def test_have_any_noun_is_one_relation(question, reading):
+    assert read(question).reading.describe() == reading
