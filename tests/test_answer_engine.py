@@ -289,3 +289,27 @@ def test_the_units_under_an_organization_are_its_departments():
     assert "has 2 departments directly under it" in r["answer"], r["answer"]
     assert "[Engineering](/department/engineering)" in r["answer"] and "[Finance](/department/finance)" in r["answer"]
     assert {"engineering", "finance"} <= cited(r)
+
+
+@pytest.mark.parametrize("question,polarity", [
+    ("is Bruno Silva above Gina Park?", "Yes"),
+    ("is Gina Park above Bruno Silva?", "No"),
+    ("is Gina Park under Bruno Silva", "Yes"),
+    ("is Bruno Silva under Gina Park", "No"),
+    ("is Gina Park in Bruno Silva's org?", "Yes"),
+    ("is Frank Liu in Bruno Silva's org?", "No"),
+    ("is Gina Park on Dan Okafor's team", "Yes"),
+    ("is Frank Liu on Dan Okafor's team", "No"),
+    ("does Dan Okafor have any direct reports?", "Yes"),
+    ("does Gina Park have any reports?", "No"),
+])
+def test_a_person_placed_relative_to_another_is_checked_from_the_other(question, polarity):
+    r = ask(question)
+    assert r["answer"].startswith(polarity), (question, r["answer"], r["reading"])
+    exact_citations(r)
+
+
+def test_whose_manager_is_someone_lists_their_reports():
+    r = ask("whose manager is Dan Okafor?")
+    assert "[Ana Costa](/person/ana-costa)" in r["answer"] and "[Gina Park](/person/gina-park)" in r["answer"]
+    assert "[Bruno Silva]" not in r["answer"], r["answer"]

@@ -31,7 +31,7 @@ now just currently current right really exactly actually tell me show give list 
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
-everything""".split())
+everything describe explain summarize summarise summary overview""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -53,10 +53,6 @@ ASK_CUES = ("who should i ask about", "who can i ask about", "who do i ask about
             "contact for", "expert on", "go-to person for", "who should i ask", "who can answer questions about",
             "where can i get help with", "where can i ask about", "who should i ping about", "who can i talk to about",
             "who should we ask about", "who do we ask about", "who to talk to about")
-DESCRIBE_CUES = ("tell me about", "tell me more about", "what do you know about", "what do we know about",
-                 "describe", "explain", "summarize", "summarise", "info on", "information about", "details on",
-                 "details about", "what is", "what's", "who is", "who's", "what are", "who are", "what was",
-                 "who was")
 LOCATION_CUES = ("based in", "based out of", "work out of", "works out of", "working out of", "located in", "sitting in", "sits in", "living in", "lives in",
                  "working from", "works from", "work from", "in the office of", "from the office in", "office in",
                  "located at", "based at")
@@ -173,6 +169,9 @@ def fix_typos(tokens: list[Tok], notes: list[str]) -> None:
     for t in tokens:
         if t.cap or len(t.low) < 4 or not t.low.isalpha() or t.low in _KNOWN:
             continue
+        nxt = tokens[t.i + 1].low if t.i + 1 < len(tokens) else ""
+        if t.low.endswith("s") and any(r == "noun" for r, _ in lexicon.CUES.get(nxt, [])):
+            continue  # "gina parks boss": a possessive typed without its apostrophe, not "parts"
         # After "my" the short words people say there count too ("my tema"), never
         # a page's name that happens to be close.
         after_my = t.i and tokens[t.i - 1].low in ("my", "our")
@@ -532,6 +531,15 @@ class Interpreter:
                 if cand.fit != "exact":
                     self.notes.append(f"“{text}” as {cand.pages[0].name}")
                 spos = (a, b)
+                last = tokens[b - 1]
+                if subject.label == "Person" and b - a > 1 and last.low in lexicon.CUES and \
+                        (last.low in UNIT_BEFORE or last.low in ("org", "dept", "unit")) and \
+                        last.low not in cand.pages[0].name.lower().split():
+                    # "frank liu team", "ana costa dept": a person has no unit word in
+                    # their name; the word asks for their team or department
+                    spos = (a, b - 1)
+                    last.tag, last.value = "cue", {"phrase": last.low, "entries": [("cue", last.low)]}
+                    linked[linked.index((a, b, cand, text))] = (a, b - 1, cand, text.rsplit(" ", 1)[0])
                 break
         if isinstance(subject, Subject) and subject.label == "Person":
             # "how many reports does Dan have", "reports under Dan": of a person, a
@@ -762,7 +770,8 @@ class Interpreter:
                     tokens[0].low == "where":  # "where is Ana", "where does Ana work from"
                 return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="location",
                                               notes=list(self.notes)))
-        inverse = self._inverse(tokens, subject, spos, count) or self._member_of(tokens, subject, spos, target)
+        inverse = self._inverse(tokens, subject, spos, count) or self._member_of(tokens, subject, spos, target) \
+            or self._placed_relative_to(tokens, subject, spos, target)
         if inverse is not None:
             return inverse
         return self._build(tokens, subject, spos, count, yesno, wh, target, location, role_words)
@@ -979,6 +988,47 @@ class Interpreter:
             return None
         return Interpretation(Reading(op="path", subject=target, path=[Step(sense.name)], aggregate="yesno",
                                       target=subject, notes=list(self.notes)))
+
+    def _placed_relative_to(self, tokens, subject, spos, target) -> Interpretation | None:
+        """"is Dan above Gina?", "is Gina under Bruno", "is Gina in Bruno's
+        org?": a person placed relative to another. The words after the first
+        name describe it from the second one ("above Gina" is Gina's chain), so
+        the relation is walked from the second name and the first is the target."""
+        if not isinstance(subject, Subject) or subject.kind != "page" or target is None or not spos \
+                or subject.label != "Person" or target.label != "Person":
+            return None
+        a, b = spos
+        if not tokens or tokens[0].low not in ("is", "are", "was") or a != 1 or b >= len(tokens):
+            return None
+        rest = tokens[b:]
+        lead = rest[0]
+        if lead.tag != "cue":
+            return None
+        tail = rest[lead.span:]
+        poss = next((j for j, t in enumerate(tail) if t.tag == "poss"), None)
+        if poss is None:
+            # "above Gina Park": a preposition, then only the second name
+            if any(t.tag not in ("", "cont") for t in tail) or not tail:
+                return None
+            sense = next((x for x in lexicon.senses_for(phrase_of(lead), "prep", "Person", "Person")), None)
+            path = [Step(sense.name)] if sense is not None else None
+        else:
+            # "in Bruno Silva's org", "part of Dan's team": the second name's N holds the first
+            noun = tail[poss + 1] if poss + 1 < len(tail) else None
+            if phrase_of(lead) not in ("in", "on", "within", "inside", "part of", "under") or poss == 0 or \
+                    any(t.tag not in ("", "cont") for t in tail[:poss]) or noun is None or noun.tag != "cue" \
+                    or poss + 1 + noun.span != len(tail):
+                return None
+            senses = lexicon.senses_for(phrase_of(noun), "noun", "Person")
+            people = next((x for x in senses if "Person" in x.to_labels), None)
+            unit = SENSE_BY_NAME["team"] if phrase_of(noun) in _TEAM_WORDS else \
+                next((x for x in senses if x.name in ("unit", "department")), None)
+            path = [Step(people.name)] if people is not None else \
+                [Step(unit.name), Step("members")] if unit is not None else None
+        if not path:
+            return None
+        return Interpretation(Reading(op="path", subject=target, path=path, aggregate="yesno", target=subject,
+                                      notes=list(self.notes)))
 
     def _subjectless(self, tokens, count, unknown, location, role_words) -> Interpretation:
         """No page named: the whole organization, every page of a label
@@ -1459,6 +1509,10 @@ def _rephrase(q: str) -> str:
         rest = m.group(1)
         v = re.match(r"^(.+?)\s+(is|are|was|has been|have been)\s+(.+)$", rest, flags=re.I)
         q = f"{v.group(2).split()[0]} {v.group(1)} {v.group(3)}" if v else f"does {rest}"
+    # "give me an overview of Payments", "show me the ledger": the "me" of a request, not the asker
+    q = re.sub(r"^((?:please\s+|can you\s+|could you\s+)*(?:give|show|get|send|fetch|pull up|bring up|find))\s+me\s+"
+               r"(?=(?:an?|the|some)\s+(?:overview|summary|rundown|description|details|info)\b)", r"\1 ", q,
+               flags=re.I)
     q = re.sub(r"\b([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?)-based\b", r"based in \1", q)
     q = re.sub(r"\bin the ([A-Z][\w'’.]*(?:\s[A-Z][\w'’.]*)?) office\b", r"based in \1", q)
     q = re.sub(r"^(.*?\b)(?:has|have)\s+(.+?)\s+got\s*\??$", r"\1does \2 have", q, flags=re.I)
@@ -1485,6 +1539,9 @@ def _rephrase(q: str) -> str:
                r"the \1-level \2 of", q, flags=re.I)
     # Slips of everyday typing: "ppl", "report in to", "how much direct reports"
     q = re.sub(r"\bppl\b", "people", q, flags=re.I)
+    q = re.sub(r"^(?:wat|wht|whta|wut)\b", "what", q, flags=re.I)   # too short for the one-edit fixer
+    q = re.sub(r"^(?:hw|hwo)\b", "how", q, flags=re.I)
+    q = re.sub(r"^(who|what|which|where|how many)\s+r\b", r"\1 are", q, flags=re.I)
     q = re.sub(r"\b(report(?:s|ing|ed)?) in to\b", r"\1 into", q, flags=re.I)
     q = re.sub(r"\bhow much (?=(?:direct )?(?:reports|reportees|people|employees|staff|members|folks|engineers|teams|"
                r"systems|services)\b)", "how many ", q, flags=re.I)
@@ -1500,9 +1557,14 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^where (?:is|are) (.+?) in (?:its|their|the) life ?cycle\s*\??$", r"what is the lifecycle of \1", q,
                flags=re.I)
     # "what breaks if the ledger api goes down": what depends on it
-    q = re.sub(r"^(?:what|which (?:services|systems|components))\s+(?:breaks|would break|will break|is affected|"
-               r"would be affected|are affected|fails|would fail)\s+(?:if|when)\s+(.+?)\s+(?:goes down|is down|fails|"
-               r"breaks|dies|is unavailable|goes away|is turned off)\s*\??$", r"what depends on \1", q, flags=re.I)
+    q = re.sub(r"^(?:what|which)(?:\s+(?:services|systems|components|apis|apps|applications))?\s+(?:breaks|would break|will break|"
+               r"(?:is|are|would be|will be|get|gets|would get) (?:affected|impacted|hit)|fails|would fail)\s+"
+               r"(?:if|when)\s+(.+?)\s+(?:goes down|went down|go down|is down|was down|were down|fails|failed|"
+               r"breaks|broke|dies|died|is unavailable|goes away|is turned off|is switched off|stops)\s*\??$",
+               r"what depends on \1", q, flags=re.I)
+    # "who's on call for the risk engine": the graph holds no rota; who to ask about it is what it knows
+    q = re.sub(r"^(?:who|whom)(?:'s|’s|\s+is|\s+are)?\s+on[- ]?call\s+(?:for|on)\s+", "who should i contact about ",
+               q, flags=re.I)
     # "which of Payments' services are in production": a lifecycle, not a unit they are in
     q = re.sub(r"\b(?:are|is)\s+(?:currently\s+|still\s+|now\s+)?(in\s+(?:production|prod|development|beta|alpha|"
                r"preview|pilot)\b)(?=\s*[?.!]*$)", r"\1", q, flags=re.I)

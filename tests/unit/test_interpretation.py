@@ -669,3 +669,48 @@ def test_whose_relation_is_x_walks_it_backwards(question, reading):
 ])
 def test_have_any_noun_is_one_relation(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # the words after the first name describe it from the second name
+    ("is Dan Okafor above Gina Park", "whether Dan Okafor is everyone above Gina Park in the management chain"),
+    ("is Gina under Bruno Silva", "whether Gina Park is everyone below Bruno Silva in the management chain"),
+    ("is Gina below Bruno", "whether Gina Park is everyone below Bruno Silva in the management chain"),
+    ("is Dan over Gina", "whether Dan Okafor is manager of Gina Park"),
+    ("is Gina Park in Bruno Silva's org", "whether Gina Park is everyone below Bruno Silva in the management chain"),
+    ("is Gina Park on Dan Okafor's team", "whether Gina Park is people in the team of Dan Okafor"),
+])
+def test_a_person_placed_relative_to_another_is_read_from_the_other(question, reading):
+    r = read(question).reading
+    assert r.describe() == reading
+    validate(r)
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("describe the risk data team", "what Kiki knows about Risk Data"),
+    ("explain risk engine", "what Kiki knows about Risk Engine"),
+    ("give me an overview of Payments", "what Kiki knows about Payments"),   # not "me" in Payments
+    ("summary of ledger service", "what Kiki knows about Ledger Service"),
+    ("what systems would be impacted if Ledger Service went down", "what depends on Ledger Service"),
+    ("which apps get affected when the ledger api is down", "what depends on Ledger API"),
+    # no rota in the graph: who to ask, never "the parts of what depends on" it
+    ("who's on call for risk engine", "who to ask about Risk Engine"),
+])
+def test_requests_for_a_description_impact_and_on_call(question, reading):
+    assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # a unit word after a person's name asks for their unit: people have none in their names
+    ("frank liu team", "the team or department of Frank Liu"),
+    ("ana costa dept", "the department of Ana Costa"),
+    ("who is in frank liu team", "the people in the team of Frank Liu"),
+    ("Payments team", "what Kiki knows about Payments"),     # a team's own unit word is a hint
+    # slips: a possessive without its apostrophe, words too short for the one-edit fixer
+    ("whos gina parks boss", "the manager of Gina Park"),
+    ("wat team is frank liu in", "the team of Frank Liu"),
+    ("hw many people in payments", "the number of people in Payments"),
+    ("who r dan's reports", "the people who report to Dan Okafor"),
+])
+def test_terse_unit_words_and_short_slips(question, reading):
+    assert read(question).reading.describe() == reading
