@@ -313,3 +313,18 @@ def test_whose_manager_is_someone_lists_their_reports():
     r = ask("whose manager is Dan Okafor?")
     assert "[Ana Costa](/person/ana-costa)" in r["answer"] and "[Gina Park](/person/gina-park)" in r["answer"]
     assert "[Bruno Silva]" not in r["answer"], r["answer"]
+
+
+@pytest.mark.parametrize("question,asker,polarity", [
+    ("am I in Engineering?", "ana-costa", "Yes"),
+    ("am I in Finance?", "ana-costa", "No"),
+    ("is Gina Park on my team?", "ana-costa", "Yes"),
+    ("is Frank Liu on my team?", "ana-costa", "No"),
+    ("does Gina Park report to me?", "dan-okafor", "Yes"),
+    ("does Gina Park report to me?", "eve-adams", "No"),
+    ("is Dan Okafor my manager?", "gina-park", "Yes"),
+    ("is Dan Okafor my manager?", "frank-liu", "No"),
+])
+def test_the_asker_beside_a_named_page_is_checked_against_it(question, asker, polarity):
+    r = ask(question, asker=asker)
+    assert r["answer"].startswith(polarity), (question, asker, r["answer"], r["reading"])

@@ -345,6 +345,55 @@ class Interpreter:
                 return s, None
         return None, f"no_{word}"
 
+    def _self_named(self, tokens: list[Tok]) -> Interpretation | None:
+        """A page named beside "me", "my team" or "my manager": the asker's own
+        pages said by name, so that the question is read as if it named both
+        ("is Gina on my team" -> "is Gina on Risk Data", "is Dan my manager" ->
+        "is Dan Ana Costa's manager", "does Gina report to me" -> "... to Ana
+        Costa"). Only "am I ..." / "do I ..." keep the asker as the subject."""
+        n = len(tokens)
+        words: list[str] = []
+        changed = False
+        i = 0
+        while i < n:
+            t = tokens[i]
+            nxt = tokens[i + 1] if i + 1 < n else None
+            # Right after a name ("is Dan my manager", "is Risk Data my team") the
+            # words are what the name is checked against: "the manager of Ana Costa".
+            predicate = i > 1 and tokens[i - 1].tag == "" and tokens[0].low in ("is", "are", "was")
+            if t.low in ("my", "our") and nxt is not None and nxt.low in _SELF_UNITS and not predicate:
+                s, err = self._self_subject(_SELF_UNITS[nxt.low])
+                if s is None:
+                    return Interpretation(None, err, err, phrase=f"{t.text} {nxt.text}")
+                words.append(s.name)
+                changed, i = True, i + 2
+                continue
+            if t.low in ("my", "our") and nxt is not None and nxt.tag == "cue":
+                me, err = self._self_subject(None)
+                if me is None:
+                    return Interpretation(None, err, err, phrase=t.text)
+                if predicate and i + 1 + nxt.span == n:
+                    words += ["the", *(x.text for x in tokens[i + 1:i + 1 + nxt.span]), "of", me.name]
+                    changed, i = True, i + 1 + nxt.span
+                    continue
+                words += [me.name, "'s"]
+                changed, i = True, i + 1
+                continue
+            if t.low in ("me", "myself") and i and tokens[i - 1].low not in _REQUEST_VERBS or \
+                    t.low == "i" and i > 1:
+                me, err = self._self_subject(None)
+                if me is None:
+                    return Interpretation(None, err, err, phrase=t.text)
+                words.append(me.name)
+                changed, i = True, i + 1
+                continue
+            words.append(t.text)
+            i += 1
+        if not changed:
+            return None
+        self.notes.append("you as " + self.me()["me"]["name"])
+        return Interpretation(None, "", "self_named", phrase=" ".join(words))
+
     def _pronoun_subject(self, wanted: tuple[str, ...]) -> Subject | None:
         last = self.state.get("last_entity")
         answered = self.state.get("last_answer")
@@ -372,6 +421,9 @@ class Interpreter:
         if beyond:
             return Interpretation(None, beyond[1], "unsupported", phrase=beyond[0])
         interp = self._path_reading(tokens)
+        if interp.kind == "self_named":
+            # "is Gina on my team" is asked again as "is Gina on Risk Data"
+            return self.interpret(interp.phrase, as_of)
         if interp.reading is not None:
             interp.reading.as_of = as_of
             interp.reading.notes = self.notes + interp.reading.notes
@@ -541,6 +593,17 @@ class Interpreter:
                     last.tag, last.value = "cue", {"phrase": last.low, "entries": [("cue", last.low)]}
                     linked[linked.index((a, b, cand, text))] = (a, b - 1, cand, text.rsplit(" ", 1)[0])
                 break
+        named_self = self._self_named(tokens) if isinstance(subject, Subject) and subject.via != "self" else None
+        if named_self is not None:
+            return named_self
+        if isinstance(subject, Subject) and n > 1 and tokens[0].tag == "aux" and tokens[1].low == "i" and \
+                tokens[0].low in ("am", "do", "did", "was", "have"):
+            # "am I in Engineering", "do I report to Dan": the asker is asked about and
+            # the page is what they are checked against, never "is anyone in Engineering"
+            me, err = self._self_subject(None)
+            if me is None:
+                return Interpretation(None, err, err, phrase=tokens[1].text)
+            subject, spos = me, (1, 2)
         if isinstance(subject, Subject) and subject.label == "Person":
             # "how many reports does Dan have", "reports under Dan": of a person, a
             # word for the people under them is that relation, not a title
@@ -1422,6 +1485,9 @@ class Interpreter:
 
 
 _TEAM_WORDS = {"team", "teams", "squad", "squads", "crew"}
+_SELF_UNITS = {"team": "team", "squad": "team", "crew": "team", "department": "department", "dept": "department",
+               "division": "department"}
+_REQUEST_VERBS = {"show", "tell", "give", "get", "find", "send", "let", "help", "remind", "teach", "fetch"}
 # Words for still working here ("is Gina still here"): a person's status.
 _EMPLOYED = {"here", "around", "with us", "employed", "at the company", "with the company", "working here",
              "on staff", "on the payroll", "an employee", "employed here", "at the firm", "with the firm",

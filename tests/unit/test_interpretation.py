@@ -714,3 +714,26 @@ def test_requests_for_a_description_impact_and_on_call(question, reading):
 ])
 def test_terse_unit_words_and_short_slips(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # the asker beside a named page is checked against it, never "is anyone in Engineering"
+    ("am I in Engineering", "whether Engineering is teams and departments Ana Costa is in, directly or through "
+                            "a sub-team"),
+    ("do I report to Dan", "whether Dan Okafor is manager of Ana Costa"),
+    ("do I own ledger service", "whether Ledger Service is systems Ana Costa owns"),
+    ("is Dan my manager", "whether Dan Okafor is manager of Ana Costa"),
+    ("is my manager Dan Okafor", "whether Dan Okafor is manager of Ana Costa"),
+    ("is Gina on my team", "whether Risk Data is teams and departments Gina Park is in, directly or through "
+                           "a sub-team"),
+    ("is Risk Data my team", "whether Risk Data is team or department of Ana Costa"),
+    ("is Ledger Service owned by my team", "whether Risk Data is owner of Ledger Service"),
+    ("does Gina report to me", "whether Ana Costa is manager of Gina Park"),
+    ("show me Dan's reports", "the people who report to Dan Okafor"),   # the "me" of a request
+])
+def test_the_asker_beside_a_named_page(question, reading):
+    assert read(question).reading.describe() == reading
+
+
+def test_the_asker_beside_a_named_page_needs_an_asker():
+    assert read("is Gina on my team", asker=None).kind == "no_asker"
