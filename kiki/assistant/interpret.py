@@ -571,6 +571,17 @@ class Interpreter:
             if cand.status == "page" and cand.fit != "exact" and self._said_title(tokens, wh, terse):
                 said_title = True
                 continue  # "who is our chief executive officer": a title, not "Executive Office" misspelt
+            if cand.status == "page" and b < n and tokens[b].tag in ("role", "cue") and tokens[b].span == 1 and \
+                    cand.pages[0].type in ("Department", "Team") and \
+                    self.title_held(" ".join([*(t.low for t in tokens[a:b]), tokens[b].low.rstrip("s")])):
+                # "engineering managers", "the finance analysts": a title someone holds
+                # that starts with a unit's name, not the unit's managers
+                words = [*(t.low for t in tokens[a:b]), tokens[b].low.rstrip("s")]
+                for t in tokens[a:b]:
+                    t.tag, t.value = "used", None
+                tokens[b].tag, tokens[b].value = "role", {"phrase": tokens[b].low,
+                                                          "entries": [("role", (" ".join(words),))]}
+                continue
             if cand.status == "page":
                 subject = _subject(cand.pages[0])
                 # "www-artist system?": a kind word naming a level the page is not at.
@@ -659,7 +670,7 @@ class Interpreter:
         unknown: list[tuple[int, int, Candidate, str]] = []
         target: Subject | None = None
         for (a, b, cand, text) in linked:
-            if spos and (a, b) == spos:
+            if spos and (a, b) == spos or all(t.tag == "used" for t in tokens[a:b]):
                 continue
             if cand.status != "page" and set(text.lower().split()) <= ORG_WORDS | {"the", "this", "whole", "entire"} \
                     and not (a and tokens[a].cap and tokens[a - 1].low in ("in", "at", "for")):
@@ -729,6 +740,22 @@ class Interpreter:
                 title_subject = _title_words(words)
                 unknown.remove((a, b, cand, text))
                 spos = (a, b)
+                continue
+            if cand.status != "page" and prev is not None and prev.low in ("a", "an", "the", "any") and \
+                    len(words) <= 4 and (nxt is None or nxt.tag in ("cue", "stop", "aux") or nxt.low in (
+                        "role", "title", "position", "job")) and \
+                    (self.title_held(" ".join(words)) or " ".join(words) in lexicon.TITLE_ABBREVIATIONS):
+                # "is there an accountant in Finance", "who holds the CTO role": a title
+                # said in the singular, not a name nobody has
+                phrase = lexicon.TITLE_ABBREVIATIONS.get(" ".join(words), " ".join(words))
+                role_words.append(phrase)
+                unknown.remove((a, b, cand, text))
+                for t in tokens[a:b - 1]:
+                    t.tag = "used"
+                tokens[b - 1].tag = "role"
+                tokens[b - 1].value = {"phrase": " ".join(words), "entries": [("role", (phrase,))]}
+                if nxt is not None and nxt.low in ("role", "title", "position", "job"):
+                    nxt.tag = "used"
                 continue
             if len(words) == 1 and words[0].endswith("s") and len(words[0]) > 3 and (prev is None or prev.tag in (
                     "wh", "count", "stop")) and \

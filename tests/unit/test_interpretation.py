@@ -737,3 +737,36 @@ def test_the_asker_beside_a_named_page(question, reading):
 
 def test_the_asker_beside_a_named_page_needs_an_asker():
     assert read("is Gina on my team", asker=None).kind == "no_asker"
+
+
+def _read_with_titles(question, titles):
+    """A reading where `titles` are the titles people hold (the test org's, by default)."""
+    def held(phrase, whole=True):
+        return any(phrase == t or phrase in t.split() for t in titles) if not whole else phrase in titles
+    interp, _ = engine.understand(question, link, lambda: ME, "ana-costa", None, today=REF, title_held=held)
+    return interp
+
+
+TEST_TITLES = {"cto", "accountant", "data scientist", "data engineer", "engineering manager", "payments lead"}
+
+
+@pytest.mark.parametrize("question,reading", [
+    # a title that starts with a unit's name is a title, not that unit's managers
+    ("list all engineering managers", "people whose title says engineering manager"),
+    ("how many engineering managers are there", "the number of people whose title says engineering manager"),
+    ("engineering managers in platform", "the people whose title says engineering manager in Platform"),
+    ("how many managers in Engineering", "the number of people whose title says manager in Engineering"),
+    # a title said in the singular, after "a", "an" or "the"
+    ("is there an accountant in finance", "whether there are any people whose title says accountant in Finance"),
+    ("does Risk Data have a data scientist",
+     "whether there are any people whose title says data scientist in Risk Data"),
+    ("who holds the CTO role", "people whose title says chief technology officer"),
+    ("who's the data engineer on risk data", "the people whose title says data engineer in Risk Data"),
+])
+def test_titles_people_hold_in_the_words_of_a_question(question, reading):
+    assert _read_with_titles(question, TEST_TITLES).reading.describe() == reading
+
+
+def test_a_singular_word_no_title_has_stays_unknown():
+    interp = _read_with_titles("is there a plumber in finance", TEST_TITLES)
+    assert interp.reading is None and interp.problem == "plumber"
