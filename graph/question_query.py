@@ -29,7 +29,7 @@ from .queries import TITLE_INDEX
 from .search import lucene_escape
 
 MAX_HOPS = 20
-FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label")
+FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label", "within")
 _ALL_PROPS = {p for props in PAGE_PROPERTIES.values() for p in props}
 
 
@@ -119,6 +119,10 @@ def _filter_clause(var: str, fields: tuple[str, ...]) -> list[str]:
             out.append(f"coalesce({var}.{f}, '') =~ $f_{f}")
         elif f == "label":
             out.append(f"any(l IN labels({var}) WHERE l IN $f_label)")
+        elif f == "within":
+            # a member of the unit, directly or through the units under it
+            out.append(f"EXISTS {{ MATCH ({var})-[:MEMBER_OF]->(:Entity)-[:PART_OF*0..10]->(w:Entity) "
+                       "WHERE w.key IN $f_within }")
         else:
             out.append(f"toLower(coalesce({var}.{f}, '')) IN $f_{f}")
     return out
@@ -242,6 +246,8 @@ def run(q: QuestionQuery, *, start_keys: list[str] | None = None, title_words: l
             params[f"f_{f}"] = _word_regex(values)
         elif f == "label":
             params["f_label"] = [v for v in values if v in PAGE_LABELS]
+        elif f == "within":
+            params["f_within"] = values   # page keys, as they are
         else:
             params[f"f_{f}"] = [v.lower() for v in values]
     return driver.read_once(build(q), **params)

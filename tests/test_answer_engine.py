@@ -328,3 +328,15 @@ def test_whose_manager_is_someone_lists_their_reports():
 def test_the_asker_beside_a_named_page_is_checked_against_it(question, asker, polarity):
     r = ask(question, asker=asker)
     assert r["answer"].startswith(polarity), (question, asker, r["answer"], r["reading"])
+
+
+def test_people_related_to_one_page_kept_to_those_in_a_unit():
+    r = ask("who in Platform reports to Carla Mendes?")
+    assert "[Bruno Silva](/person/bruno-silva)" in r["answer"], (r["answer"], r["reading"])
+    assert "[Eve Adams]" not in r["answer"], r["answer"]        # reports to Carla, but in Payments
+    assert r["reading"].startswith("the people who report to Carla Mendes in Platform"), r["reading"]
+    exact_citations(r)
+    both = ask("how many people in Engineering report to Carla Mendes")   # through the teams under it
+    assert "**2**" in both["answer"], (both["answer"], both["reading"])
+    after = ask("who reports to Carla Mendes in Payments")
+    assert "[Eve Adams](/person/eve-adams)" in after["answer"] and "[Bruno Silva]" not in after["answer"]

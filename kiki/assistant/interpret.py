@@ -669,6 +669,7 @@ class Interpreter:
         title_subject = None
         unknown: list[tuple[int, int, Candidate, str]] = []
         target: Subject | None = None
+        self._tpos = None
         for (a, b, cand, text) in linked:
             if spos and (a, b) == spos or all(t.tag == "used" for t in tokens[a:b]):
                 continue
@@ -716,6 +717,7 @@ class Interpreter:
                 continue
             if cand.status == "page" and subject is not None and subject != "pronoun":
                 target = _subject(cand.pages[0])
+                self._tpos = (a, b)
                 continue
             if b < n and tokens[b].tag == "role" and cand.status != "page":
                 # "data engineers": a title of several words.
@@ -1078,6 +1080,33 @@ class Interpreter:
             return None
         return Interpretation(Reading(op="path", subject=target, path=[Step(sense.name)], aggregate="yesno",
                                       target=subject, notes=list(self.notes)))
+
+    def _scoped(self, tokens, subject, spos, target) -> Interpretation | None:
+        """"who in Risk Data reports to Dan", "how many of Bruno's org are on
+        Payments": two pages, one of them a team or department said after "in",
+        "on" or "within". The question is read without it, and its people are
+        then kept to those in that unit (directly or through a sub-team)."""
+        for unit, pos in ((subject, spos), (target, self._tpos)):
+            if unit is None or pos is None or unit.kind != "page" or unit.label not in ("Team", "Department"):
+                continue
+            k = pos[0] - 1
+            while k >= 0 and tokens[k].low in ("the", "our", "this"):
+                k -= 1
+            if k < 0 or tokens[k].low not in ("in", "on", "within", "inside", "from", "of"):
+                continue
+            if tokens[k].low == "of" and not (k and tokens[k - 1].low in ("who", "which", "how", "many", "people")):
+                continue  # "the lead of Payments" is a relation, not a scope
+            kept = [t for t in tokens if not k <= t.i < pos[1]]
+            text = " ".join(t.low if t.text.lower() != t.low else t.text for t in kept)
+            rest = self.interpret(text)
+            r = rest.reading
+            if r is None or r.op != "path" or r.aggregate not in ("list", "count", "exists") or r.target or \
+                    not (r.path and "Person" in r.path[-1].spec.to_labels or r.subject.kind == "title"
+                         and not r.path):
+                return None
+            r.filters = _merge_filters(r.filters + [Filter("within", (unit.key,), (unit.name,))])
+            return Interpretation(r)
+        return None
 
     def _placed_relative_to(self, tokens, subject, spos, target) -> Interpretation | None:
         """"is Dan above Gina?", "is Gina under Bruno", "is Gina in Bruno's
@@ -1484,6 +1513,9 @@ class Interpreter:
                 path[-1] = Step("within")
             reading.aggregate, reading.target = "yesno", target
         if target is not None and reading.aggregate != "yesno":
+            scoped = self._scoped(tokens, subject, spos, target)
+            if scoped is not None:
+                return scoped
             return Interpretation(None, f"{subject.text()} and {target.text()}", "two_subjects")
         if not path and reading.aggregate == "list" and subject.kind == "page" and subject.label == "System" and \
                 getattr(self, "level_asked", None):
@@ -1830,10 +1862,16 @@ def _next_label(sense: Sense, cur: str | None, hint: str | None) -> str | None:
 
 def _merge_filters(filters: list[Filter]) -> list[Filter]:
     out: dict[str, list[str]] = {}
+    names: dict[str, list[str]] = {}
     for f in filters:
         vals = out.setdefault(f.field, [])
-        vals += [v for v in f.values if v not in vals]
-    return [Filter(k, tuple(v)) for k, v in out.items()]
+        shown = names.setdefault(f.field, [])
+        for i, v in enumerate(f.values):
+            if v not in vals:
+                vals.append(v)
+                if f.names:
+                    shown.append(f.names[i])
+    return [Filter(k, tuple(v), tuple(names[k]) if len(names[k]) == len(v) else ()) for k, v in out.items()]
 
 
 def _subject(page) -> Subject:

@@ -15,7 +15,7 @@ from .lexicon import LIFECYCLES, PROPERTY_NAMES, SENSE_BY_NAME, Sense
 
 AGGREGATES = ("list", "count", "yesno", "exists", "value")
 OPERATIONS = ("path", "describe", "steps", "who_to_ask", "changes", "org")
-FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label")
+FILTER_FIELDS = ("title", "location", "lifecycle", "type", "kind", "label", "within")
 
 
 class InvalidReading(ValueError):
@@ -58,12 +58,13 @@ class Step:
 class Filter:
     field: str
     values: tuple[str, ...]
+    names: tuple[str, ...] = ()     # what the values are called, where they are keys ("within")
 
     def text(self) -> str:
-        vals = " or ".join(self.values)
+        vals = " or ".join(self.names or self.values)
         return {"title": f"whose title says {vals}", "location": f"based in {vals}",
                 "lifecycle": f"in lifecycle {vals}", "type": f"of type {vals}", "kind": f"of kind {vals}",
-                "label": f"({vals.lower()} pages only)"}[self.field]
+                "label": f"({vals.lower()} pages only)", "within": f"in {vals}"}[self.field]
 
 
 @dataclass
@@ -266,7 +267,8 @@ def json_schema() -> dict:
                            + "; ".join(f"{s.name}: {s.phrase.format(x='X')}" for s in SENSE_BY_NAME.values())},
         "aggregate": {"type": "string", "enum": list(AGGREGATES)},
         "filters": {"type": "array", "items": {"type": "object", "properties": {
-            "field": {"type": "string", "enum": list(FILTER_FIELDS)},
+            "field": {"type": "string", "enum": list(FILTER_FIELDS),
+                      "description": "within: the keys of teams or departments the results are members of"},
             "values": {"type": "array", "items": {"type": "string"}}}, "required": ["field", "values"]}},
         "property": {"type": "string", "enum": sorted({p for ps in PAGE_PROPERTIES.values() for p in ps})},
         "target": page,

@@ -770,3 +770,17 @@ def test_titles_people_hold_in_the_words_of_a_question(question, reading):
 def test_a_singular_word_no_title_has_stays_unknown():
     interp = _read_with_titles("is there a plumber in finance", TEST_TITLES)
     assert interp.reading is None and interp.problem == "plumber"
+
+
+@pytest.mark.parametrize("question,reading", [
+    # a unit said after "in" or "on" beside a second page keeps its people, not "two subjects"
+    ("who in Risk Data reports to Dan Okafor", "the people who report to Dan Okafor in Risk Data"),
+    ("who reports to Dan Okafor in Risk Data", "the people who report to Dan Okafor in Risk Data"),
+    ("how many of Bruno Silva's reports are in Platform", "the number of people who report to Bruno Silva in Platform"),
+    ("who on the Payments team reports to Eve", "the people who report to Eve Adams in Payments"),
+])
+def test_a_unit_beside_a_second_page_scopes_its_people(question, reading):
+    r = read(question).reading
+    assert r.describe() == reading
+    assert [f for f in r.filters if f.field == "within"][0].values[0] in ("risk-data", "platform", "payments")
+    validate(r)
