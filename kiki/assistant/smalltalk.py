@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 
 _CONNECTOR = re.compile(r"^(?:(?:and|also|so|ok|okay|then|now|hey|hi|hello|hiya|yo|kiki|please|pls|um|uh|btw|"
-                        r"sorry|quick question|question|one more thing|good (?:morning|afternoon|evening))"
+                        r"sorry|quick question|quick q|question|one more thing|good (?:morning|afternoon|evening)|"
+                        # asking for an answer, not part of it ("can you tell me how many ...",
+                        # "any idea who runs Payments?"); "do you know if ..." stays a yes/no
+                        r"(?:can|could|would|will)\s+(?:you|u)(?:\s+please)?\s+(?:tell|show|give|send)\s+(?:me|us)|"
+                        r"(?:can|could|would|will)\s+(?:you|u)(?:\s+please)?(?=\s+(?:list|name|count|find|check|"
+                        r"look up|show|tell|give|get|say|work out|figure out|pull up)\b)|"
+                        r"(?:i\s+)?(?:was\s+|am\s+|'m\s+)?wondering|i\s+wonder|any\s+(?:idea|clue)|"
+                        r"(?:do|does)\s+(?:you|u|anyone|anybody)\s+know(?!\s+(?:if|whether)\b)|"
+                        r"(?:i\s+)?(?:would like|'d like|want|need)\s+to\s+(?:know|find out|see)(?!\s+(?:if|whether)\b)|"
+                        r"i\s+need|(?:i\s*'?m\s+|i\s+am\s+)?(?:looking for|trying to (?:find out|find|figure out))(?!\s+(?:if|whether)\b)|"
+                        r"help me (?:find|figure out)|curious)"
                         r"\b(?!-\w)[,:;!.-]*\s*)+", re.I)  # "hello-world-trpc" is a name, not a greeting
 # Messages that are not questions about the graph: answered without touching it.
 SMALLTALK = [

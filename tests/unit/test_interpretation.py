@@ -784,3 +784,19 @@ def test_a_unit_beside_a_second_page_scopes_its_people(question, reading):
     assert r.describe() == reading
     assert [f for f in r.filters if f.field == "within"][0].values[0] in ("risk-data", "platform", "payments")
     validate(r)
+
+
+@pytest.mark.parametrize("question,reading", [
+    # words that ask for an answer are not part of the question
+    ("can you tell me how many people are in finance", "the number of people in Finance"),   # not a yes/no
+    ("could you list the teams in engineering?", "the teams directly under Engineering"),
+    ("I need the lead of payments", "the lead of Payments"),
+    ("need to know who manages Frank", "the manager of Frank Liu"),
+    ("any idea who runs payments?", "the lead of Payments"),
+    ("quick q: who leads risk data", "the lead of Risk Data"),
+    ("I'm trying to find out who leads Platform", "the lead of Platform"),
+    ("do you know who owns ledger api", "the owner of Ledger API"),
+    ("can you check if Gina reports to Dan", "whether Dan Okafor is manager of Gina Park"),   # still a yes/no
+])
+def test_lead_ins_that_ask_for_the_answer(question, reading):
+    assert read(question).reading.describe() == reading
