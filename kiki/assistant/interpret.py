@@ -31,7 +31,7 @@ now just currently current right really exactly actually tell me show give list 
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
-everything describe explain summarize summarise summary overview""".split())
+everything describe explain summarize summarise summary overview send""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -1664,6 +1664,17 @@ def _rephrase(q: str) -> str:
                r"the \1-level \2 of", q, flags=re.I)
     # Slips of everyday typing: "ppl", "report in to", "how much direct reports"
     q = re.sub(r"\bppl\b", "people", q, flags=re.I)
+    # "since when does X work here", "what year did X join": the start date
+    q = re.sub(r"^since when (?:has|have|does|do|did)\s+(.+?)\s+(?:been\s+)?(?:work(?:ed|ing)?|be(?:en)?)\s+"
+               r"(?:here|with us|at the company|for us)\s*\??$", r"when did \1 join", q, flags=re.I)
+    q = re.sub(r"^(?:what|which) (?:year|month|day|date) (?:did|was) (.+?) (?:join|start|hired|get hired|"
+               r"come on board|begin)\b", r"when did \1 join", q, flags=re.I)
+    # "who does X ultimately report to", "X's top boss": everyone above, up to the top
+    q = re.sub(r"^(?:who|whom|to whom)\s+(?:does|do|did)\s+(.+?)\s+(?:ultimately|eventually|in the end)\s+report"
+               r"(?:\s+in)?(?:\s+to)?\s*\??$", r"who is above \1", q, flags=re.I)
+    # "what email does X use": the email X has
+    q = re.sub(r"^(what|which) (e-?mail(?: address)?|mail(?: address)?) (?:does|do) (.+?) (?:use|have)\s*\??$",
+               r"\1 is \3's \2", q, flags=re.I)
     q = re.sub(r"^(?:wat|wht|whta|wut)\b", "what", q, flags=re.I)   # too short for the one-edit fixer
     q = re.sub(r"^(?:hw|hwo)\b", "how", q, flags=re.I)
     q = re.sub(r"^(who|what|which|where|how many)\s+r\b", r"\1 are", q, flags=re.I)
@@ -1678,6 +1689,15 @@ def _rephrase(q: str) -> str:
     # "has the ledger shipped", "has X been retired": whether it is in that lifecycle, not its parts
     q = re.sub(r"^(?:has|have)\s+(.+?)\s+(?:been\s+|already\s+|yet\s+)?(shipped|launched|released|gone live|retired|"
                r"deprecated|decommissioned|archived|sunset|sunsetted)(?:\s+yet)?\s*\??$", r"is \1 \2", q, flags=re.I)
+    # "is X ready for production use", "can we use X in prod": whether it is in production,
+    # not what it uses; "should I stop using X": its lifecycle says
+    q = re.sub(r"^(?:is|are)\s+(.+?)\s+(?:ready|fit|good|safe|ok|okay|suitable)\s+(?:for|to use in|to run in)\s+"
+               r"(?:production|prod)(?:\s+use)?\s*\??$", r"is \1 in production", q, flags=re.I)
+    q = re.sub(r"^(?:can|could|may|should)\s+(?:i|we|you|one|teams)\s+(?:safely\s+)?(?:use|rely on|build on|depend on|"
+               r"adopt|deploy)\s+(.+?)\s+(?:in|for|on)\s+(?:production|prod)\s*\??$", r"is \1 in production", q,
+               flags=re.I)
+    q = re.sub(r"^(?:should|must|do|can)\s+(?:i|we)\s+(?:stop using|keep using|still use|avoid|migrate (?:off|away from)|"
+               r"move off|replace)\s+(.+?)\s*\??$", r"what is the lifecycle of \1", q, flags=re.I)
     # "where is X in its lifecycle": its lifecycle, not what it is in
     q = re.sub(r"^where (?:is|are) (.+?) in (?:its|their|the) life ?cycle\s*\??$", r"what is the lifecycle of \1", q,
                flags=re.I)

@@ -800,3 +800,19 @@ def test_a_unit_beside_a_second_page_scopes_its_people(question, reading):
 ])
 def test_lead_ins_that_ask_for_the_answer(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # production readiness is the lifecycle, not what the system uses
+    ("is Ledger Service ready for production use", "whether Ledger Service is production"),
+    ("can we use Ledger Service in prod", "whether Ledger Service is production"),
+    ("should I stop using Ledger API", "the lifecycle of Ledger API"),
+    # a person's email, start date and whole chain, said other ways
+    ("what email does Ana Costa use", "the work email of Ana Costa"),
+    ("send me Ana Costa's email address", "the work email of Ana Costa"),
+    ("since when does Ana Costa work here", "the start date of Ana Costa"),
+    ("what year did Ana Costa join", "the start date of Ana Costa"),
+    ("who does Gina Park ultimately report to", "everyone above Gina Park in the management chain"),
+])
+def test_lifecycle_readiness_and_person_facts_said_other_ways(question, reading):
+    assert read(question).reading.describe() == reading
