@@ -1534,6 +1534,11 @@ class Interpreter:
                 return Interpretation(reading)
             if reading.filters:
                 return Interpretation(None, "filters without a relation", "unclear")
+            if subject.kind == "page" and subject.label in ("Team", "Department") and tokens and \
+                    tokens[0].low in ("list", "enumerate") and reading.aggregate == "list":
+                # "list my team", "list Payments": its people, not a description of it
+                reading.path = [Step("members")]
+                return Interpretation(reading)
             reading.op = "describe"
         return Interpretation(reading)
 
@@ -1654,7 +1659,7 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^(?:has|have)\s+(.+?)\s+(?:been|gone|become|moved to|moved into)\s+", r"is \1 ", q, flags=re.I)
     q = re.sub(r"^how mature is\b", "what is the maturity of", q, flags=re.I)
     # "Gina's grand-boss", "her N+2", "two levels above Gina": a manager some levels up
-    q = re.sub(r"\b(?:grand-?boss|grand-?manager|n\s*\+\s*2|skip-?level(?!\s+(?:manager|boss|supervisor|lead))|"
+    q = re.sub(r"\b(?:grand-?boss|grand-?manager|n\s*\+\s*2|skip[- ]?level(?!\s+(?:manager|boss|supervisor|lead))|"
                r"skip(?=\s*[?.!]*$))", "skip-level manager", q, flags=re.I)
     q = re.sub(r"\bn\s*\+\s*([3-5])\b", lambda m: f"{_NTH[m.group(1)]}-level manager", q, flags=re.I)
     q = re.sub(r"\b(two|2|three|3|four|4)\s+(?:levels?|rungs?|steps?|tiers?|layers?)\s+(?:above|up from|over|up|"

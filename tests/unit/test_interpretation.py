@@ -816,3 +816,13 @@ def test_lead_ins_that_ask_for_the_answer(question, reading):
 ])
 def test_lifecycle_readiness_and_person_facts_said_other_ways(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("list my team", "the people in Risk Data"),        # its people, not a description
+    ("list Payments", "the people in Payments"),
+    ("who is my skip level", "the manager of the manager of Ana Costa"),
+    ("what's Gina's skip level", "the manager of the manager of Gina Park"),
+])
+def test_list_a_unit_and_skip_level(question, reading):
+    assert read(question).reading.describe() == reading
