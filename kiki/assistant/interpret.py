@@ -1669,6 +1669,10 @@ def _rephrase(q: str) -> str:
                r"the \1-level \2 of", q, flags=re.I)
     # Slips of everyday typing: "ppl", "report in to", "how much direct reports"
     q = re.sub(r"\bppl\b", "people", q, flags=re.I)
+    # "who reports up to Vera": everyone under her, through their managers too
+    q = re.sub(r"\b(?:report|reports|reporting|rolls?|rolling)\s+up\s+(?:in\s*)?to\b", "are below", q, flags=re.I)
+    # "how many people in Dan's org": as "how many people are in", whose "in" is not a second relation
+    q = re.sub(r"^how many (people|employees|folks|persons|staff|members) in\b", r"how many \1 are in", q, flags=re.I)
     # "since when does X work here", "what year did X join": the start date
     q = re.sub(r"^since when (?:has|have|does|do|did)\s+(.+?)\s+(?:been\s+)?(?:work(?:ed|ing)?|be(?:en)?)\s+"
                r"(?:here|with us|at the company|for us)\s*\??$", r"when did \1 join", q, flags=re.I)
@@ -1785,8 +1789,9 @@ def _names_what_is_had(tokens: list[Tok], verb: Tok) -> bool:
     """Whether a possession verb is followed, past "any", "a" or "the", by a
     relation noun ("have any reports", "has an owner")."""
     for t in tokens[verb.i + verb.span:]:
-        if t.tag in ("exists", "stop") or t.low in ("a", "an", "the", "any", "some"):
-            continue
+        if t.tag in ("exists", "stop", "count", "wh") or t.low in ("a", "an", "the", "any", "some", "how", "many",
+                                                                     "much"):
+            continue  # "Dan has how many direct reports?"
         return t.tag == "cue" and bool(lexicon.senses_for(phrase_of(t), "noun"))
     return False
 

@@ -826,3 +826,13 @@ def test_lifecycle_readiness_and_person_facts_said_other_ways(question, reading)
 ])
 def test_list_a_unit_and_skip_level(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("Dan Okafor has how many direct reports?", "the number of people who report to Dan Okafor"),  # not reports of reports
+    ("how many people report up to Bruno Silva", "the number of people below Bruno Silva in the management chain"),
+    ("how many people in Dan Okafor's org", "the number of people below Dan Okafor in the management chain"),
+    ("how many people in Risk Data", "the number of people in Risk Data"),
+])
+def test_report_counts_said_other_ways(question, reading):
+    assert read(question).reading.describe() == reading
