@@ -1670,7 +1670,8 @@ def _rephrase(q: str) -> str:
     # Slips of everyday typing: "ppl", "report in to", "how much direct reports"
     q = re.sub(r"\bppl\b", "people", q, flags=re.I)
     # "who reports up to Vera": everyone under her, through their managers too
-    q = re.sub(r"\b(?:report|reports|reporting|rolls?|rolling)\s+up\s+(?:in\s*)?to\b", "are below", q, flags=re.I)
+    q = re.sub(r"^(who|how many(?: people| employees| folks| staff)?)\s+(?:report|reports)\s+up\s+(?:in\s*)?to\b",
+               r"\1 are below", q, flags=re.I)
     # "how many people in Dan's org": as "how many people are in", whose "in" is not a second relation
     q = re.sub(r"^how many (people|employees|folks|persons|staff|members) in\b", r"how many \1 are in", q, flags=re.I)
     # "since when does X work here", "what year did X join": the start date
