@@ -225,7 +225,7 @@ def tag(tokens: list[Tok]) -> None:
             t.tag = "aux"
         elif t.low in SELF:
             t.tag = "self"
-        elif t.low in PRONOUNS:
+        elif t.low in PRONOUNS and t.text != "IT":   # "our IT director": the IT department, not "it"
             t.tag = "pron"
         elif t.low in EXISTS:
             t.tag = "exists"
@@ -727,7 +727,9 @@ class Interpreter:
                 continue
             if cand.status in ("partial", "ambiguous") and not (
                     subject is None and (wh in ("who", "whom") or terse) and a and tokens[a - 1].tag == "cue"
-                    and _noun_only(phrase_of(tokens[a - 1]))):
+                    and _noun_only(phrase_of(tokens[a - 1]))) and not (
+                    subject is None and self._said_title(tokens, wh, terse)):
+                # ("who is the head of design": a title someone has, though pages are called Design ...)
                 # ("who is the chief executive": a title, though a page is called Executive Office)
                 return self._link_problem(text, cand)
             unknown.append((a, b, cand, text))
@@ -739,6 +741,12 @@ class Interpreter:
             lead_in = all(t.tag in ("wh", "aux", "stop", "self") for t in tokens[:a])
             if subject is None and lead_in and (wh in ("who", "whom") or prev is not None and prev.low in ("our",)) \
                     and (nxt is None or nxt.tag in ("stop", "aux", "poss", "cue")):
+                first, whole = _after_lead_in(tokens)
+                if len(whole) > len(words) and len(whole) <= 6 and not any(t.tag == "poss" for t in tokens) \
+                        and self.title_held(" ".join(whole)):
+                    # "who's our IT director": the whole title someone has, not "IT" and a relation
+                    title_subject, unknown, spos = [" ".join(whole)], [], (first, n)
+                    break
                 title_subject = _title_words(words)
                 unknown.remove((a, b, cand, text))
                 spos = (a, b)
@@ -780,13 +788,18 @@ class Interpreter:
                     title_subject = _title_words(words)
                     unknown = []
                     spos = (first, n)
-        if subject is None and title_subject is None and (wh in ("who", "whom") or terse):
+        if subject is None and title_subject is None and (wh in ("who", "whom") or terse or
+                                                          tokens[0].low in _NAME_IT):
             # "who's the chief of staff": words the lexicon knows, but together
             # exactly someone's title
             first, words = _after_lead_in(tokens)
             if 1 < len(words) <= 6 and not any(t.tag in ("poss", "count") for t in tokens) and (
                     said_title or self.title_held(" ".join(words))):
                 title_subject, unknown, spos = [" ".join(words)], [], (first, n)
+        if title_subject and spos:
+            for t in tokens[:spos[0]]:
+                if t.i + t.span > spos[0]:
+                    t.tag = "used"   # "is the head of" ran into the title "Head of Design"
         if title_subject:
             subject = Subject("title", "Person", title_words=tuple(title_subject))
         offered = self._alternatives(tokens, subject, spos)
@@ -943,7 +956,7 @@ class Interpreter:
     def _said_title(self, tokens: list[Tok], wh: str | None, terse: bool) -> bool:
         """Whether the words after "who is (our/the)" are, together, a title
         someone has or a title an abbreviation stands for."""
-        if wh not in ("who", "whom") and not terse:
+        if wh not in ("who", "whom") and not terse and not (tokens and tokens[0].low in _NAME_IT):
             return False
         first, words = _after_lead_in(tokens)
         phrase = " ".join(words)
@@ -1549,6 +1562,7 @@ class Interpreter:
 
 
 _TEAM_WORDS = {"team", "teams", "squad", "squads", "crew"}
+_NAME_IT = {"name", "find", "identify", "tell", "show", "give"}   # "name the head of design": a who-question
 _SELF_UNITS = {"team": "team", "squad": "team", "crew": "team", "department": "department", "dept": "department",
                "division": "department"}
 _REQUEST_VERBS = {"show", "tell", "give", "get", "find", "send", "let", "help", "remind", "teach", "fetch"}
@@ -1612,7 +1626,8 @@ def _beyond_paths(question: str) -> tuple[str, str] | None:
 def _after_lead_in(tokens: list[Tok]) -> tuple[int | None, list[str]]:
     """Where the words after "who is (our/the)" start, and those words (a
     closing verb or colon left out): the title a who-question may name."""
-    first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")), None)
+    first = next((t.i for t in tokens if t.tag not in ("wh", "aux", "stop", "self")
+                  and t.low not in AUX | {"the", "our", "a", "an"}), None)   # "is" of a cue "is the head of"
     if first is None:
         return None, []
     return first, [t.low for t in tokens[first:] if t.low not in ("?", ":")
@@ -1648,6 +1663,15 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^(.*?\b)(?:has|have)\s+(.+?)\s+got\s*\??$", r"\1does \2 have", q, flags=re.I)
     q = re.sub(r"\bhow many (?:heads|bodies|souls)\b", "how many people", q, flags=re.I)
     # "who runs the company", "our head honcho": the chief executive
+    q = re.sub(r"^which (?:person|employee|individual|colleague|one of us|staff member)\s+(is|was)\b", r"who \1", q,
+               flags=re.I)
+    q = re.sub(r"^(the|our)\s+(.+?)\s+is\s+who\s*\??$", r"who is \1 \2", q, flags=re.I)   # "the chief of staff is who"
+    q = re.sub(r"\b(?:the\s+)?(?:company|firm|organi[sz]ation|business)['’]s\s+", "our ", q, flags=re.I)
+    q = re.sub(r"^(?:who|whom)(?:'s|’s|\s+is)\s+(?:the\s+)?(?:boss|top boss|person in charge|one in charge)\s+"
+               r"(?:here|around here|of (?:the|this|our) (?:company|firm|place))\s*\??$", "who is the ceo", q,
+               flags=re.I)
+    q = re.sub(r"^(?:who|whom)(?:'s|’s)\s+(?=(?:in charge of|the head of|the leader of|the boss of|at the top of)\s)",
+               "who is ", q, flags=re.I)
     q = re.sub(r"^(?:who|whom)\s+(?:leads|runs|heads|heads up|is in charge of|is the head of|is the leader of|"
                r"is the boss of|manages|is at the top of|is on top of)\s+(?:the|our|this)\s+(?:whole\s+)?"
                r"(?:company|firm|organi[sz]ation|org|business)\s*\??$", "who is the ceo", q, flags=re.I)

@@ -344,7 +344,9 @@ ROLE_SYNONYMS = {
 TITLE_ABBREVIATIONS = {
     "ceo": "chief executive officer", "cto": "chief technology officer", "cfo": "chief financial officer",
     "coo": "chief operating officer", "cpo": "chief product officer", "cio": "chief information officer",
-    "ciso": "chief information security officer", "vp": "vp", "hr": "people", "chief executive":
+    "ciso": "chief information security officer", "cmo": "chief marketing officer", "cro": "chief revenue officer",
+    "chro": "chief human resources officer", "cso": "chief security officer", "gc": "general counsel",
+    "vp": "vp", "hr": "people", "chief executive":
     "chief executive officer",
 }
 

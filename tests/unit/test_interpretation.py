@@ -836,3 +836,29 @@ def test_list_a_unit_and_skip_level(question, reading):
 ])
 def test_report_counts_said_other_ways(question, reading):
     assert read(question).reading.describe() == reading
+
+
+def test_a_title_someone_holds_beats_pages_named_like_its_words():
+    titles = TEST_TITLES | {"head of design", "it director"}
+    design = _link_with({"label": "Team", "key": "design-systems", "name": "Design Systems"},
+                        {"label": "Department", "key": "product-design", "name": "Product Design"})
+    for question in ("who is the head of design", "name the head of design", "head of design?"):
+        interp, _ = engine.understand(question, design, lambda: ME, "ana-costa", None, today=REF,
+                                      title_held=lambda p, whole=True: p in titles if whole else False)
+        assert interp.reading.describe() == "the people whose title is head of design", question
+    # "IT" in capitals is the department word of a title, not the pronoun "it"
+    assert _read_with_titles("who's our IT director", titles).reading.describe() == \
+        "the people whose title is it director"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("which person is the chief marketing officer", "the people whose title is chief marketing officer or cmo"),
+    ("the chief of staff is who", "the people whose title is chief of staff"),
+    ("who's the boss here", "the people whose title is ceo or chief executive officer"),
+    ("who's in charge of the whole company", "the people whose title is ceo or chief executive officer"),
+    ("who is the company's chief executive", "the people whose title is chief executive or chief executive officer"),
+    ("who is the CMO", "the people whose title is cmo or chief marketing officer"),
+])
+def test_role_holders_asked_other_ways(question, reading):
+    titles = TEST_TITLES | {"chief of staff", "chief marketing officer"}
+    assert _read_with_titles(question, titles).reading.describe() == reading
