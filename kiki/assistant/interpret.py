@@ -1236,9 +1236,10 @@ class Interpreter:
         # The label asked for: a label word after a question or count word ("which
         # teams", "how many APIs", "what system"), or right before a verb/preposition.
         skip: set[int] = set()
+        tpos = self._tpos or (0, 0)
         for t in tokens:
-            if a <= t.i < b:
-                continue
+            if a <= t.i < b or tpos[0] <= t.i < tpos[1] and target is not None:
+                continue  # a word of the subject's or the target's name ("Corporate Services")
             lab = label_of_word(t)
             if lab is None:
                 continue

@@ -179,7 +179,7 @@ SENSES: tuple[Sense, ...] = (
                       "is under", "report into", "reports into", "roll up to", "rolls up to", "roll up into",
                       "rolls up into", "sits under",
                       "sit under", "sitting under", "falls under", "fall under"),
-          preps=("of",), plural=False, description="the department a team belongs to"),
+          preps=("of", "above", "over"), plural=False, description="the department a team belongs to"),
     Sense("parent_department", (S("PART_OF", "out", 1, 10),), UNITS, ("Department",),
           "the department {x} is part of",
           nouns=("department", "division", "parent department", "dept"),

@@ -862,3 +862,12 @@ def test_a_title_someone_holds_beats_pages_named_like_its_words():
 def test_role_holders_asked_other_ways(question, reading):
     titles = TEST_TITLES | {"chief of staff", "chief marketing officer"}
     assert _read_with_titles(question, titles).reading.describe() == reading
+
+
+def test_a_target_whose_name_has_a_label_word_is_still_a_unit():
+    link_more = _link_with({"label": "Department", "key": "corporate-services", "name": "Corporate Services"},
+                           {"label": "Team", "key": "payroll", "name": "Payroll"})
+    interp, _ = engine.understand("is Payroll under Corporate Services", link_more, lambda: ME, "ana-costa", None,
+                                  today=REF)
+    assert interp.reading.describe() == "whether Corporate Services is department Payroll is part of"   # not systems
+    assert read("what's above Engineering").reading.describe() == "the unit Engineering is part of"
