@@ -721,7 +721,7 @@ def test_terse_unit_words_and_short_slips(question, reading):
     ("am I in Engineering", "whether Engineering is teams and departments Ana Costa is in, directly or through "
                             "a sub-team"),
     ("do I report to Dan", "whether Dan Okafor is manager of Ana Costa"),
-    ("do I own ledger service", "whether Ledger Service is systems Ana Costa owns"),
+    ("do I own ledger service", "whether Ledger Service is what Ana Costa owns"),
     ("is Dan my manager", "whether Dan Okafor is manager of Ana Costa"),
     ("is my manager Dan Okafor", "whether Dan Okafor is manager of Ana Costa"),
     ("is Gina on my team", "whether Risk Data is teams and departments Gina Park is in, directly or through "
