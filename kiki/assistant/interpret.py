@@ -1465,7 +1465,9 @@ class Interpreter:
             # "how big is Lidia's team", "who leads the team Gina is on": through her
             # team, not her department as well (a team word beside a person's name
             # is no part of it)
-            path[:-1] = [Step("team") if st.sense == "unit" else st for st in path[:-1]]
+            # is no part of it); "Ana's team?" itself is her team, not also her department
+            upto = len(path) if target is None else len(path) - 1
+            path[:upto] = [Step("team") if st.sense == "unit" else st for st in path[:upto]]
         if isinstance(subject, Subject) and subject.label:
             # A step whose sense cannot start where the one before ends takes the
             # sense people mean there ("who manages Gina's team": the team's lead).
@@ -1697,6 +1699,10 @@ def _rephrase(q: str) -> str:
     # "who reports up to Vera": everyone under her, through their managers too
     q = re.sub(r"^(who|how many(?: people| employees| folks| staff)?)\s+(?:report|reports)\s+up\s+(?:in\s*)?to\b",
                r"\1 are below", q, flags=re.I)
+    # "where does X sit in the org": the unit X is in, not X's office
+    q = re.sub(r"^where (?:does|do|is|are) (.+?) (?:sit|sits|fit|fits|belong|belongs|stand|located|placed)\s+in\s+"
+               r"(?:the\s+|our\s+)?(?:org|organi[sz]ation|org chart|hierarchy|company|structure)\s*\??$",
+               r"what team is \1 in", q, flags=re.I)
     # "how many people in Dan's org": as "how many people are in", whose "in" is not a second relation
     q = re.sub(r"^how many (people|employees|folks|persons|staff|members) in\b", r"how many \1 are in", q, flags=re.I)
     # "since when does X work here", "what year did X join": the start date

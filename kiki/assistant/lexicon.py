@@ -128,7 +128,7 @@ SENSES: tuple[Sense, ...] = (
     Sense("members", (S("PART_OF", "in", 0, 10), S("MEMBER_OF", "in")), UNITS, ("Person",),
           "the people in {x}",
           nouns=("members", "people", "staff", "employees", "folks", "headcount", "head count", "size",
-                 "membership", "team members", "personnel", "workforce", "crew"),
+                 "membership", "team members", "personnel", "workforce", "crew", "roster", "lineup", "line-up"),
           subj_verbs=("have", "has", "employ", "employs", "include", "includes", "contain", "contains"),
           obj_verbs=("work in", "works in", "work on", "works on", "work at", "works at", "belong to",
                      "belongs to", "is in", "are in", "is on", "are on", "sit in", "sits in", "is part of",

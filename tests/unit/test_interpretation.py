@@ -315,7 +315,7 @@ def test_a_title_question_is_not_a_partial_name():
     ("Which people have Dan Okafor as their manager?", "dan-okafor", ["reports"], "list"),
     ("how many people have Dan Okafor as a boss", "dan-okafor", ["reports"], "count"),
     ("Ledger Service is a dependency of what?", "ledger-service", ["dependents"], "list"),
-    ("wich team is Ana Costa in?", "ana-costa", ["unit"], "list"),        # a slip in the question word
+    ("wich team is Ana Costa in?", "ana-costa", ["team"], "list"),        # a slip in the question word
     ("who ownes ledger service", "ledger-service", ["owner"], "list"),   # owns, not owners: a verb after who
     ("who leeds risk data", "risk-data", ["lead"], "list"),              # leads, not needs: both ends kept
     ("who works for me", "ana-costa", ["reports"], "list"),
@@ -702,7 +702,7 @@ def test_requests_for_a_description_impact_and_on_call(question, reading):
 
 @pytest.mark.parametrize("question,reading", [
     # a unit word after a person's name asks for their unit: people have none in their names
-    ("frank liu team", "the team or department of Frank Liu"),
+    ("frank liu team", "the team of Frank Liu"),
     ("ana costa dept", "the department of Ana Costa"),
     ("who is in frank liu team", "the people in the team of Frank Liu"),
     ("Payments team", "what Kiki knows about Payments"),     # a team's own unit word is a hint
@@ -871,3 +871,14 @@ def test_a_target_whose_name_has_a_label_word_is_still_a_unit():
                                   today=REF)
     assert interp.reading.describe() == "whether Corporate Services is department Payroll is part of"   # not systems
     assert read("what's above Engineering").reading.describe() == "the unit Engineering is part of"
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("Ana Costa's team?", "the team of Ana Costa"),        # her team, not also her department
+    ("where does Frank Liu sit in the org", "the team of Frank Liu"),   # not his office
+    ("give me the roster of Payments", "the people in Payments"),
+    ("is Frank on the Payments team", "whether Payments is teams and departments Frank Liu is in, directly or "
+                                      "through a sub-team"),   # a yes/no still counts sub-teams
+])
+def test_a_persons_team_and_a_teams_roster(question, reading):
+    assert read(question).reading.describe() == reading
