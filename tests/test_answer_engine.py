@@ -340,3 +340,12 @@ def test_people_related_to_one_page_kept_to_those_in_a_unit():
     assert "**2**" in both["answer"], (both["answer"], both["reading"])
     after = ask("who reports to Carla Mendes in Payments")
     assert "[Eve Adams](/person/eve-adams)" in after["answer"] and "[Bruno Silva]" not in after["answer"]
+
+
+def test_yes_and_no_say_the_relation_in_plain_words():
+    yes = ask("is Gina Park in Engineering?")["answer"]
+    assert yes.startswith("Yes: [Gina Park](/person/gina-park) is in [Engineering](/department/engineering)"), yes
+    no = ask("does Ana Costa report to Eve Adams?")["answer"]
+    assert no.startswith("No: [Eve Adams](/person/eve-adams) is not [Ana Costa](/person/ana-costa)'s manager; "
+                         "the graph records the manager of [Ana Costa](/person/ana-costa): [Dan Okafor]"), no
+    assert ask("is Ana Costa a Risk Data member?")["answer"].startswith("Yes: [Ana Costa](/person/ana-costa) is in")

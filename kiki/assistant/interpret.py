@@ -1699,6 +1699,9 @@ def _rephrase(q: str) -> str:
     # "who reports up to Vera": everyone under her, through their managers too
     q = re.sub(r"^(who|how many(?: people| employees| folks| staff)?)\s+(?:report|reports)\s+up\s+(?:in\s*)?to\b",
                r"\1 are below", q, flags=re.I)
+    # "is Ana a Risk Data member", "Ana - team-a member?": whether she is in it
+    q = re.sub(r"^(?:(?:is|are)\s+)?(.+?)(?:\s+[-–—:]\s+|\s+(?:a|an)\s+)(.+?)\s+(?:member|team member|staff member|"
+               r"employee)\s*\??$", r"is \1 in \2", q, flags=re.I)
     # "where does X sit in the org": the unit X is in, not X's office
     q = re.sub(r"^where (?:does|do|is|are) (.+?) (?:sit|sits|fit|fits|belong|belongs|stand|located|placed)\s+in\s+"
                r"(?:the\s+|our\s+)?(?:org|organi[sz]ation|org chart|hierarchy|company|structure)\s*\??$",

@@ -61,6 +61,29 @@ def render(reading: Reading, rows: list[dict], c: Composer) -> list[dict]:
     return named
 
 
+# How a confirmed one-step relation is said ({s}: the subject, {t}: the target)
+_YES_SENTENCES = {
+    "within": "{s} is in {t}", "unit": "{s} is in {t}", "team": "{s} is on {t}", "department": "{s} is in {t}",
+    "manager": "{t} is {s}'s manager", "chain": "{t} is above {s} in the management chain",
+    "below": "{t} is below {s} in the management chain", "reports": "{t} reports to {s}",
+    "members": "{t} is in {s}", "owner": "{t} owns {s}", "owned": "{s} owns {t}", "lead": "{t} leads {s}",
+    "led": "{s} leads {t}", "parent_unit": "{s} is part of {t}", "parent_department": "{s} is part of {t}",
+    "subunits": "{t} is part of {s}", "dependencies": "{s} depends on {t}", "dependents": "{t} depends on {s}",
+}
+
+
+_NO_SENTENCES = {
+    "within": "{s} is not in {t}", "unit": "{s} is not in {t}", "team": "{s} is not on {t}",
+    "department": "{s} is not in {t}", "manager": "{t} is not {s}'s manager",
+    "chain": "{t} is not above {s} in the management chain", "below": "{t} is not below {s} in the management chain",
+    "reports": "{t} does not report to {s}", "members": "{t} is not in {s}", "owner": "{t} does not own {s}",
+    "owned": "{s} does not own {t}", "lead": "{t} does not lead {s}", "led": "{s} does not lead {t}",
+    "parent_unit": "{s} is not part of {t}", "parent_department": "{s} is not part of {t}",
+    "subunits": "{t} is not part of {s}", "dependencies": "{s} does not depend on {t}",
+    "dependents": "{t} does not depend on {s}",
+}
+
+
 def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dict]:
     items = row["items"] or []
     total = row["total"] or 0
@@ -89,8 +112,16 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
     if reading.aggregate == "yesno" and reading.target is not None:
         target = c.link(page(reading.target.label, reading.target.key, reading.target.name))
         lst = join_names([_item(c, x) for x in items[:8]])
-        if row.get("hit"):
+        said = _YES_SENTENCES.get(reading.path[-1].sense) if len(reading.path) == 1 and not reading.filters \
+            and head else None
+        if row.get("hit") and said:
+            c.add("Yes: " + said.format(s=head, t=target) + f"{when}.")
+        elif row.get("hit"):
             c.add(f"Yes: {target} is {listing.removeprefix('the ')}{when}.")
+        elif items and said:
+            c.add("No: " + _NO_SENTENCES[reading.path[-1].sense].format(s=head, t=target)
+                  + f"{when}; the graph records {listing}: {lst}" + (f" and {total - 8} more" if total > 8 else "")
+                  + ".")
         elif items:
             c.add(f"No: {target} is not {listing.removeprefix('the ')}{when}; the graph records {lst}"
                   + (f" and {total - 8} more" if total > 8 else "") + ".")

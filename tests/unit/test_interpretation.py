@@ -882,3 +882,9 @@ def test_a_target_whose_name_has_a_label_word_is_still_a_unit():
 ])
 def test_a_persons_team_and_a_teams_roster(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question", ["is Ana a Risk Data member", "Ana Costa - Risk Data member?"])
+def test_a_unit_member_question_is_membership(question):
+    r = read(question).reading
+    assert (r.subject.key, r.aggregate, r.target.key) == ("ana-costa", "yesno", "risk-data")
