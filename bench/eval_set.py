@@ -324,8 +324,9 @@ class Facts:
         for u in self.units():
             kids = o.children(u.id)
             if 1 <= len(kids) <= 20:
+                # each sub-team is named with its size and lead
                 yield fact("subteams", u.id, {"unit": u.name}, listing(kids, UNITS, o.ancestors(u.id)),
-                           kids + o.ancestors(u.id), label=u.label)
+                           kids + o.ancestors(u.id) + [p for k in kids for p in o.leads(k)], label=u.label)
 
     def f_unit_parent(self):
         o = self.org
@@ -348,7 +349,9 @@ class Facts:
             else:
                 t = teams[rng.randrange(len(teams))].id
             inside = p.id in o.people_in(t)
-            yield fact("member_yesno", p.id, {"person": p.name, "unit": o.nm(t)}, yesno(inside), [t] + mine,
+            # a "no" names the units the person is in, directly or through a sub-team
+            theirs = [x for u in o.units_of(p.id) for x in (u, *o.ancestors(u))]
+            yield fact("member_yesno", p.id, {"person": p.name, "unit": o.nm(t)}, yesno(inside), [t] + mine + theirs,
                        label="Team")
 
     def _role_matches(self, unit):
@@ -363,8 +366,9 @@ class Facts:
     def f_role_count(self):
         for u in self.units():
             for word, hits, _ in self._role_matches(u.id):
+                # the people counted are what a count answer stands on, as for role_list
                 yield fact("role_count", f"{u.id}|{word}", {"unit": u.name, "role": word}, number(len(hits)),
-                           [u.id, *self.org.subtree(u.id)], label=u.label)
+                           [u.id, *hits, *self.org.subtree(u.id)], label=u.label)
 
     def f_role_list(self):
         for u in self.units():
@@ -395,7 +399,7 @@ class Facts:
         for u in self.units():
             for city, hits in self._located(u.id):
                 yield fact("located_count", f"{u.id}|{city}", {"unit": u.name, "city": city},
-                           number(len(hits)), [u.id, *self.org.subtree(u.id)], label=u.label)
+                           number(len(hits)), [u.id, *hits, *self.org.subtree(u.id)], label=u.label)
 
     def f_unit_leads(self):
         o = self.org
@@ -524,8 +528,9 @@ class Facts:
                 continue
             w = owners[0] if rng.random() < 0.5 else teams[rng.randrange(len(teams))]
             if self.ok(w):
+                # a "no" names what the owner asked about does own
                 yield fact("owns_yesno", s.id, {"system": s.name, "owner": o.nm(w)}, yesno(w in owners),
-                           [w] + owners)
+                           [w] + owners + o.targets("OWNS", w))
 
     def f_lifecycle_yesno(self):
         rng = random.Random(f"{self.name}-lc")
