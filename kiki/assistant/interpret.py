@@ -857,10 +857,11 @@ class Interpreter:
                 # "is the ledger still supported": its lifecycle says, not a type called "supported"
                 return Interpretation(Reading(op="path", subject=subject, aggregate="value", prop="lifecycle",
                                               notes=list(self.notes)))
-            if words and subject.label == "System" and " ".join(words) in LIFECYCLES:
+            stage = " ".join(words[1:] if words[:1] == ["in"] else words)   # "still in beta"
+            if words and subject.label == "System" and stage in LIFECYCLES:
                 # "is www-artist still experimental": a lifecycle, not a kind
                 return Interpretation(Reading(op="path", subject=subject, aggregate="yesno", prop="lifecycle",
-                                              target_value=LIFECYCLES[" ".join(words)], notes=list(self.notes)))
+                                              target_value=LIFECYCLES[stage], notes=list(self.notes)))
             if words:
                 value = " ".join(w.rstrip("s") if i == len(words) - 1 and w.endswith("s") and len(w) > 3 else w
                                  for i, w in enumerate(words))
@@ -1742,6 +1743,8 @@ def _rephrase(q: str) -> str:
                flags=re.I)
     q = re.sub(r"^(?:should|must|do|can)\s+(?:i|we)\s+(?:stop using|keep using|still use|avoid|migrate (?:off|away from)|"
                r"move off|replace)\s+(.+?)\s*\??$", r"what is the lifecycle of \1", q, flags=re.I)
+    q = re.sub(r"^how (?:far along|advanced|ready|done|finished)\s+(?:is|are)\s+(.+?)\s*\??$",
+               r"what is the lifecycle of \1", q, flags=re.I)
     # "where is X in its lifecycle": its lifecycle, not what it is in
     q = re.sub(r"^where (?:is|are) (.+?) in (?:its|their|the) life ?cycle\s*\??$", r"what is the lifecycle of \1", q,
                flags=re.I)

@@ -170,7 +170,9 @@ def _one(reading: Reading, row: dict, c: Composer, head: str | None) -> list[dic
         if singular or not reading.path:
             c.add(f"I don't know {listing}{when}: the graph records none.")
         else:
-            c.add(f"The graph records no {listing.removeprefix('the ')}{when}.")
+            rest = listing.removeprefix('the ')
+            c.add(f"The graph records nothing {rest.removeprefix('what ')}{when}." if rest.startswith("what ")
+                  else f"The graph records no {rest}{when}.")   # "nothing Platform owns", not "no what"
         return []
     if reading.path and reading.path[-1].sense in ("chain",):
         c.add(f"{_cap(listing)}{when}, nearest first: " + " → ".join(_item(c, x) for x in items) + ".")

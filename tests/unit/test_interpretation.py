@@ -888,3 +888,11 @@ def test_a_persons_team_and_a_teams_roster(question, reading):
 def test_a_unit_member_question_is_membership(question):
     r = read(question).reading
     assert (r.subject.key, r.aggregate, r.target.key) == ("ana-costa", "yesno", "risk-data")
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("is Ledger Service still in beta", "whether Ledger Service is experimental"),   # a stage, not a type
+    ("how far along is Ledger Service", "the lifecycle of Ledger Service"),
+])
+def test_stages_said_other_ways(question, reading):
+    assert read(question).reading.describe() == reading
