@@ -31,7 +31,7 @@ now just currently current right really exactly actually tell me show give list 
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
-everything describe explain summarize summarise summary overview send""".split())
+everything describe explain summarize summarise summary overview send official formal exact actual""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -1709,6 +1709,18 @@ def _rephrase(q: str) -> str:
                r"what team is \1 in", q, flags=re.I)
     # "how many people in Dan's org": as "how many people are in", whose "in" is not a second relation
     q = re.sub(r"^how many (people|employees|folks|persons|staff|members) in\b", r"how many \1 are in", q, flags=re.I)
+    # "the title held by X": X's title
+    q = re.sub(r"\b(title|role|position|job|job title)\s+(?:held|occupied|had|filled)\s+by\b", r"\1 of", q, flags=re.I)
+    # "when did X come on board", "date X joined", "how many years has X been here": the start date
+    q = re.sub(r"^when (?:did|was) (.+?) (?:come on ?board|get on ?board|come aboard|get hired|first start)\s*\??$",
+               r"when did \1 join", q, flags=re.I)
+    q = re.sub(r"^(?:the )?date (.+?) (?:joined|started|was hired|came on ?board)\s*\??$", r"when did \1 join", q,
+               flags=re.I)
+    q = re.sub(r"^how (?:many years|many months|long) (?:has|have) (.+?) (?:been (?:here|with us|at the company|"
+               r"working here|employed here|around)|worked here|worked for us|been on the team)\s*\??$",
+               r"when did \1 join", q, flags=re.I)
+    q = re.sub(r"^since when (?:is|are|was) (.+?) (?:with us|here|at the company|on board|employed)\s*\??$",
+               r"when did \1 join", q, flags=re.I)
     # "since when does X work here", "what year did X join": the start date
     q = re.sub(r"^since when (?:has|have|does|do|did)\s+(.+?)\s+(?:been\s+)?(?:work(?:ed|ing)?|be(?:en)?)\s+"
                r"(?:here|with us|at the company|for us)\s*\??$", r"when did \1 join", q, flags=re.I)
@@ -1786,6 +1798,10 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^(is|are)\s+(.+?)\s+(?:somebody|someone|anyone|anybody)'s\s+(?:manager|boss|supervisor)\s*\??$",
                r"does \2 manage anyone", q, flags=re.I)
     # "how do I email Ana": her work email, not the steps of a process
+    q = re.sub(r"^(?:what|which) (?:e-?mail )?address (?:do|should|can|could) (?:i|we|you) (?:e-?mail|mail|write to|reach|"
+               r"use for|use to reach|contact|send (?:mail|e-?mail) to) (.+?)(?:\s+(?:at|on|with))?\s*\??$",
+               r"what is the email of \1", q, flags=re.I)
+    q = re.sub(r"^(?:how|way) to (?=(?:e-?mail|mail|contact|reach|get in touch with|write to)\s)", "how do i ", q, flags=re.I)
     q = re.sub(r"^(?:how (?:do|can|should|would|could) (?:i|we|you) |(?:please )?)(?:e-?mail|mail|send an? e-?mail to|"
                r"contact|reach|reach out to|get in touch with|write to|drop a line to)"
                r"\s+(?!(?:of|for|address|addr|id|to|the|on|at|details|info)\b)(.+?)"

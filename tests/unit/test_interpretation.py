@@ -896,3 +896,17 @@ def test_a_unit_member_question_is_membership(question):
 ])
 def test_stages_said_other_ways(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("what is Ana Costa's official title", "the title of Ana Costa"),
+    ("what is the title held by Ana Costa", "the title of Ana Costa"),
+    ("what address do I email Ana Costa at", "the work email of Ana Costa"),   # "I" is not asked about
+    ("how to contact Ana Costa", "the work email of Ana Costa"),
+    ("when did Ana Costa come on board", "the start date of Ana Costa"),
+    ("date Ana Costa joined", "the start date of Ana Costa"),
+    ("since when is Ana Costa with us", "the start date of Ana Costa"),
+    ("how many years has Ana Costa been here", "the start date of Ana Costa"),
+])
+def test_titles_emails_and_start_dates_in_more_words(question, reading):
+    assert read(question).reading.describe() == reading
