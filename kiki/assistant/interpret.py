@@ -589,6 +589,14 @@ class Interpreter:
                 own = (getattr(cand.pages[0], "kind", "") or "").lower()
                 self.level_asked = hint if hint in ("system", "domain") and own and own != hint else None
                 if len(cand.pages) > 1:
+                    # "what type of API is petstore": the kind word says which of the namesakes
+                    kinds = {(lexicon.LABEL_WORDS[t.low][1] or {}).get("kind") for t in tokens
+                             if t.low in lexicon.LABEL_WORDS and not a <= t.i < b} - {None}
+                    fit = [p for p in cand.pages if (getattr(p, "kind", "") or "").lower() in kinds]
+                    if len(fit) == 1:
+                        cand = Candidate(cand.status, [fit[0]], cand.fit) if isinstance(cand, Candidate) else cand
+                        subject = _subject(fit[0])
+                if len(cand.pages) > 1:
                     subject.via = "namesakes"
                     self.namesakes = cand.pages
                 if cand.fit != "exact":
@@ -1333,6 +1341,8 @@ class Interpreter:
                     path or target_label or prop or any(x.tag in ("cue", "prop") or entries(x, "prop")
                                                         for x in tokens[:a])):
                 continue  # "how many reports does Dan have": possession, not a relation
+            if phrase_of(t) in _POSSESSION and prop and t.i + t.span >= n:
+                continue  # "which lifecycle does X have": the property it has, not its parts
             if phrase_of(t) in _POSSESSION and _names_what_is_had(tokens, t):
                 continue  # "does Dan have any reports": the noun names the relation, "have" does not
             sense = choose(t, ("noun", "subj", "prep"), label, want) or coerce(t, label)

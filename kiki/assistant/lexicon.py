@@ -375,7 +375,9 @@ PROPERTY_WORDS = {
                   "still around", "phase of development", "stage of development", "development stage",
                   "development phase", "release status", "release state", "release phase"),
     "type": ("type", "component type", "kind of component", "sort", "sort of", "kind of system",
-             "kind of service", "type of component", "component kind", "category"),
+             "kind of service", "type of component", "component kind", "category", "kind of api", "type of api",
+             "api type", "kind of an api", "spec type", "api spec type", "specification type", "kind of resource",
+             "resource type"),
     "kind": ("kind", "catalog kind", "entity kind", "kind of entity", "entity type", "kind of catalog entity",
              "catalog entity kind"),
 }

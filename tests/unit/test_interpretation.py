@@ -910,3 +910,17 @@ def test_stages_said_other_ways(question, reading):
 ])
 def test_titles_emails_and_start_dates_in_more_words(question, reading):
     assert read(question).reading.describe() == reading
+
+
+def test_a_kind_word_picks_one_of_two_namesakes():
+    two = _link_with({"label": "System", "key": "petstore", "name": "petstore", "kind": "Component"},
+                     {"label": "System", "key": "api.petstore", "name": "petstore", "kind": "API"})
+    interp, _ = engine.understand("what type of API is petstore", two, lambda: ME, "ana-costa", None, today=REF)
+    assert (interp.reading.subject.key, interp.reading.prop) == ("api.petstore", "type")
+    interp, _ = engine.understand("what stage is petstore in", two, lambda: ME, "ana-costa", None, today=REF)
+    assert interp.reading.subject.via == "namesakes"   # no kind word: both are answered
+
+
+@pytest.mark.parametrize("question", ["what kind of API is Ledger API", "what's the spec type of Ledger API"])
+def test_the_kind_of_an_api_is_its_type(question):
+    assert read(question).reading.describe() == "the type of Ledger API"
