@@ -1719,6 +1719,24 @@ def _rephrase(q: str) -> str:
                r"what team is \1 in", q, flags=re.I)
     # "how many people in Dan's org": as "how many people are in", whose "in" is not a second relation
     q = re.sub(r"^how many (people|employees|folks|persons|staff|members) in\b", r"how many \1 are in", q, flags=re.I)
+    # "who is under Dan", "what is under Platform": the preposition, not "X is under Y" said backwards
+    q = re.sub(r"\bunderneath\b", "under", q, flags=re.I)
+    q = re.sub(r"^what(?:\s+all)?(?:\s+is|\s+are|'s|’s)\s+(?=(?:under|below|beneath)\s)", "which teams are ", q, flags=re.I)
+    q = re.sub(r"^(who|whom)(?:\s+all)?(?:\s+is|\s+are|'s|’s)\s+(?=(?:under|below|beneath)\s)", r"\1 ", q, flags=re.I)
+    # "who is directly under Dan": his reports, not everyone below him (nor his unit)
+    q = re.sub(r"^(who(?:'s|’s| is| are)?)\s+(?:directly|immediately)\s+(?:under|below|beneath)\s+", r"\1 reporting to ",
+               q, flags=re.I)
+    q = re.sub(r"^(who(?:'s|’s| is| are)?)\s+(?:under|below|beneath)\s+(.+?)\s+(?:directly|immediately)\s*\??$",
+               r"\1 reporting to \2", q, flags=re.I)
+    # "everyone X reports to, directly or indirectly", "the path from X to the CEO", "walk up from X"
+    q = re.sub(r"^(?:everyone|everybody|all (?:the )?(?:people|managers)|who)\s+(.+?)\s+reports?\s+to,?\s+"
+               r"(?:directly (?:or|and) indirectly|direct (?:or|and) indirect|all the way up|up the chain)\s*\??$",
+               r"everyone above \1", q, flags=re.I)
+    q = re.sub(r"^(?:the\s+)?(?:path|route|line|chain|way)\s+(?:up\s+)?from\s+(.+?)\s+(?:up\s+)?to\s+(?:the\s+)?"
+               r"(?:ceo|top|chief executive|very top)\s*\??$", r"everyone above \1", q, flags=re.I)
+    q = re.sub(r"^(?:walk|go|trace|climb|move|navigate)\s+up\s+(?:the\s+)?(?:org(?:ani[sz]ation(?:al)?)?\s*chart|"
+               r"hierarchy|chain|tree|management chain|org)?\s*from\s+(.+?)\s*\??$", r"everyone above \1", q,
+               flags=re.I)
     # "the title held by X": X's title
     q = re.sub(r"\b(title|role|position|job|job title)\s+(?:held|occupied|had|filled)\s+by\b", r"\1 of", q, flags=re.I)
     # "when did X come on board", "date X joined", "how many years has X been here": the start date

@@ -924,3 +924,24 @@ def test_a_kind_word_picks_one_of_two_namesakes():
 @pytest.mark.parametrize("question", ["what kind of API is Ledger API", "what's the spec type of Ledger API"])
 def test_the_kind_of_an_api_is_its_type(question):
     assert read(question).reading.describe() == "the type of Ledger API"
+
+
+@pytest.mark.parametrize("question,reading", [
+    # "is under" said before the name is the preposition: what is under it, never its own unit or lead
+    ("who is under Dan", "everyone below Dan Okafor in the management chain"),
+    ("who is under Risk Data", "the people in Risk Data"),
+    ("what is under Platform", "the teams directly under Platform"),
+    ("what's under Engineering", "the teams directly under Engineering"),
+    ("who is underneath Bruno", "everyone below Bruno Silva in the management chain"),
+    # "directly" under someone: their reports
+    ("who is directly under Dan", "the people who report to Dan Okafor"),
+    ("who's under Dan Okafor directly", "the people who report to Dan Okafor"),
+    ("who is managed by Dan Okafor", "the people who report to Dan Okafor"),
+    # the whole chain, said other ways
+    ("everyone Gina Park reports to directly or indirectly", "everyone above Gina Park in the management chain"),
+    ("path from Gina Park to the CEO", "everyone above Gina Park in the management chain"),
+    ("walk up the org chart from Gina Park", "everyone above Gina Park in the management chain"),
+    ("Gina Park's upline", "everyone above Gina Park in the management chain"),
+])
+def test_under_directly_under_and_the_chain_said_other_ways(question, reading):
+    assert read(question).reading.describe() == reading
