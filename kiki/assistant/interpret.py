@@ -31,7 +31,7 @@ now just currently current right really exactly actually tell me show give list 
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
-everything describe explain summarize summarise summary overview send official formal exact actual""".split())
+everything describe explain summarize summarise summary overview send official formal exact actual things stuff""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -1518,6 +1518,10 @@ class Interpreter:
             # "how many systems does Payments have" read as people: the words
             # asked for one kind of page and the path reaches another.
             return Interpretation(None, f"{target_label.lower()} pages of {subject.text()}", "unclear")
+        # "what things does Risk Data own": the noun and the verb name one relation; the same
+        # sense twice in a row where it cannot follow itself is said once
+        path[:] = [st for i, st in enumerate(path) if not (
+            i and path[i - 1].sense == st.sense and not set(st.spec.to_labels) & set(st.spec.from_labels))]
         reading = Reading(op="path", subject=subject, path=path, filters=_merge_filters(filters))
         if prop:
             reading.prop, reading.aggregate = prop, "value"

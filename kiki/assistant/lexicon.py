@@ -209,7 +209,7 @@ SENSES: tuple[Sense, ...] = (
     Sense("dependencies", (S("DEPENDS_ON|CONSUMES_API", "out"),), ("System",), ("System",), "what {x} depends on",
           nouns=("dependencies", "dependency", "upstreams", "upstream dependencies", "deps", "prerequisites"),
           subj_verbs=("depend on", "depends on", "rely on", "relies on", "use", "uses", "call", "calls",
-                      "need", "needs", "talk to", "talks to"),
+                      "need", "needs", "talk to", "talks to", "built on", "is built on", "built upon", "is built upon"),
           obj_verbs=("used by", "relied on by", "called by"),
           description="the systems a system depends on"),
     Sense("dependents", (S("DEPENDS_ON|CONSUMES_API", "in"),), ("System",), ("System",), "what depends on {x}",
@@ -245,6 +245,7 @@ SENSES: tuple[Sense, ...] = (
           nouns=("system", "parent system", "parent", "domain", "parent component", "part of"),
           subj_verbs=("belong to", "belongs to", "is part of", "part of", "sit in", "sits in", "is in",
                       "live in", "lives in", "fall under", "falls under"),
+          obj_verbs=("contain", "contains", "include", "includes", "encompass", "encompasses"),  # "what contains X"
           plural=False, description="the system or domain a component or API belongs to"),
     Sense("parts", (S("PART_OF", "in"),), ("System",), ("System",), "the parts of {x}",
           nouns=("subcomponents", "sub-components", "components", "parts", "children", "pieces", "modules",

@@ -945,3 +945,13 @@ def test_the_kind_of_an_api_is_its_type(question):
 ])
 def test_under_directly_under_and_the_chain_said_other_ways(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("what system contains Risk Engine Worker", "the system Risk Engine Worker is part of"),   # not its parts
+    ("what is Risk Engine built on", "what Risk Engine depends on"),
+    ("how many things does Payments own", "the number of what Payments owns"),   # one relation, not owned twice
+    ("who reports to Dan's reports", "the people who report to the people who report to Dan Okafor"),
+])
+def test_containment_asked_backwards_and_one_relation_said_twice(question, reading):
+    assert read(question).reading.describe() == reading
