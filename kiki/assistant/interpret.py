@@ -284,6 +284,9 @@ def chunks(tokens: list[Tok]) -> list[tuple[int, int]]:
                 "people", "who", "members", "staff", "employees", "folks", "everyone", "anyone", "persons",
                 "person", "member", "colleagues", "somebody", "someone", "anybody", "everybody", "individuals"):
             j += 1  # ("the Finance org": "org" is a hint, like "team")
+            if j < n and tokens[j - 1].low in UNIT_BEFORE and tokens[j].low in UNIT_BEFORE and \
+                    label_of_word(tokens[j]) and tokens[j].span == 1 and not _plural_unit_word(tokens[j]):
+                j += 1  # "the Ledger Squad team": the name's own unit word, then the hint
         # A unit word right before a name is its hint too ("department Platform").
         if i > 0 and label_of_word(tokens[i - 1]) and tokens[i - 1].low in UNIT_BEFORE and \
                 (i < 2 or tokens[i - 2].tag in ("stop", "wh", "aux", "") or tokens[i - 2].low in ("the", "in", "of")):
@@ -918,6 +921,14 @@ class Interpreter:
                 tokens[a - 1].tag, tokens[a - 1].value = "", None
                 a -= 1
             own = self.link(" ".join(t.text for t in tokens[a:b]), tuple(_preferred(tokens, a, b)))
+            if not (own.status == "page" and own.fit == "exact") and 2 <= b - a <= 7 and \
+                    tokens[b - 1].low in UNIT_BEFORE and label_of_word(tokens[b - 1]):
+                head = self.link(" ".join(t.text for t in tokens[a:b - 1]), tuple(_preferred(tokens, a, b - 1)))
+                if head.status == "page" and head.fit == "exact":
+                    # "the team-a team", "the Payroll squad": a name and its unit word, one page
+                    tokens[b - 1].tag, tokens[b - 1].value = "used", None
+                    out.append((a, b - 1))
+                    continue
             if not (own.status == "page" and own.fit == "exact") and 2 <= b - a <= 6:
                 # "is Eve Adams Frank Liu's boss": two names side by side, each
                 # exactly a page's, are two names, not one unknown.

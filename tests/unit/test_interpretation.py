@@ -955,3 +955,16 @@ def test_under_directly_under_and_the_chain_said_other_ways(question, reading):
 ])
 def test_containment_asked_backwards_and_one_relation_said_twice(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # a name and its unit word are one page, even when the name has a unit word of its own
+    ("what's the size of the team-a team", "the number of people in team-a"),
+    ("is Frank Liu in the ledger squad team", "whether Ledger Squad is teams and departments Frank Liu is in, "
+                                              "directly or through a sub-team"),
+    ("who leads the ledger squad team", "the lead of Ledger Squad"),
+])
+def test_a_name_and_its_unit_word_are_one_page(question, reading):
+    with_team_a = _link_with({"label": "Team", "key": "team-a", "name": "team-a"})
+    interp, _ = engine.understand(question, with_team_a, lambda: ME, "ana-costa", None, today=REF)
+    assert interp.reading.describe() == reading
