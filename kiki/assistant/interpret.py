@@ -1752,6 +1752,16 @@ def _rephrase(q: str) -> str:
     q = re.sub(r"^(?:walk|go|trace|climb|move|navigate)\s+up\s+(?:the\s+)?(?:org(?:ani[sz]ation(?:al)?)?\s*chart|"
                r"hierarchy|chain|tree|management chain|org)?\s*from\s+(.+?)\s*\??$", r"everyone above \1", q,
                flags=re.I)
+    # "in what role does X serve", "which email should I use for X", "the best email for X",
+    # "X has been here since when", "X's first day at work"
+    q = re.sub(r"^(?:in\s+)?what (role|capacity|position|function) does (.+?) (?:serve|serve in|act|act in|work in|play|"
+               r"hold|have)\s*\??$", r"what is the \1 of \2", q, flags=re.I)
+    q = re.sub(r"^(?:what|which) (?:e-?mail|e-?mail address|address) (?:should|do|can|could) (?:i|we|you) use (?:for|to "
+               r"reach|to contact|to write to) (.+?)\s*\??$", r"what is the email of \1", q, flags=re.I)
+    q = re.sub(r"\b(?:the\s+)?best\s+(?=(?:e-?mail|address|contact)\b)", "the ", q, flags=re.I)
+    q = re.sub(r"^(.+?)\s+(?:has|have)\s+been\s+(?:here|with us|at the company|working here|employed here)\s+since\s+"
+               r"when\s*\??$", r"when did \1 join", q, flags=re.I)
+    q = re.sub(r"\b(first day|start date|start)\s+at\s+(?:work|the company|the firm)\b", r"\1", q, flags=re.I)
     # "the title held by X": X's title
     q = re.sub(r"\b(title|role|position|job|job title)\s+(?:held|occupied|had|filled)\s+by\b", r"\1 of", q, flags=re.I)
     # "when did X come on board", "date X joined", "how many years has X been here": the start date
@@ -1887,8 +1897,10 @@ def _names_what_is_had(tokens: list[Tok], verb: Tok) -> bool:
     relation noun ("have any reports", "has an owner")."""
     for t in tokens[verb.i + verb.span:]:
         if t.tag in ("exists", "stop", "count", "wh") or t.low in ("a", "an", "the", "any", "some", "how", "many",
-                                                                     "much"):
-            continue  # "Dan has how many direct reports?"
+                                                                     "much", "what", "which"):
+            continue  # "Dan has how many direct reports?", "Dan has what title?"
+        if t.tag == "prop" or entries(t, "prop"):
+            return True   # a property of the subject, never a relation ("has what title": not his reports')
         return t.tag == "cue" and bool(lexicon.senses_for(phrase_of(t), "noun"))
     return False
 

@@ -14,7 +14,7 @@ _CONNECTOR = re.compile(r"^(?:(?:and|also|so|ok|okay|then|now|hey|hi|hello|hiya|
                         r"look up|show|tell|give|get|say|work out|figure out|pull up)\b)|"
                         r"(?:i\s+)?(?:was\s+|am\s+|'m\s+)?wondering|i\s+wonder|any\s+(?:idea|clue)|"
                         r"(?:do|does)\s+(?:you|u|anyone|anybody)\s+know(?!\s+(?:if|whether)\b)|"
-                        r"(?:i\s+)?(?:would like|'d like|want|need)\s+to\s+(?:know|find out|see)(?!\s+(?:if|whether)\b)|"
+                        r"(?:i\s*)?(?:would like|'d like|’d like|want|need)\s+to\s+(?:know|find out|see)(?!\s+(?:if|whether)\b)|"
                         r"i\s+need|(?:i\s*'?m\s+|i\s+am\s+)?(?:looking for|trying to (?:find out|find|figure out))(?!\s+(?:if|whether)\b)|"
                         r"help me (?:find|figure out)|curious)"
                         r"\b(?!-\w)[,:;!.-]*\s*)+", re.I)  # "hello-world-trpc" is a name, not a greeting

@@ -968,3 +968,19 @@ def test_a_name_and_its_unit_word_are_one_page(question, reading):
     with_team_a = _link_with({"label": "Team", "key": "team-a", "name": "team-a"})
     interp, _ = engine.understand(question, with_team_a, lambda: ME, "ana-costa", None, today=REF)
     assert interp.reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    # "has" before a property is the subject's own property, never its reports' (a confident wrong answer before)
+    ("Dan Okafor has what title?", "the title of Dan Okafor"),
+    ("Ana Costa has what email address?", "the work email of Ana Costa"),
+    ("Ana Costa has been here since when?", "the start date of Ana Costa"),
+    ("Risk Engine has what lifecycle?", "the lifecycle of Risk Engine"),
+    ("in what role does Ana Costa serve?", "the title of Ana Costa"),
+    ("I'd like to know Ana Costa's job title", "the title of Ana Costa"),
+    ("which email should I use for Ana Costa", "the work email of Ana Costa"),
+    ("what's the best email for Ana Costa", "the work email of Ana Costa"),
+    ("Ana Costa's first day at work", "the start date of Ana Costa"),
+])
+def test_a_property_the_subject_has(question, reading):
+    assert read(question).reading.describe() == reading
