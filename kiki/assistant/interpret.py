@@ -31,7 +31,8 @@ now just currently current right really exactly actually tell me show give list 
 i'd like want need would could you can u our my your there here today all every full entire whole complete
 tell us let's lets named called currently presently any some if based located sitting goes went down as or
 work works working employed exist exists existing sit sits seated got gotten hold holds trace walk still yet already each total altogether overall else besides apart out directly look lookup up
-everything describe explain summarize summarise summary overview send official formal exact actual things stuff""".split())
+everything describe explain summarize summarise summary overview send official formal exact actual things stuff
+somewhere anywhere""".split())
 WH = {"who", "whom", "whose", "what", "which", "where", "when", "how", "why"}
 AUX = {"is", "are", "was", "were", "be", "been", "being", "does", "do", "did", "has", "have", "had", "can", "could",
        "will", "would", "should", "may", "might", "am", "isn't", "aren't", "doesn't", "don't"}
@@ -1153,6 +1154,10 @@ class Interpreter:
         if not tokens or tokens[0].low not in ("is", "are", "was") or a != 1 or b >= len(tokens):
             return None
         rest = tokens[b:]
+        while rest and rest[0].tag == "stop" and rest[0].low in ("somewhere", "anywhere", "still", "now"):
+            rest = rest[1:]   # "is Dan somewhere in Gina's reporting line"
+        if not rest:
+            return None
         lead = rest[0]
         if lead.tag != "cue":
             return None

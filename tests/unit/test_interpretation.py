@@ -984,3 +984,12 @@ def test_a_name_and_its_unit_word_are_one_page(question, reading):
 ])
 def test_a_property_the_subject_has(question, reading):
     assert read(question).reading.describe() == reading
+
+
+@pytest.mark.parametrize("question,reading", [
+    ("is Dan Okafor somewhere in Gina Park's reporting line", "whether Dan Okafor is everyone above Gina Park in the "
+                                                             "management chain"),
+    ("is Bruno anywhere above Gina", "whether Bruno Silva is everyone above Gina Park in the management chain"),
+])
+def test_somewhere_and_anywhere_do_not_change_the_placement(question, reading):
+    assert read(question).reading.describe() == reading
